@@ -11,9 +11,7 @@ pub struct Clock {
 
 impl Clock {
     pub fn with_offset(offset_seconds: i64) -> Clock {
-        Clock {
-            offset_seconds: AtomicI64::new(offset_seconds),
-        }
+        Clock { offset_seconds: AtomicI64::new(offset_seconds) }
     }
 
     /// Seconds since the Unix epoch, in tenant time.
@@ -27,9 +25,7 @@ impl Clock {
 
     /// Moves tenant time forward (never back: tokens already issued must stay ordered).
     pub fn advance(&self, seconds: i64) -> i64 {
-        self.offset_seconds
-            .fetch_add(seconds.max(0), Ordering::SeqCst)
-            + seconds.max(0)
+        self.offset_seconds.fetch_add(seconds.max(0), Ordering::SeqCst) + seconds.max(0)
     }
 
     pub fn reset(&self) {
@@ -39,17 +35,12 @@ impl Clock {
 
 /// An instant as Graph writes it: ISO 8601 in UTC with a `Z`.
 pub fn iso(seconds: i64) -> String {
-    DateTime::<Utc>::from_timestamp(seconds, 0)
-        .unwrap_or_default()
-        .to_rfc3339_opts(SecondsFormat::Secs, true)
+    DateTime::<Utc>::from_timestamp(seconds, 0).unwrap_or_default().to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 /// An instant as Entra's error bodies write it: `2016-01-09 02:02:12Z`.
 pub fn entra_timestamp(seconds: i64) -> String {
-    DateTime::<Utc>::from_timestamp(seconds, 0)
-        .unwrap_or_default()
-        .format("%Y-%m-%d %H:%M:%SZ")
-        .to_string()
+    DateTime::<Utc>::from_timestamp(seconds, 0).unwrap_or_default().format("%Y-%m-%d %H:%M:%SZ").to_string()
 }
 
 #[cfg(test)]

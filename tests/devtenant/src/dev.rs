@@ -21,10 +21,7 @@ pub fn router(t: Arc<Tenant>) -> Router {
     Router::new()
         .route("/_dev/reset", post(reset))
         .route("/_dev/clock", get(clock).post(advance_clock))
-        .route(
-            "/_dev/faults",
-            get(faults).post(add_fault).delete(clear_faults),
-        )
+        .route("/_dev/faults", get(faults).post(add_fault).delete(clear_faults))
         .route("/_dev/faults/{id}", delete(remove_fault))
         .route("/_dev/outbox", get(outbox))
         .route("/_dev/outbox.html", get(outbox_page))
@@ -35,39 +32,24 @@ pub fn router(t: Arc<Tenant>) -> Router {
 
 /// A refusal from a developer endpoint.
 fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
-    (
-        status,
-        Json(json!({"error": {"code": "BadRequest", "message": message.into()}})),
-    )
-        .into_response()
+    (status, Json(json!({"error": {"code": "BadRequest", "message": message.into()}}))).into_response()
 }
 
-async fn loopback_only(
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    req: Request,
-    next: Next,
-) -> Response {
+async fn loopback_only(ConnectInfo(peer): ConnectInfo<SocketAddr>, req: Request, next: Next) -> Response {
     if !peer.ip().is_loopback() {
-        return refuse(
-            StatusCode::FORBIDDEN,
-            "The developer endpoints answer only on this machine (loopback).",
-        );
+        return refuse(StatusCode::FORBIDDEN, "The developer endpoints answer only on this machine (loopback).");
     }
     next.run(req).await
 }
 
 fn read<T: DeserializeOwned>(body: &Bytes) -> Result<T, Response> {
-    serde_json::from_slice(body)
-        .map_err(|e| refuse(StatusCode::BAD_REQUEST, format!("Invalid JSON body: {e}")))
+    serde_json::from_slice(body).map_err(|e| refuse(StatusCode::BAD_REQUEST, format!("Invalid JSON body: {e}")))
 }
 
 async fn reset(State(t): State<Arc<Tenant>>) -> Response {
     t.clock.reset();
     if let Err(e) = t.store.reset(&t.scenario, t.now()) {
-        return refuse(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("reset failed: {e}"),
-        );
+        return refuse(StatusCode::INTERNAL_SERVER_ERROR, format!("reset failed: {e}"));
     }
     t.faults.clear();
     StatusCode::NO_CONTENT.into_response()

@@ -69,12 +69,7 @@ impl Faults {
         if spec.times == Some(0) {
             return Err("times must be at least 1 (leave it out for every request)".into());
         }
-        let fault = Fault {
-            id: self.next_id.fetch_add(1, Ordering::SeqCst) + 1,
-            remaining: spec.times,
-            spec,
-            hits: 0,
-        };
+        let fault = Fault { id: self.next_id.fetch_add(1, Ordering::SeqCst) + 1, remaining: spec.times, spec, hits: 0 };
         self.lock().push(fault.clone());
         Ok(fault)
     }
@@ -98,11 +93,7 @@ impl Faults {
     pub fn strike(&self, method: &str, path: &str) -> Option<FaultSpec> {
         let mut rules = self.lock();
         let i = rules.iter().position(|f| {
-            f.spec
-                .method
-                .as_deref()
-                .is_none_or(|m| m.eq_ignore_ascii_case(method))
-                && glob(&f.spec.path, path)
+            f.spec.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method)) && glob(&f.spec.path, path)
         })?;
         let fault = &mut rules[i];
         fault.hits += 1;
@@ -128,10 +119,7 @@ pub fn glob(pattern: &str, text: &str) -> bool {
     if parts.len() == 1 {
         return pattern == text;
     }
-    if !text.starts_with(first)
-        || !text[first.len()..].ends_with(last)
-        || text.len() < first.len() + last.len()
-    {
+    if !text.starts_with(first) || !text[first.len()..].ends_with(last) || text.len() < first.len() + last.len() {
         return false;
     }
     let mut rest = &text[first.len()..text.len() - last.len()];
@@ -206,33 +194,9 @@ mod tests {
             delay_ms: None,
             times: None,
         };
-        assert!(
-            f.add(FaultSpec {
-                path: "x".into(),
-                ..base.clone()
-            })
-            .is_err()
-        );
-        assert!(
-            f.add(FaultSpec {
-                status: Some(200),
-                ..base.clone()
-            })
-            .is_err()
-        );
-        assert!(
-            f.add(FaultSpec {
-                status: None,
-                ..base.clone()
-            })
-            .is_err()
-        );
-        assert!(
-            f.add(FaultSpec {
-                times: Some(0),
-                ..base
-            })
-            .is_err()
-        );
+        assert!(f.add(FaultSpec { path: "x".into(), ..base.clone() }).is_err());
+        assert!(f.add(FaultSpec { status: Some(200), ..base.clone() }).is_err());
+        assert!(f.add(FaultSpec { status: None, ..base.clone() }).is_err());
+        assert!(f.add(FaultSpec { times: Some(0), ..base }).is_err());
     }
 }

@@ -24,10 +24,7 @@ impl SigningKey {
     /// A new 2048-bit key.
     pub fn generate() -> SigningKey {
         let key = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).expect("RSA key generation");
-        let pem = key
-            .to_pkcs1_pem(LineEnding::LF)
-            .expect("PEM encoding")
-            .to_string();
+        let pem = key.to_pkcs1_pem(LineEnding::LF).expect("PEM encoding").to_string();
         Self::from_pem(&pem).expect("a key just made reads back")
     }
 
@@ -102,9 +99,6 @@ mod tests {
         let key = test_key();
         let again = SigningKey::from_pem(key.pem()).unwrap();
         assert_eq!(again.kid, key.kid);
-        assert_eq!(
-            again.jwks("i")["keys"][0]["n"],
-            key.jwks("i")["keys"][0]["n"]
-        );
+        assert_eq!(again.jwks("i")["keys"][0]["n"], key.jwks("i")["keys"][0]["n"]);
     }
 }

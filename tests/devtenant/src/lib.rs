@@ -58,10 +58,7 @@ impl Tenant {
     }
 
     pub fn switches(&self) -> Switches {
-        self.switches
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.switches.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }
 
@@ -98,9 +95,9 @@ impl Running {
 }
 
 async fn bind(host: IpAddr, port: u16, what: &str) -> anyhow::Result<TcpListener> {
-    TcpListener::bind((host, port)).await.with_context(|| {
-        format!("cannot listen on {host}:{port} for the {what} origin (is the port in use?)")
-    })
+    TcpListener::bind((host, port))
+        .await
+        .with_context(|| format!("cannot listen on {host}:{port} for the {what} origin (is the port in use?)"))
 }
 
 /// Opens the database, seeds it if new, binds both origins and serves them.
@@ -112,16 +109,11 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     let store = Store::open(&opts.db)?;
     let key = match (opts.key, store.meta("signing_key")) {
         (Some(k), _) => k,
-        (None, Some(pem)) => {
-            SigningKey::from_pem(&pem).context("the stored signing key is unreadable")?
-        }
+        (None, Some(pem)) => SigningKey::from_pem(&pem).context("the stored signing key is unreadable")?,
         (None, None) => SigningKey::generate(),
     };
     store.set_meta("signing_key", key.pem());
-    let offset = store
-        .meta("clock_offset")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let offset = store.meta("clock_offset").and_then(|v| v.parse().ok()).unwrap_or(0);
     let clock = Clock::with_offset(offset);
     let seeded = store.seed_if_empty(&opts.scenario, clock.now())?;
 
@@ -137,35 +129,18 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     });
 
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    serve(
-        signin,
-        entra::router(tenant.clone()).merge(dev::router(tenant.clone())),
-        stopped.clone(),
-    );
+    serve(signin, entra::router(tenant.clone()).merge(dev::router(tenant.clone())), stopped.clone());
     serve(graph, graph::router(tenant.clone()), stopped);
-    Ok(Running {
-        tenant,
-        signin_addr,
-        graph_addr,
-        seeded,
-        stop,
-    })
+    Ok(Running { tenant, signin_addr, graph_addr, seeded, stop })
 }
 
-fn serve(
-    listener: TcpListener,
-    router: axum::Router,
-    mut stopped: tokio::sync::watch::Receiver<bool>,
-) {
+fn serve(listener: TcpListener, router: axum::Router, mut stopped: tokio::sync::watch::Receiver<bool>) {
     let app = router.into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move {
         let shutdown = async move {
             let _ = stopped.wait_for(|s| *s).await;
         };
-        if let Err(e) = axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-        {
+        if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
             eprintln!("devtenant: server error: {e}");
         }
     });

@@ -45,11 +45,7 @@ async fn main() -> ExitCode {
         Err(e) if !e.use_stderr() => e.exit(),
         Err(e) => {
             let text = e.render().to_string();
-            let first = text
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .trim_start_matches("error: ");
+            let first = text.lines().next().unwrap_or_default().trim_start_matches("error: ");
             eprintln!("devtenant: {first} (see --help)");
             return ExitCode::from(2);
         }
@@ -72,12 +68,7 @@ async fn main() -> ExitCode {
             } else {
                 u.user_principal_name.clone()
             };
-            (
-                sign_in,
-                u.user_type.as_str().to_string(),
-                u.display_name.clone(),
-                u.password.clone().unwrap_or_default(),
-            )
+            (sign_in, u.user_type.as_str().to_string(), u.display_name.clone(), u.password.clone().unwrap_or_default())
         })
         .collect();
     let tenant_id = scenario.tenant.id.clone();
@@ -96,28 +87,15 @@ async fn main() -> ExitCode {
         Err(e) => return fail(format!("{e:#}")),
     };
     let t = &running.tenant;
-    println!(
-        "Local tenant {} ({tenant_id}) is running.",
-        t.scenario.tenant.display_name
-    );
+    println!("Local tenant {} ({tenant_id}) is running.", t.scenario.tenant.display_name);
     println!("  sign-in (authority): {}/{tenant_id}", t.signin_origin);
-    println!(
-        "  discovery:           {}/{tenant_id}/v2.0/.well-known/openid-configuration",
-        t.signin_origin
-    );
+    println!("  discovery:           {}/{tenant_id}/v2.0/.well-known/openid-configuration", t.signin_origin);
     println!("  Graph:               {}/v1.0", t.graph_origin);
-    println!(
-        "  outbox:              {}/_dev/outbox.html",
-        t.signin_origin
-    );
+    println!("  outbox:              {}/_dev/outbox.html", t.signin_origin);
     println!(
         "  database:            {} ({})",
         cli.db,
-        if running.seeded {
-            "seeded from the scenario"
-        } else {
-            "state kept from before"
-        }
+        if running.seeded { "seeded from the scenario" } else { "state kept from before" }
     );
     println!("Accounts:");
     for (name, kind, display, password) in &accounts {

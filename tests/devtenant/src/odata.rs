@@ -71,29 +71,19 @@ fn tokenize(input: &str) -> Result<Vec<Token>, String> {
                 i += 1;
                 out.push(Token::Str(s));
             }
-            c if c.is_ascii_digit()
-                || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) =>
-            {
+            c if c.is_ascii_digit() || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) => {
                 let start = i;
                 i += 1;
-                while i < chars.len()
-                    && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '.' | '-' | ':'))
-                {
+                while i < chars.len() && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '.' | '-' | ':')) {
                     i += 1;
                 }
                 let text: String = chars[start..i].iter().collect();
                 // GUIDs and date-times are written bare in OData; keep them as strings.
-                out.push(
-                    text.parse::<f64>()
-                        .map(Token::Num)
-                        .unwrap_or(Token::Str(text)),
-                );
+                out.push(text.parse::<f64>().map(Token::Num).unwrap_or(Token::Str(text)));
             }
             c if c.is_alphabetic() || c == '_' || c == '@' => {
                 let start = i;
-                while i < chars.len()
-                    && (chars[i].is_alphanumeric() || matches!(chars[i], '_' | '/' | '.' | '@'))
-                {
+                while i < chars.len() && (chars[i].is_alphanumeric() || matches!(chars[i], '_' | '/' | '.' | '@')) {
                     i += 1;
                 }
                 out.push(Token::Ident(chars[start..i].iter().collect()));
@@ -114,10 +104,7 @@ pub fn parse_filter(input: &str) -> Result<Expr, String> {
     if input.len() > 2048 {
         return Err("the filter is too long".into());
     }
-    let mut p = Parser {
-        tokens: tokenize(input)?,
-        pos: 0,
-    };
+    let mut p = Parser { tokens: tokenize(input)?, pos: 0 };
     let e = p.or(0)?;
     if p.pos != p.tokens.len() {
         return Err(format!("unexpected '{}'", p.describe()));
@@ -188,10 +175,7 @@ impl Parser {
             return Ok(e);
         }
         let Some(Token::Ident(name)) = self.peek().cloned() else {
-            return Err(format!(
-                "expected a property or function but found '{}'",
-                self.describe()
-            ));
+            return Err(format!("expected a property or function but found '{}'", self.describe()));
         };
         self.pos += 1;
         if self.peek() == Some(&Token::Open) {
@@ -218,10 +202,7 @@ impl Parser {
                 _ => return Err(format!("unknown operator '{w}'")),
             },
             _ => {
-                return Err(format!(
-                    "expected an operator after '{name}' but found '{}'",
-                    self.describe()
-                ));
+                return Err(format!("expected an operator after '{name}' but found '{}'", self.describe()));
             }
         };
         self.pos += 1;
@@ -262,8 +243,7 @@ impl Parser {
 
 /// A property path (`accessPackage/id`) read from a JSON object.
 pub fn lookup<'a>(item: &'a Value, path: &str) -> &'a Value {
-    path.split('/')
-        .fold(item, |v, seg| v.get(seg).unwrap_or(&Value::Null))
+    path.split('/').fold(item, |v, seg| v.get(seg).unwrap_or(&Value::Null))
 }
 
 fn compare(value: &Value, lit: &Literal) -> Option<Ordering> {
@@ -305,9 +285,7 @@ impl Expr {
                     _ => hay.contains(&needle),
                 }
             }
-            Expr::In(p, values) => values
-                .iter()
-                .any(|v| compare(lookup(item, p), v) == Some(Ordering::Equal)),
+            Expr::In(p, values) => values.iter().any(|v| compare(lookup(item, p), v) == Some(Ordering::Equal)),
         }
     }
 
@@ -344,9 +322,7 @@ pub fn project(item: &Value, select: &[String]) -> Value {
     let Value::Object(map) = item else {
         return item.clone();
     };
-    let kept = map.iter().filter(|(k, _)| {
-        k.starts_with("@odata.") || select.iter().any(|s| s.eq_ignore_ascii_case(k))
-    });
+    let kept = map.iter().filter(|(k, _)| k.starts_with("@odata.") || select.iter().any(|s| s.eq_ignore_ascii_case(k)));
     Value::Object(kept.map(|(k, v)| (k.clone(), v.clone())).collect())
 }
 
@@ -354,9 +330,7 @@ pub fn project(item: &Value, select: &[String]) -> Value {
 pub fn parse_top(raw: &str, max: usize) -> Result<usize, String> {
     match raw.trim().parse::<usize>() {
         Ok(n) if (1..=max).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "Invalid page size specified: '{raw}'. Must be between 1 and {max} inclusive."
-        )),
+        _ => Err(format!("Invalid page size specified: '{raw}'. Must be between 1 and {max} inclusive.")),
     }
 }
 
@@ -381,10 +355,7 @@ pub fn sort(items: &mut [Value], prop: &str, desc: bool) {
         let (x, y) = (lookup(a, prop), lookup(b, prop));
         let ord = match (x, y) {
             (Value::String(x), Value::String(y)) => x.to_lowercase().cmp(&y.to_lowercase()),
-            (Value::Number(x), Value::Number(y)) => x
-                .as_f64()
-                .partial_cmp(&y.as_f64())
-                .unwrap_or(Ordering::Equal),
+            (Value::Number(x), Value::Number(y)) => x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(Ordering::Equal),
             (Value::Null, Value::Null) => Ordering::Equal,
             (Value::Null, _) => Ordering::Greater,
             (_, Value::Null) => Ordering::Less,
@@ -413,11 +384,7 @@ mod tests {
         for f in yes {
             assert!(parse_filter(f).unwrap().matches(&item), "{f}");
         }
-        assert!(
-            !parse_filter("mail eq 'o''brien@contoso.com'")
-                .unwrap()
-                .matches(&item)
-        );
+        assert!(!parse_filter("mail eq 'o''brien@contoso.com'").unwrap().matches(&item));
         assert_eq!(
             parse_filter("mail eq 'o''brien'").unwrap(),
             Expr::Compare("mail".into(), Op::Eq, Literal::Str("o'brien".into()))
@@ -445,41 +412,19 @@ mod tests {
     #[test]
     fn reports_what_a_filter_uses() {
         let e = parse_filter("startswith(displayName,'a') or mail eq 'b'").unwrap();
-        assert_eq!(
-            e.uses(),
-            [
-                ("displayName".into(), "startswith".into()),
-                ("mail".into(), "eq".into())
-            ]
-        );
+        assert_eq!(e.uses(), [("displayName".into(), "startswith".into()), ("mail".into(), "eq".into())]);
     }
 
     #[test]
     fn select_top_and_orderby() {
         let known = |p: &str| ["id", "displayName"].contains(&p);
-        assert_eq!(
-            parse_select("id, displayName", known).unwrap(),
-            ["id", "displayName"]
-        );
+        assert_eq!(parse_select("id, displayName", known).unwrap(), ["id", "displayName"]);
         assert!(parse_select("id,colour", known).is_err());
         assert!(parse_select("id,,displayName", known).is_err());
-        assert_eq!(
-            project(
-                &json!({"id": 1, "displayName": "a", "mail": "m"}),
-                &["id".into()]
-            ),
-            json!({"id": 1})
-        );
+        assert_eq!(project(&json!({"id": 1, "displayName": "a", "mail": "m"}), &["id".into()]), json!({"id": 1}));
         assert_eq!(parse_top("5", 999), Ok(5));
-        assert!(
-            parse_top("0", 999).is_err()
-                && parse_top("1000", 999).is_err()
-                && parse_top("x", 999).is_err()
-        );
-        assert_eq!(
-            parse_orderby("displayName desc", &["displayName"]),
-            Ok(("displayName".into(), true))
-        );
+        assert!(parse_top("0", 999).is_err() && parse_top("1000", 999).is_err() && parse_top("x", 999).is_err());
+        assert_eq!(parse_orderby("displayName desc", &["displayName"]), Ok(("displayName".into(), true)));
         assert!(parse_orderby("mail", &["displayName"]).is_err());
     }
 }

@@ -14,11 +14,7 @@ const ID_NAMESPACE: Uuid = Uuid::from_u128(0x5f0e_7a3c_4a1d_4c7e_9f3b_2d6a_8e1c_
 
 /// A stable id for an object that the scenario names but does not number.
 pub fn derived_id(kind: &str, name: &str) -> String {
-    Uuid::new_v5(
-        &ID_NAMESPACE,
-        format!("{kind}:{}", name.to_lowercase()).as_bytes(),
-    )
-    .to_string()
+    Uuid::new_v5(&ID_NAMESPACE, format!("{kind}:{}", name.to_lowercase()).as_bytes()).to_string()
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,9 +58,7 @@ fn default_access_lifetime() -> i64 {
 
 impl Default for TokenSettings {
     fn default() -> Self {
-        Self {
-            access_token_lifetime_seconds: default_access_lifetime(),
-        }
+        Self { access_token_lifetime_seconds: default_access_lifetime() }
     }
 }
 
@@ -207,7 +201,7 @@ pub struct ScenarioError {
 impl Scenario {
     /// Reads and checks a scenario; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
-        let line_of = |offset: usize| text[..offset.min(text.len())].lines().count().max(1);
+        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
         let scenario: Scenario = toml::from_str(text).map_err(|e| ScenarioError {
             file: file.into(),
             line: e.span().map(|s| line_of(s.start)).unwrap_or(1),
@@ -227,19 +221,13 @@ impl Scenario {
             return Err((0, format!("tenant.id '{}' is not a GUID", self.tenant.id)));
         }
         if self.tenant.domains.is_empty() {
-            return Err((
-                0,
-                "tenant.domains needs at least one verified domain".into(),
-            ));
+            return Err((0, "tenant.domains needs at least one verified domain".into()));
         }
         let mut upns = HashSet::new();
         for u in &self.users {
             let upn = u.get_ref().user_principal_name.to_lowercase();
             if !upn.contains('@') {
-                return Err((
-                    u.span().start,
-                    format!("user '{upn}': user_principal_name needs an '@'"),
-                ));
+                return Err((u.span().start, format!("user '{upn}': user_principal_name needs an '@'")));
             }
             if !upns.insert(upn.clone()) {
                 return Err((u.span().start, format!("user '{upn}' appears twice")));
@@ -247,10 +235,7 @@ impl Scenario {
             if let Some(id) = &u.get_ref().id
                 && Uuid::parse_str(id).is_err()
             {
-                return Err((
-                    u.span().start,
-                    format!("user '{upn}': id '{id}' is not a GUID"),
-                ));
+                return Err((u.span().start, format!("user '{upn}': id '{id}' is not a GUID")));
             }
         }
         let known = |upn: &str| upns.contains(&upn.to_lowercase());
@@ -259,19 +244,13 @@ impl Scenario {
                 && !known(m)
             {
                 let upn = &u.get_ref().user_principal_name;
-                return Err((
-                    u.span().start,
-                    format!("user '{upn}': manager '{m}' is not a user of this scenario"),
-                ));
+                return Err((u.span().start, format!("user '{upn}': manager '{m}' is not a user of this scenario")));
             }
         }
         for g in &self.groups {
             if let Some(m) = g.get_ref().members.iter().find(|m| !known(m)) {
                 let name = &g.get_ref().display_name;
-                return Err((
-                    g.span().start,
-                    format!("group '{name}': member '{m}' is not a user of this scenario"),
-                ));
+                return Err((g.span().start, format!("group '{name}': member '{m}' is not a user of this scenario")));
             }
         }
         for o in &self.connected_organizations {
@@ -289,10 +268,7 @@ impl Scenario {
             if !matches!(org.state.as_str(), "configured" | "proposed") {
                 return Err((
                     o.span().start,
-                    format!(
-                        "connected organization '{}': state must be 'configured' or 'proposed'",
-                        org.display_name
-                    ),
+                    format!("connected organization '{}': state must be 'configured' or 'proposed'", org.display_name),
                 ));
             }
         }
@@ -300,76 +276,46 @@ impl Scenario {
         for a in &self.apps {
             let app = a.get_ref();
             if Uuid::parse_str(&app.client_id).is_err() {
-                return Err((
-                    a.span().start,
-                    format!("app '{}': client_id is not a GUID", app.display_name),
-                ));
+                return Err((a.span().start, format!("app '{}': client_id is not a GUID", app.display_name)));
             }
             if !client_ids.insert(app.client_id.to_lowercase()) {
-                return Err((
-                    a.span().start,
-                    format!("app '{}': client_id appears twice", app.display_name),
-                ));
+                return Err((a.span().start, format!("app '{}': client_id appears twice", app.display_name)));
             }
             for uri in &app.spa_redirect_uris {
-                let ok = url::Url::parse(uri)
-                    .map(|u| matches!(u.scheme(), "http" | "https"))
-                    .unwrap_or(false);
+                let ok = url::Url::parse(uri).map(|u| matches!(u.scheme(), "http" | "https")).unwrap_or(false);
                 if !ok {
                     return Err((
                         a.span().start,
-                        format!(
-                            "app '{}': redirect URI '{uri}' is not an http(s) URL",
-                            app.display_name
-                        ),
+                        format!("app '{}': redirect URI '{uri}' is not an http(s) URL", app.display_name),
                     ));
                 }
             }
-            if let Some(s) = app
-                .scopes
-                .iter()
-                .find(|s| crate::scopes::graph_scope(s).is_none())
-            {
+            if let Some(s) = app.scopes.iter().find(|s| crate::scopes::graph_scope(s).is_none()) {
                 return Err((
                     a.span().start,
-                    format!(
-                        "app '{}': '{s}' is not a Graph delegated permission this tenant knows",
-                        app.display_name
-                    ),
+                    format!("app '{}': '{s}' is not a Graph delegated permission this tenant knows", app.display_name),
                 ));
             }
         }
         if self.tokens.access_token_lifetime_seconds < 60 {
-            return Err((
-                0,
-                "tokens.access_token_lifetime_seconds must be at least 60".into(),
-            ));
+            return Err((0, "tokens.access_token_lifetime_seconds must be at least 60".into()));
         }
         Ok(())
     }
 
     pub fn app(&self, client_id: &str) -> Option<&App> {
-        self.apps
-            .iter()
-            .map(Spanned::get_ref)
-            .find(|a| a.client_id.eq_ignore_ascii_case(client_id))
+        self.apps.iter().map(Spanned::get_ref).find(|a| a.client_id.eq_ignore_ascii_case(client_id))
     }
 
     /// Whether `tenant` (a path segment) names this tenant: its id or one of its verified domains.
     pub fn is_tenant(&self, tenant: &str) -> bool {
         self.tenant.id.eq_ignore_ascii_case(tenant)
-            || self
-                .tenant
-                .domains
-                .iter()
-                .any(|d| d.eq_ignore_ascii_case(tenant))
+            || self.tenant.domains.iter().any(|d| d.eq_ignore_ascii_case(tenant))
     }
 
     /// Whether a URI is registered as a redirect URI of any app (logout may go there).
     pub fn any_app_has_redirect(&self, uri: &str) -> bool {
-        self.apps
-            .iter()
-            .any(|a| a.get_ref().spa_redirect_uris.iter().any(|u| u == uri))
+        self.apps.iter().any(|a| a.get_ref().spa_redirect_uris.iter().any(|u| u == uri))
     }
 
     /// Origins of every SPA redirect URI: the only origins the token endpoint answers with CORS.
@@ -427,11 +373,8 @@ domains = ["contoso.onmicrosoft.com"]
 
     #[test]
     fn a_tenant_id_must_be_a_guid() {
-        let err = Scenario::parse(
-            &MINIMAL.replace("8b1f4d5e-2c3a-4e6f-9a7b-1c2d3e4f5a6b", "contoso"),
-            "s.toml",
-        )
-        .unwrap_err();
+        let err =
+            Scenario::parse(&MINIMAL.replace("8b1f4d5e-2c3a-4e6f-9a7b-1c2d3e4f5a6b", "contoso"), "s.toml").unwrap_err();
         assert!(err.reason.contains("GUID"), "{err}");
     }
 
@@ -451,10 +394,7 @@ domains = ["contoso.onmicrosoft.com"]
         assert!(c.domain_allowed("nils@Fabrikam.com"));
         assert!(!c.domain_allowed("eve@blocked.example"));
         assert!(!c.domain_allowed("x@elsewhere.com"));
-        let open = ExternalCollaboration {
-            blocked_domains: vec!["blocked.example".into()],
-            ..Default::default()
-        };
+        let open = ExternalCollaboration { blocked_domains: vec!["blocked.example".into()], ..Default::default() };
         assert!(open.domain_allowed("x@elsewhere.com"));
     }
 }

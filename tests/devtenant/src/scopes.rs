@@ -16,47 +16,28 @@ pub const GRAPH_PERMISSIONS: &[(&str, &str)] = &[
     ("User.Invite.All", "Invite guest users to the organization"),
     ("Directory.Read.All", "Read directory data"),
     ("GroupMember.Read.All", "Read group memberships"),
-    (
-        "EntitlementManagement.Read.All",
-        "Read all entitlement management resources",
-    ),
-    (
-        "EntitlementManagement.ReadWrite.All",
-        "Read and write all entitlement management resources",
-    ),
-    (
-        "EntitlementMgmt-SubjectAccess.ReadWrite",
-        "Read and request your access packages",
-    ),
+    ("EntitlementManagement.Read.All", "Read all entitlement management resources"),
+    ("EntitlementManagement.ReadWrite.All", "Read and write all entitlement management resources"),
+    ("EntitlementMgmt-SubjectAccess.ReadWrite", "Read and request your access packages"),
 ];
 
 /// The canonical name of a Graph delegated permission written either way, or `None`.
 pub fn graph_scope(scope: &str) -> Option<&'static str> {
     let short = strip_graph_prefix(scope).unwrap_or(scope);
-    GRAPH_PERMISSIONS
-        .iter()
-        .map(|(name, _)| *name)
-        .find(|name| name.eq_ignore_ascii_case(short))
+    GRAPH_PERMISSIONS.iter().map(|(name, _)| *name).find(|name| name.eq_ignore_ascii_case(short))
 }
 
 /// What a user is shown on the consent page for a permission.
 pub fn describe(permission: &str) -> &'static str {
-    GRAPH_PERMISSIONS
-        .iter()
-        .find(|(n, _)| *n == permission)
-        .map(|(_, d)| *d)
-        .unwrap_or("")
+    GRAPH_PERMISSIONS.iter().find(|(n, _)| *n == permission).map(|(_, d)| *d).unwrap_or("")
 }
 
 fn strip_graph_prefix(scope: &str) -> Option<&str> {
     let lower = scope.to_ascii_lowercase();
-    [
-        "https://graph.microsoft.com/",
-        "00000003-0000-0000-c000-000000000000/",
-    ]
-    .iter()
-    .find(|p| lower.starts_with(*p))
-    .map(|p| &scope[p.len()..])
+    ["https://graph.microsoft.com/", "00000003-0000-0000-c000-000000000000/"]
+        .iter()
+        .find(|p| lower.starts_with(*p))
+        .map(|p| &scope[p.len()..])
 }
 
 /// A `scope` parameter, read and checked against what an app may ask for.
@@ -83,12 +64,7 @@ pub enum ScopeError {
 impl ScopeRequest {
     /// Reads a space-separated `scope` value for an app allowed `allowed` (canonical names).
     pub fn parse(raw: &str, allowed: &[String]) -> Result<ScopeRequest, ScopeError> {
-        let mut req = ScopeRequest {
-            as_written: vec![],
-            graph: vec![],
-            openid: false,
-            offline_access: false,
-        };
+        let mut req = ScopeRequest { as_written: vec![], graph: vec![], openid: false, offline_access: false };
         for scope in raw.split_whitespace() {
             req.as_written.push(scope.to_string());
             let lower = scope.to_ascii_lowercase();
@@ -97,21 +73,15 @@ impl ScopeRequest {
                 req.offline_access |= lower == "offline_access";
                 continue;
             }
-            let names: Vec<String> =
-                if strip_graph_prefix(scope).is_some_and(|s| s.eq_ignore_ascii_case(".default")) {
-                    allowed
-                        .iter()
-                        .filter_map(|s| graph_scope(s))
-                        .map(String::from)
-                        .collect()
-                } else {
-                    let name =
-                        graph_scope(scope).ok_or_else(|| ScopeError::Unknown(scope.to_string()))?;
-                    if !allowed.iter().any(|a| graph_scope(a) == Some(name)) {
-                        return Err(ScopeError::NotAllowed(scope.to_string()));
-                    }
-                    vec![name.to_string()]
-                };
+            let names: Vec<String> = if strip_graph_prefix(scope).is_some_and(|s| s.eq_ignore_ascii_case(".default")) {
+                allowed.iter().filter_map(|s| graph_scope(s)).map(String::from).collect()
+            } else {
+                let name = graph_scope(scope).ok_or_else(|| ScopeError::Unknown(scope.to_string()))?;
+                if !allowed.iter().any(|a| graph_scope(a) == Some(name)) {
+                    return Err(ScopeError::NotAllowed(scope.to_string()));
+                }
+                vec![name.to_string()]
+            };
             for name in names {
                 if !req.graph.contains(&name) {
                     req.graph.push(name);
@@ -154,10 +124,7 @@ mod tests {
         assert_eq!(r.graph, ["User.Read", "User.Invite.All"]);
         assert!(r.openid && r.offline_access);
         assert_eq!(r.scp(), "User.Read User.Invite.All");
-        assert_eq!(
-            r.response_scope(),
-            "openid https://graph.microsoft.com/User.Read user.invite.all offline_access"
-        );
+        assert_eq!(r.response_scope(), "openid https://graph.microsoft.com/User.Read user.invite.all offline_access");
     }
 
     #[test]
@@ -176,9 +143,6 @@ mod tests {
             ScopeRequest::parse("User.Read.All", &allowed()),
             Err(ScopeError::NotAllowed("User.Read.All".into()))
         );
-        assert_eq!(
-            ScopeRequest::parse("  ", &allowed()),
-            Err(ScopeError::Empty)
-        );
+        assert_eq!(ScopeRequest::parse("  ", &allowed()), Err(ScopeError::Empty));
     }
 }

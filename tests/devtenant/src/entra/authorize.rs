@@ -15,14 +15,7 @@ use std::sync::Arc;
 
 /// How long a code may wait for redemption (Entra: about ten minutes).
 const CODE_LIFETIME: i64 = 600;
-const PROMPTS: [&str; 6] = [
-    "login",
-    "select_account",
-    "consent",
-    "none",
-    "create",
-    "no_session",
-];
+const PROMPTS: [&str; 6] = ["login", "select_account", "consent", "none", "create", "no_session"];
 
 pub async fn authorize(
     State(t): State<Arc<Tenant>>,
@@ -43,11 +36,7 @@ pub async fn authorize(
             "Application with identifier '{client_id}' was not found in the directory '{}'.",
             t.scenario.tenant.display_name
         );
-        return error_page(
-            &t,
-            &AuthError::new("unauthorized_client", 700016, msg),
-            None,
-        );
+        return error_page(&t, &AuthError::new("unauthorized_client", 700016, msg), None);
     };
     let redirect_uri = param("redirect_uri").unwrap_or_default();
     if !app.spa_redirect_uris.iter().any(|u| u == redirect_uri) {
@@ -60,11 +49,7 @@ pub async fn authorize(
     let mut pending = PendingAuthorization {
         client_id: app.client_id.clone(),
         redirect_uri: redirect_uri.to_string(),
-        response_mode: if response_mode == "query" {
-            "query".into()
-        } else {
-            "fragment".into()
-        },
+        response_mode: if response_mode == "query" { "query".into() } else { "fragment".into() },
         state: q.get("state").cloned(),
         nonce: param("nonce").map(String::from),
         scope: param("scope").unwrap_or_default().to_string(),
@@ -78,13 +63,9 @@ pub async fn authorize(
         user_id: None,
         consent_shown: false,
     };
-    if let Err(e) = check_request(
-        &pending,
-        response_mode,
-        param("response_type"),
-        param("code_challenge_method"),
-        &app.scopes,
-    ) {
+    if let Err(e) =
+        check_request(&pending, response_mode, param("response_type"), param("code_challenge_method"), &app.scopes)
+    {
         return redirect_error(&t, &pending, &e);
     }
     // MSAL sends `sid` with silent requests: it narrows the session to that account.
@@ -148,11 +129,7 @@ fn check_request(
         ));
     }
     if p.code_challenge.len() != 43 {
-        return Err(AuthError::new(
-            "invalid_request",
-            501491,
-            "Invalid size of Code_Challenge parameter.",
-        ));
+        return Err(AuthError::new("invalid_request", 501491, "Invalid size of Code_Challenge parameter."));
     }
     if let Some(prompt) = &p.prompt
         && !PROMPTS.contains(&prompt.as_str())
@@ -169,12 +146,11 @@ fn check_request(
 pub fn scope_error(e: &ScopeError) -> AuthError {
     let msg = match e {
         ScopeError::Empty => {
-            "The provided value for the input parameter 'scope' isn't valid. The scope is empty."
-                .to_string()
+            "The provided value for the input parameter 'scope' isn't valid. The scope is empty.".to_string()
         }
-        ScopeError::Unknown(s) => format!(
-            "The provided value for the input parameter 'scope' isn't valid. The scope '{s}' isn't valid."
-        ),
+        ScopeError::Unknown(s) => {
+            format!("The provided value for the input parameter 'scope' isn't valid. The scope '{s}' isn't valid.")
+        }
         ScopeError::NotAllowed(s) => format!(
             "The provided value for the input parameter 'scope' isn't valid. The scope '{s}' isn't configured for this application."
         ),
@@ -191,11 +167,7 @@ pub fn continue_flow(
     session: Option<&str>,
 ) -> Response {
     let tenant_name = &t.scenario.tenant.display_name;
-    let app_name = t
-        .scenario
-        .app(&p.client_id)
-        .map(|a| a.display_name.clone())
-        .unwrap_or_default();
+    let app_name = t.scenario.app(&p.client_id).map(|a| a.display_name.clone()).unwrap_or_default();
     let accounts: Vec<UserRecord> = session
         .map(|s| t.store.session_accounts(s))
         .unwrap_or_default()
@@ -206,19 +178,12 @@ pub fn continue_flow(
     let user = match p.user_id.as_deref().and_then(|id| t.store.user(id)) {
         Some(u) => u,
         None => {
-            let hinted: Vec<&UserRecord> =
-                accounts.iter().filter(|u| matches_hints(u, &p)).collect();
+            let hinted: Vec<&UserRecord> = accounts.iter().filter(|u| matches_hints(u, &p)).collect();
             let login = || login_page(t, segment, flow, &p, &app_name, None);
             match prompt.as_str() {
                 "login" => return login(),
                 "create" => {
-                    return sign_up_page(
-                        t,
-                        segment,
-                        flow,
-                        p.login_hint.as_deref().unwrap_or(""),
-                        None,
-                    );
+                    return sign_up_page(t, segment, flow, p.login_hint.as_deref().unwrap_or(""), None);
                 }
                 "select_account" if accounts.is_empty() => return login(),
                 "select_account" => return picker_page(t, segment, flow, &accounts),
@@ -245,32 +210,17 @@ pub fn continue_flow(
                     [one] => (*one).clone(),
                     [] => return login(),
                     many => {
-                        return picker_page(
-                            t,
-                            segment,
-                            flow,
-                            &many.iter().map(|u| (*u).clone()).collect::<Vec<_>>(),
-                        );
+                        return picker_page(t, segment, flow, &many.iter().map(|u| (*u).clone()).collect::<Vec<_>>());
                     }
                 },
             }
         }
     };
     p.user_id = Some(user.id.clone());
-    let allowed = t
-        .scenario
-        .app(&p.client_id)
-        .map(|a| a.scopes.clone())
-        .unwrap_or_default();
-    let requested = ScopeRequest::parse(&p.scope, &allowed)
-        .map(|r| r.graph)
-        .unwrap_or_default();
+    let allowed = t.scenario.app(&p.client_id).map(|a| a.scopes.clone()).unwrap_or_default();
+    let requested = ScopeRequest::parse(&p.scope, &allowed).map(|r| r.graph).unwrap_or_default();
     let granted = t.store.consented(&user.id, &p.client_id);
-    let missing: Vec<String> = requested
-        .iter()
-        .filter(|s| !granted.contains(s))
-        .cloned()
-        .collect();
+    let missing: Vec<String> = requested.iter().filter(|s| !granted.contains(s)).cloned().collect();
     let force = prompt == "consent" && !p.consent_shown;
     if force || !missing.is_empty() {
         if prompt == "none" {
@@ -286,18 +236,10 @@ pub fn continue_flow(
         }
         t.store.save_pending(flow, &p, t.now());
         let shown = if force { requested } else { missing };
-        let list: Vec<(String, String)> = shown
-            .iter()
-            .map(|s| (s.clone(), crate::scopes::describe(s).to_string()))
-            .collect();
-        let page = pages::consent(
-            &format!("/{segment}/consent"),
-            flow,
-            tenant_name,
-            &app_name,
-            user.sign_in_name(),
-            &list,
-        );
+        let list: Vec<(String, String)> =
+            shown.iter().map(|s| (s.clone(), crate::scopes::describe(s).to_string())).collect();
+        let page =
+            pages::consent(&format!("/{segment}/consent"), flow, tenant_name, &app_name, user.sign_in_name(), &list);
         return Html(page.into_string()).into_response();
     }
     t.store.drop_pending(flow);
@@ -308,22 +250,15 @@ pub fn continue_flow(
 fn matches_hints(u: &UserRecord, p: &PendingAuthorization) -> bool {
     let hint_ok = p.login_hint.as_deref().is_none_or(|h| {
         let claim = mint::login_hint_claim(&u.id);
-        [
-            Some(u.upn.as_str()),
-            u.mail.as_deref(),
-            Some(u.id.as_str()),
-            Some(u.sign_in_name()),
-            Some(claim.as_str()),
-        ]
-        .iter()
-        .flatten()
-        .any(|v| v.eq_ignore_ascii_case(h))
+        [Some(u.upn.as_str()), u.mail.as_deref(), Some(u.id.as_str()), Some(u.sign_in_name()), Some(claim.as_str())]
+            .iter()
+            .flatten()
+            .any(|v| v.eq_ignore_ascii_case(h))
     });
-    let domain_ok = p.domain_hint.as_deref().is_none_or(|d| {
-        u.sign_in_name()
-            .to_ascii_lowercase()
-            .ends_with(&format!("@{}", d.to_ascii_lowercase()))
-    });
+    let domain_ok = p
+        .domain_hint
+        .as_deref()
+        .is_none_or(|d| u.sign_in_name().to_ascii_lowercase().ends_with(&format!("@{}", d.to_ascii_lowercase())));
     hint_ok && domain_ok
 }
 
@@ -353,30 +288,17 @@ fn issue_code(t: &Tenant, p: &PendingAuthorization, user: &UserRecord, session: 
 
 /// An error sent back to the app through its redirect URI, as Entra does once the URI is trusted.
 pub fn redirect_error(t: &Tenant, p: &PendingAuthorization, e: &AuthError) -> Response {
-    redirect_to_app(
-        p,
-        e.redirect_params(&TraceIds::new(p.correlation_id.as_deref()), t.now()),
-    )
+    redirect_to_app(p, e.redirect_params(&TraceIds::new(p.correlation_id.as_deref()), t.now()))
 }
 
 /// The same error as a URL, for a page's "back to the application" link.
 pub fn error_url(t: &Tenant, p: &PendingAuthorization, e: &AuthError) -> String {
-    app_url(
-        p,
-        e.redirect_params(&TraceIds::new(p.correlation_id.as_deref()), t.now()),
-    )
+    app_url(p, e.redirect_params(&TraceIds::new(p.correlation_id.as_deref()), t.now()))
 }
 
 fn redirect_to_app(p: &PendingAuthorization, params: Vec<(String, String)>) -> Response {
     let url = app_url(p, params);
-    (
-        StatusCode::FOUND,
-        [
-            (header::LOCATION, url),
-            (header::CACHE_CONTROL, "no-store".into()),
-        ],
-    )
-        .into_response()
+    (StatusCode::FOUND, [(header::LOCATION, url), (header::CACHE_CONTROL, "no-store".into())]).into_response()
 }
 
 /// The redirect URI with the response in its fragment or query, `state` returned byte for byte.
@@ -384,21 +306,12 @@ fn app_url(p: &PendingAuthorization, mut params: Vec<(String, String)>) -> Strin
     if let Some(state) = &p.state {
         params.push(("state".into(), state.clone()));
     }
-    let encoded = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(params)
-        .finish();
+    let encoded = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish();
     if p.response_mode == "query" {
-        let sep = if p.redirect_uri.contains('?') {
-            '&'
-        } else {
-            '?'
-        };
+        let sep = if p.redirect_uri.contains('?') { '&' } else { '?' };
         format!("{}{sep}{encoded}", p.redirect_uri)
     } else {
-        format!(
-            "{}#{encoded}",
-            p.redirect_uri.split('#').next().unwrap_or_default()
-        )
+        format!("{}#{encoded}", p.redirect_uri.split('#').next().unwrap_or_default())
     }
 }
 
@@ -411,11 +324,8 @@ pub fn login_page(
     error: Option<&str>,
 ) -> Response {
     let app = t.scenario.app(&p.client_id);
-    let placeholder = p
-        .domain_hint
-        .as_deref()
-        .map(|d| format!("someone@{d}"))
-        .unwrap_or_else(|| "someone@example.com".into());
+    let placeholder =
+        p.domain_hint.as_deref().map(|d| format!("someone@{d}")).unwrap_or_else(|| "someone@example.com".into());
     let page = pages::login(&pages::Login {
         action: &format!("/{segment}/login"),
         flow,
@@ -426,21 +336,11 @@ pub fn login_page(
         error,
         sign_up_link: app.is_some_and(|a| a.self_service_sign_up),
     });
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
+    let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     (status, Html(page.into_string())).into_response()
 }
 
-pub fn sign_up_page(
-    t: &Tenant,
-    segment: &str,
-    flow: &str,
-    email: &str,
-    error: Option<&str>,
-) -> Response {
+pub fn sign_up_page(t: &Tenant, segment: &str, flow: &str, email: &str, error: Option<&str>) -> Response {
     let page = pages::sign_up(&pages::SignUp {
         action: &format!("/{segment}/signup"),
         flow,
@@ -448,33 +348,13 @@ pub fn sign_up_page(
         email,
         error,
     });
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
+    let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     (status, Html(page.into_string())).into_response()
 }
 
 fn picker_page(t: &Tenant, segment: &str, flow: &str, accounts: &[UserRecord]) -> Response {
-    let list: Vec<pages::PickerAccount> = accounts
-        .iter()
-        .map(|u| {
-            (
-                u.id.clone(),
-                u.display_name().to_string(),
-                u.sign_in_name().to_string(),
-            )
-        })
-        .collect();
-    Html(
-        pages::picker(
-            &format!("/{segment}/select"),
-            flow,
-            &t.scenario.tenant.display_name,
-            &list,
-        )
-        .into_string(),
-    )
-    .into_response()
+    let list: Vec<pages::PickerAccount> =
+        accounts.iter().map(|u| (u.id.clone(), u.display_name().to_string(), u.sign_in_name().to_string())).collect();
+    Html(pages::picker(&format!("/{segment}/select"), flow, &t.scenario.tenant.display_name, &list).into_string())
+        .into_response()
 }

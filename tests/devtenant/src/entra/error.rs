@@ -20,12 +20,7 @@ pub struct AuthError {
 
 impl AuthError {
     pub fn new(error: &'static str, aadsts: u32, message: impl Into<String>) -> AuthError {
-        AuthError {
-            error,
-            aadsts,
-            message: message.into(),
-            suberror: None,
-        }
+        AuthError { error, aadsts, message: message.into(), suberror: None }
     }
 
     pub fn with_suberror(mut self, suberror: &'static str) -> AuthError {
@@ -55,11 +50,7 @@ impl AuthError {
 
     /// The token endpoint's JSON body (400, or 401 for `invalid_client`).
     pub fn token_response(&self, ids: &TraceIds, now: i64) -> Response {
-        let status = if self.error == "invalid_client" {
-            StatusCode::UNAUTHORIZED
-        } else {
-            StatusCode::BAD_REQUEST
-        };
+        let status = if self.error == "invalid_client" { StatusCode::UNAUTHORIZED } else { StatusCode::BAD_REQUEST };
         let mut body = json!({
             "error": self.error,
             "error_description": self.description(ids, now),
@@ -100,9 +91,7 @@ impl TraceIds {
         let valid = correlation_id.filter(|c| uuid::Uuid::parse_str(c).is_ok());
         TraceIds {
             trace_id: uuid::Uuid::new_v4().to_string(),
-            correlation_id: valid
-                .map(str::to_string)
-                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+            correlation_id: valid.map(str::to_string).unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
         }
     }
 }

@@ -54,10 +54,7 @@ fn expired(t: &Tenant) -> Response {
 }
 
 fn app_name(t: &Tenant, p: &PendingAuthorization) -> String {
-    t.scenario
-        .app(&p.client_id)
-        .map(|a| a.display_name.clone())
-        .unwrap_or_default()
+    t.scenario.app(&p.client_id).map(|a| a.display_name.clone()).unwrap_or_default()
 }
 
 pub async fn login(
@@ -98,13 +95,7 @@ pub fn accept_invitation(t: &Tenant, user: &UserRecord) {
 }
 
 /// Someone typed an address the directory does not know: sign-up where allowed, else Entra's refusal.
-fn unknown_account(
-    t: &Tenant,
-    segment: &str,
-    flow: &str,
-    p: &PendingAuthorization,
-    name: &str,
-) -> Response {
+fn unknown_account(t: &Tenant, segment: &str, flow: &str, p: &PendingAuthorization, name: &str) -> Response {
     let Some((_, domain)) = name.rsplit_once('@') else {
         return login_page(
             t,
@@ -127,10 +118,7 @@ fn unknown_account(
 }
 
 fn may_sign_up(t: &Tenant, p: &PendingAuthorization, email: &str) -> bool {
-    let enabled = t
-        .scenario
-        .app(&p.client_id)
-        .is_some_and(|a| a.self_service_sign_up);
+    let enabled = t.scenario.app(&p.client_id).is_some_and(|a| a.self_service_sign_up);
     enabled && t.scenario.external_collaboration.domain_allowed(email)
 }
 
@@ -157,9 +145,9 @@ pub async fn sign_up(
     };
     let email = f.email.trim();
     let name = f.display_name.trim();
-    let valid = email.split_once('@').is_some_and(|(l, d)| {
-        !l.is_empty() && d.contains('.') && !email.contains(char::is_whitespace)
-    });
+    let valid = email
+        .split_once('@')
+        .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !email.contains(char::is_whitespace));
     let retry = |msg: &str| sign_up_page(&t, &segment, &f.flow, email, Some(msg));
     if !valid {
         return retry("Enter a valid email address.");
@@ -176,14 +164,7 @@ pub async fn sign_up(
     if f.password.chars().count() < 8 {
         return retry("Choose a password of at least 8 characters.");
     }
-    let new = NewUser::guest(
-        email,
-        Some(name),
-        t.scenario.initial_domain(),
-        "SelfServiceSignUp",
-        "Accepted",
-        t.now(),
-    );
+    let new = NewUser::guest(email, Some(name), t.scenario.initial_domain(), "SelfServiceSignUp", "Accepted", t.now());
     let Ok(user) = t.store.create_user(&new) else {
         return retry("An account with this email address already exists. Go back and sign in.");
     };
@@ -218,9 +199,7 @@ pub async fn select(
         return expired(&t);
     };
     let session = session_id(&jar);
-    let in_session = session
-        .as_deref()
-        .is_some_and(|s| t.store.session_accounts(s).contains(&f.account));
+    let in_session = session.as_deref().is_some_and(|s| t.store.session_accounts(s).contains(&f.account));
     if f.account == "other" || !in_session {
         p.login_hint = None;
         t.store.save_pending(&f.flow, &p, t.now());
@@ -247,21 +226,11 @@ pub async fn consent(
         return redirect_error(
             &t,
             &p,
-            &AuthError::new(
-                "access_denied",
-                65004,
-                "User declined to consent to access the app.",
-            ),
+            &AuthError::new("access_denied", 65004, "User declined to consent to access the app."),
         );
     }
-    let allowed = t
-        .scenario
-        .app(&p.client_id)
-        .map(|a| a.scopes.clone())
-        .unwrap_or_default();
-    let requested = ScopeRequest::parse(&p.scope, &allowed)
-        .map(|r| r.graph)
-        .unwrap_or_default();
+    let allowed = t.scenario.app(&p.client_id).map(|a| a.scopes.clone()).unwrap_or_default();
+    let requested = ScopeRequest::parse(&p.scope, &allowed).map(|r| r.graph).unwrap_or_default();
     t.store.grant_consent(&user_id, &p.client_id, &requested);
     p.consent_shown = true;
     continue_flow(&t, &segment, &f.flow, p, session_id(&jar).as_deref())

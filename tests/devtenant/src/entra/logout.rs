@@ -28,11 +28,9 @@ pub async fn logout(
     let mut jar = jar;
     if let Some(session) = session_id(&jar) {
         let accounts = t.store.session_accounts(&session);
-        let hinted = params.get("logout_hint").and_then(|h| {
-            accounts
-                .iter()
-                .find(|id| mint::login_hint_claim(id) == *h || *id == h)
-        });
+        let hinted = params
+            .get("logout_hint")
+            .and_then(|h| accounts.iter().find(|id| mint::login_hint_claim(id) == *h || *id == h));
         match hinted {
             Some(id) if accounts.len() > 1 => t.store.remove_session_account(&session, id),
             _ => {
@@ -41,9 +39,7 @@ pub async fn logout(
             }
         }
     }
-    let target = params
-        .get("post_logout_redirect_uri")
-        .filter(|u| t.scenario.any_app_has_redirect(u));
+    let target = params.get("post_logout_redirect_uri").filter(|u| t.scenario.any_app_has_redirect(u));
     let response = match target {
         Some(uri) => {
             let mut url = uri.clone();
@@ -51,9 +47,7 @@ pub async fn logout(
                 let sep = if url.contains('?') { '&' } else { '?' };
                 url.push(sep);
                 url.push_str(
-                    &url::form_urlencoded::Serializer::new(String::new())
-                        .append_pair("state", state)
-                        .finish(),
+                    &url::form_urlencoded::Serializer::new(String::new()).append_pair("state", state).finish(),
                 );
             }
             (StatusCode::FOUND, [(header::LOCATION, url)]).into_response()

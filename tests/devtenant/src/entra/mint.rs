@@ -69,10 +69,7 @@ pub fn issue(t: &Tenant, g: &Grant) -> Issued {
     if asks_for_cp1(g.claims) {
         access["xms_cc"] = json!(["cp1"]);
     }
-    let id_token = g
-        .scopes
-        .openid
-        .then(|| t.key.sign(&id_claims(t, g, now, lifetime)));
+    let id_token = g.scopes.openid.then(|| t.key.sign(&id_claims(t, g, now, lifetime)));
     let refresh_token = g.scopes.offline_access.then(|| {
         let token = random_token(64);
         let family_expires = g.family_expires.unwrap_or(now + SPA_REFRESH_LIFETIME);
@@ -87,21 +84,13 @@ pub fn issue(t: &Tenant, g: &Grant) -> Issued {
         t.store.save_refresh_token(&token, &rt);
         token
     });
-    Issued {
-        access_token: t.key.sign(&access),
-        expires_in: lifetime,
-        id_token,
-        refresh_token,
-    }
+    Issued { access_token: t.key.sign(&access), expires_in: lifetime, id_token, refresh_token }
 }
 
 fn id_claims(t: &Tenant, g: &Grant, now: i64, lifetime: i64) -> Value {
     let user = g.user;
-    let preferred = if user.is_guest {
-        user.mail.clone().unwrap_or_else(|| user.upn.clone())
-    } else {
-        user.upn.clone()
-    };
+    let preferred =
+        if user.is_guest { user.mail.clone().unwrap_or_else(|| user.upn.clone()) } else { user.upn.clone() };
     let mut claims = json!({
         "aud": g.client_id, "iss": t.issuer(), "iat": now, "nbf": now, "exp": now + lifetime,
         "oid": user.id, "tid": t.scenario.tenant.id, "sub": pairwise_sub(&user.id, g.client_id),
@@ -125,14 +114,8 @@ fn id_claims(t: &Tenant, g: &Grant, now: i64, lifetime: i64) -> Value {
 /// Whether a `claims` request declares client capability `cp1` (CAE).
 fn asks_for_cp1(claims: Option<&str>) -> bool {
     let parsed: Option<Value> = claims.and_then(|c| serde_json::from_str(c).ok());
-    let values = parsed
-        .as_ref()
-        .and_then(|v| v.pointer("/access_token/xms_cc/values"))
-        .and_then(Value::as_array);
-    values.is_some_and(|vs| {
-        vs.iter()
-            .any(|v| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("cp1")))
-    })
+    let values = parsed.as_ref().and_then(|v| v.pointer("/access_token/xms_cc/values")).and_then(Value::as_array);
+    values.is_some_and(|vs| vs.iter().any(|v| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("cp1"))))
 }
 
 /// `sub`: pairwise, the same user has another `sub` in each app.
@@ -151,12 +134,8 @@ mod tests {
 
     #[test]
     fn cp1_is_read_from_the_claims_request() {
-        assert!(asks_for_cp1(Some(
-            r#"{"access_token":{"xms_cc":{"values":["CP1"]}}}"#
-        )));
-        assert!(!asks_for_cp1(Some(
-            r#"{"id_token":{"login_hint":{"essential":true}}}"#
-        )));
+        assert!(asks_for_cp1(Some(r#"{"access_token":{"xms_cc":{"values":["CP1"]}}}"#)));
+        assert!(!asks_for_cp1(Some(r#"{"id_token":{"login_hint":{"essential":true}}}"#)));
         assert!(!asks_for_cp1(Some("not json")));
         assert!(!asks_for_cp1(None));
     }

@@ -28,10 +28,7 @@ pub const SESSION_COOKIE: &str = "devtenant_session";
 pub fn router(tenant: Arc<Tenant>) -> Router {
     // Discovery and keys are public documents: any origin may read them, as with Entra.
     let public = Router::new()
-        .route(
-            "/{tenant}/v2.0/.well-known/openid-configuration",
-            get(discovery),
-        )
+        .route("/{tenant}/v2.0/.well-known/openid-configuration", get(discovery))
         .route("/{tenant}/discovery/v2.0/keys", get(keys))
         .layer(CorsLayer::permissive());
     let pages = Router::new()
@@ -40,41 +37,22 @@ pub fn router(tenant: Arc<Tenant>) -> Router {
         .route("/{tenant}/signup", post(interact::sign_up))
         .route("/{tenant}/select", post(interact::select))
         .route("/{tenant}/consent", post(interact::consent))
-        .route(
-            "/{tenant}/oauth2/v2.0/logout",
-            get(logout::logout).post(logout::logout),
-        )
+        .route("/{tenant}/oauth2/v2.0/logout", get(logout::logout).post(logout::logout))
         .route("/redeem", get(redeem::show).post(redeem::decide))
-        .layer(axum::middleware::map_response_with_state(
-            tenant.clone(),
-            frame_protection,
-        ));
-    Router::new()
-        .merge(public)
-        .merge(pages)
-        .merge(token::router(&tenant))
-        .with_state(tenant)
+        .layer(axum::middleware::map_response_with_state(tenant.clone(), frame_protection));
+    Router::new().merge(public).merge(pages).merge(token::router(&tenant)).with_state(tenant)
 }
 
 /// Entra's pages refuse to be framed; the COOP switch also cuts a popup off from its opener.
 async fn frame_protection(State(t): State<Arc<Tenant>>, mut res: Response) -> Response {
-    let is_html = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let is_html = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     if is_html {
         let h = res.headers_mut();
         h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("frame-ancestors 'none'"),
-        );
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'none'"));
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if t.switches().coop {
-            h.insert(
-                "cross-origin-opener-policy",
-                HeaderValue::from_static("same-origin"),
-            );
+            h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
         }
     }
     res
@@ -100,11 +78,7 @@ fn error_page(t: &Tenant, e: &AuthError, back: Option<&str>) -> Response {
         &e.description(&ids, t.now()),
         back,
     );
-    (
-        axum::http::StatusCode::BAD_REQUEST,
-        Html(page.into_string()),
-    )
-        .into_response()
+    (axum::http::StatusCode::BAD_REQUEST, Html(page.into_string())).into_response()
 }
 
 async fn discovery(State(t): State<Arc<Tenant>>, Path(segment): Path<String>) -> Response {

@@ -28,18 +28,10 @@ pub struct RedeemForm {
 }
 
 fn invalid(t: &Tenant) -> Response {
-    let text =
-        "This invitation is no longer valid. Ask the person who invited you to send it again.";
+    let text = "This invitation is no longer valid. Ask the person who invited you to send it again.";
     (
         StatusCode::NOT_FOUND,
-        Html(
-            pages::message(
-                &t.scenario.tenant.display_name,
-                "Invitation not found",
-                text,
-            )
-            .into_string(),
-        ),
+        Html(pages::message(&t.scenario.tenant.display_name, "Invitation not found", text).into_string()),
     )
         .into_response()
 }
@@ -64,11 +56,7 @@ fn page(t: &Tenant, ticket: &str, error: Option<&str>) -> Response {
         needs_password: !user.has_password(),
         error,
     });
-    let status = if error.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
+    let status = if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     (status, Html(html.into_string())).into_response()
 }
 
@@ -76,10 +64,8 @@ pub async fn show(State(t): State<Arc<Tenant>>, Query(q): Query<RedeemQuery>) ->
     let Some(inv) = t.store.invitation_by_ticket(&q.ticket) else {
         return invalid(&t);
     };
-    let accepted = t
-        .store
-        .user(&inv.user_id)
-        .is_some_and(|u| u.external_state() == Some("Accepted") && u.has_password());
+    let accepted =
+        t.store.user(&inv.user_id).is_some_and(|u| u.external_state() == Some("Accepted") && u.has_password());
     if accepted {
         // A link followed again after redemption just goes on to the app.
         return (StatusCode::FOUND, [(header::LOCATION, inv.redirect_url)]).into_response();
@@ -87,11 +73,7 @@ pub async fn show(State(t): State<Arc<Tenant>>, Query(q): Query<RedeemQuery>) ->
     page(&t, &q.ticket, None)
 }
 
-pub async fn decide(
-    State(t): State<Arc<Tenant>>,
-    jar: CookieJar,
-    Form(f): Form<RedeemForm>,
-) -> Response {
+pub async fn decide(State(t): State<Arc<Tenant>>, jar: CookieJar, Form(f): Form<RedeemForm>) -> Response {
     let Some(inv) = t.store.invitation_by_ticket(&f.ticket) else {
         return invalid(&t);
     };
@@ -100,28 +82,17 @@ pub async fn decide(
     };
     if f.decision != "accept" {
         let text = "You declined the invitation. Nothing was shared.";
-        return Html(
-            pages::message(&t.scenario.tenant.display_name, "Invitation declined", text)
-                .into_string(),
-        )
-        .into_response();
+        return Html(pages::message(&t.scenario.tenant.display_name, "Invitation declined", text).into_string())
+            .into_response();
     }
     if !user.has_password() {
         if f.password.chars().count() < 8 {
-            return page(
-                &t,
-                &f.ticket,
-                Some("Choose a password of at least 8 characters."),
-            );
+            return page(&t, &f.ticket, Some("Choose a password of at least 8 characters."));
         }
         t.store.set_password(&user.id, &f.password);
     }
     accept_invitation(&t, &user);
     let session = session_id(&jar).unwrap_or_else(|| mint::random_token(32));
     t.store.add_session_account(&session, &user.id, t.now());
-    (
-        jar.add(session_cookie(&session)),
-        (StatusCode::FOUND, [(header::LOCATION, inv.redirect_url)]),
-    )
-        .into_response()
+    (jar.add(session_cookie(&session)), (StatusCode::FOUND, [(header::LOCATION, inv.redirect_url)])).into_response()
 }

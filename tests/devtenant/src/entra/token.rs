@@ -31,9 +31,7 @@ pub fn router(t: &Arc<Tenant>) -> Router<Arc<Tenant>> {
         }))
         .allow_methods([axum::http::Method::POST])
         .allow_headers(tower_http::cors::AllowHeaders::mirror_request());
-    Router::new()
-        .route("/{tenant}/oauth2/v2.0/token", post(token))
-        .layer(cors)
+    Router::new().route("/{tenant}/oauth2/v2.0/token", post(token)).layer(cors)
 }
 
 async fn token(
@@ -44,10 +42,7 @@ async fn token(
     body: Bytes,
 ) -> Response {
     let form: HashMap<String, String> = url::form_urlencoded::parse(&body).into_owned().collect();
-    let correlation = q
-        .get("client-request-id")
-        .or(form.get("client-request-id"))
-        .map(String::as_str);
+    let correlation = q.get("client-request-id").or(form.get("client-request-id")).map(String::as_str);
     let ids = TraceIds::new(correlation);
     match answer(&t, &segment, &headers, &form) {
         Ok(issued) => Json(issued).into_response(),
@@ -171,13 +166,10 @@ fn redeem_code(
     // The code's own scopes, unless the client names (a subset of) them again.
     let scope = param("scope").unwrap_or(&grant.scope);
     let scopes = ScopeRequest::parse(scope, allowed).map_err(|e| scope_error(&e))?;
-    let user = t.store.user(&grant.user_id).ok_or_else(|| {
-        AuthError::new(
-            "invalid_grant",
-            50034,
-            "The user account does not exist in the directory.",
-        )
-    })?;
+    let user = t
+        .store
+        .user(&grant.user_id)
+        .ok_or_else(|| AuthError::new("invalid_grant", 50034, "The user account does not exist in the directory."))?;
     check_consent(t, &user.id, client_id, &scopes)?;
     if !t.store.mark_code_redeemed(code) {
         return Err(AuthError::new(
@@ -199,13 +191,7 @@ fn redeem_code(
             claims: param("claims").or(grant.claims.as_deref()),
         },
     );
-    Ok(response(
-        t,
-        &scopes,
-        issued,
-        &user,
-        param("client_info") == Some("1"),
-    ))
+    Ok(response(t, &scopes, issued, &user, param("client_info") == Some("1")))
 }
 
 fn redeem_refresh(
@@ -230,11 +216,7 @@ fn redeem_refresh(
             ));
         }
         RefreshRedemption::Unknown => {
-            return Err(AuthError::new(
-                "invalid_grant",
-                9002313,
-                "Invalid request. Request is malformed or invalid.",
-            ));
+            return Err(AuthError::new("invalid_grant", 9002313, "Invalid request. Request is malformed or invalid."));
         }
     };
     if rt.client_id != client_id {
@@ -272,31 +254,16 @@ fn redeem_refresh(
             claims: param("claims"),
         },
     );
-    Ok(response(
-        t,
-        &scopes,
-        issued,
-        &user,
-        param("client_info") == Some("1"),
-    ))
+    Ok(response(t, &scopes, issued, &user, param("client_info") == Some("1")))
 }
 
 /// A token may carry only permissions the user consented to for this app.
-fn check_consent(
-    t: &Tenant,
-    user_id: &str,
-    client_id: &str,
-    scopes: &ScopeRequest,
-) -> Result<(), AuthError> {
+fn check_consent(t: &Tenant, user_id: &str, client_id: &str, scopes: &ScopeRequest) -> Result<(), AuthError> {
     let granted = t.store.consented(user_id, client_id);
     let Some(missing) = scopes.graph.iter().find(|s| !granted.contains(s)) else {
         return Ok(());
     };
-    let app = t
-        .scenario
-        .app(client_id)
-        .map(|a| a.display_name.clone())
-        .unwrap_or_default();
+    let app = t.scenario.app(client_id).map(|a| a.display_name.clone()).unwrap_or_default();
     let msg = format!(
         "The user or administrator has not consented to use the application with ID '{client_id}' named '{app}' for '{missing}'. Send an interactive authorization request for this user and resource."
     );

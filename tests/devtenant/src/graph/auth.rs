@@ -25,18 +25,12 @@ pub struct Caller {
 
 impl Caller {
     pub fn has(&self, permission: &str) -> bool {
-        self.scopes
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(permission))
+        self.scopes.iter().any(|s| s.eq_ignore_ascii_case(permission))
     }
 
     /// Passes when the token holds any of `permissions`, else Graph's 403.
     pub fn require_any(&self, permissions: &[&str]) -> Result<(), GraphError> {
-        if permissions.iter().any(|p| self.has(p)) {
-            Ok(())
-        } else {
-            Err(GraphError::denied())
-        }
+        if permissions.iter().any(|p| self.has(p)) { Ok(()) } else { Err(GraphError::denied()) }
     }
 }
 
@@ -45,78 +39,47 @@ fn unauthenticated(t: &Tenant, message: &str) -> GraphError {
         "Bearer realm=\"\", authorization_uri=\"{}/{}/oauth2/authorize\", client_id=\"{GRAPH_APP_ID}\"",
         t.signin_origin, t.scenario.tenant.id
     );
-    GraphError::new(
-        StatusCode::UNAUTHORIZED,
-        "InvalidAuthenticationToken",
-        message,
-    )
-    .with_header("www-authenticate", challenge)
+    GraphError::new(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", message)
+        .with_header("www-authenticate", challenge)
 }
 
 /// Checks a bearer token and finds its user.
 pub fn authenticate(t: &Tenant, authorization: Option<&str>) -> Result<Caller, GraphError> {
     let token = authorization
-        .and_then(|h| {
-            h.strip_prefix("Bearer ")
-                .or_else(|| h.strip_prefix("bearer "))
-        })
+        .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
         .map(str::trim)
         .unwrap_or_default();
     if token.is_empty() {
         return Err(unauthenticated(t, "Access token is empty."));
     }
     let claims = t.key.verify(token).map_err(|e| match e.kind() {
-        ErrorKind::InvalidSignature => {
-            unauthenticated(t, "Access token validation failure. Invalid signature.")
-        }
+        ErrorKind::InvalidSignature => unauthenticated(t, "Access token validation failure. Invalid signature."),
         _ => unauthenticated(t, "IDX14100: JWT is not well formed."),
     })?;
     let aud = claims["aud"].as_str().unwrap_or_default();
     if aud != GRAPH_RESOURCE && aud != GRAPH_APP_ID {
-        return Err(unauthenticated(
-            t,
-            "Access token validation failure. Invalid audience.",
-        ));
+        return Err(unauthenticated(t, "Access token validation failure. Invalid audience."));
     }
     if claims["iss"].as_str() != Some(t.issuer().as_str())
         || claims["tid"].as_str() != Some(t.scenario.tenant.id.as_str())
     {
-        return Err(unauthenticated(
-            t,
-            "Access token validation failure. Invalid issuer.",
-        ));
+        return Err(unauthenticated(t, "Access token validation failure. Invalid issuer."));
     }
     let now = t.now();
     if claims["exp"].as_i64().is_none_or(|exp| now >= exp) {
-        return Err(unauthenticated(
-            t,
-            "Lifetime validation failed, the token is expired.",
-        ));
+        return Err(unauthenticated(t, "Lifetime validation failed, the token is expired."));
     }
     if claims["nbf"].as_i64().is_some_and(|nbf| nbf > now + 300) {
-        return Err(unauthenticated(
-            t,
-            "Lifetime validation failed, the token is not yet valid.",
-        ));
+        return Err(unauthenticated(t, "Lifetime validation failed, the token is not yet valid."));
     }
     let user = claims["oid"]
         .as_str()
         .and_then(|oid| t.store.user(oid))
-        .ok_or_else(|| {
-            unauthenticated(
-                t,
-                "Access token validation failure. The user does not exist.",
-            )
-        })?;
+        .ok_or_else(|| unauthenticated(t, "Access token validation failure. The user does not exist."))?;
     Ok(Caller {
         user,
         client_id: claims["appid"].as_str().unwrap_or_default().to_string(),
-        scopes: claims["scp"]
-            .as_str()
-            .unwrap_or_default()
-            .split_whitespace()
-            .map(String::from)
-            .collect(),
+        scopes: claims["scp"].as_str().unwrap_or_default().split_whitespace().map(String::from).collect(),
     })
 }
 
@@ -124,10 +87,7 @@ impl FromRequestParts<Arc<Tenant>> for Caller {
     type Rejection = GraphError;
 
     async fn from_request_parts(parts: &mut Parts, t: &Arc<Tenant>) -> Result<Caller, GraphError> {
-        let header = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
+        let header = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
         authenticate(t, header)
     }
 }

@@ -15,12 +15,7 @@ pub struct GraphError {
 
 impl GraphError {
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> GraphError {
-        GraphError {
-            status,
-            code: code.into(),
-            message: message.into(),
-            headers: vec![],
-        }
+        GraphError { status, code: code.into(), message: message.into(), headers: vec![] }
     }
 
     pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> GraphError {
@@ -45,9 +40,7 @@ impl GraphError {
         GraphError::new(
             StatusCode::NOT_FOUND,
             "Request_ResourceNotFound",
-            format!(
-                "Resource '{id}' does not exist or one of its queried reference-property objects are not present."
-            ),
+            format!("Resource '{id}' does not exist or one of its queried reference-property objects are not present."),
         )
     }
 
@@ -61,15 +54,9 @@ impl GraphError {
             429 => ("TooManyRequests", "Please retry again later."),
             500 => ("generalException", "General exception while processing."),
             502 => ("BadGateway", "Bad gateway."),
-            503 => (
-                "ServiceUnavailable",
-                "Service unavailable. Please retry again later.",
-            ),
+            503 => ("ServiceUnavailable", "Service unavailable. Please retry again later."),
             504 => ("GatewayTimeout", "Gateway timeout."),
-            401 => (
-                "InvalidAuthenticationToken",
-                "Access token validation failure.",
-            ),
+            401 => ("InvalidAuthenticationToken", "Access token validation failure."),
             403 => ("Forbidden", "Forbidden."),
             404 => ("NotFound", "Not found."),
             409 => ("Conflict", "Conflict."),
@@ -97,10 +84,7 @@ impl IntoResponse for GraphError {
                 res.headers_mut().insert(*name, v);
             }
         }
-        res.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
+        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         res.extensions_mut().insert(self);
         res
     }

@@ -78,9 +78,7 @@ pub fn valid_email(address: &str) -> bool {
         && !local.chars().any(|c| FORBIDDEN.contains(c) || c == '@')
         && domain.contains('.')
         && !edge(domain)
-        && domain
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+        && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-')
         && address.len() <= 254
 }
 
@@ -90,11 +88,7 @@ pub async fn create(
     GraphJson(req): GraphJson<InvitationRequest>,
 ) -> Result<(StatusCode, Json<Value>), GraphError> {
     caller
-        .require_any(&[
-            "User.Invite.All",
-            "User.ReadWrite.All",
-            "Directory.ReadWrite.All",
-        ])
+        .require_any(&["User.Invite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"])
         .map_err(|_| may_not_invite(&t, &caller))?;
     let may = match t.scenario.external_collaboration.guest_invite_restrictions {
         InviteRestriction::Everyone => true,
@@ -105,24 +99,15 @@ pub async fn create(
     if !may {
         return Err(may_not_invite(&t, &caller));
     }
-    let email = req
-        .invited_user_email_address
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or_default();
+    let email = req.invited_user_email_address.as_deref().map(str::trim).unwrap_or_default();
     if email.is_empty() {
-        return Err(GraphError::bad_request(
-            "The property 'invitedUserEmailAddress' is required.",
-        ));
+        return Err(GraphError::bad_request("The property 'invitedUserEmailAddress' is required."));
     }
     if !valid_email(email) {
-        return Err(GraphError::bad_request(format!(
-            "The invited user email address '{email}' is not valid."
-        )));
+        return Err(GraphError::bad_request(format!("The invited user email address '{email}' is not valid.")));
     }
     let redirect = req.invite_redirect_url.as_deref().unwrap_or_default();
-    let redirect_ok =
-        url::Url::parse(redirect).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    let redirect_ok = url::Url::parse(redirect).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
     if !redirect_ok {
         return Err(GraphError::bad_request(
             "The property 'inviteRedirectUrl' is required and must be an absolute http or https URL.",
@@ -140,33 +125,19 @@ pub async fn create(
     }
     let info = req.invited_user_message_info.unwrap_or_default();
     if info.cc_recipients.len() > 1 {
-        return Err(GraphError::bad_request(
-            "Only one cc recipient is supported.",
-        ));
+        return Err(GraphError::bad_request("Only one cc recipient is supported."));
     }
     let cc: Vec<(String, Option<String>)> = info
         .cc_recipients
         .into_iter()
-        .map(|r| {
-            (
-                r.email_address.address.unwrap_or_default(),
-                r.email_address.name,
-            )
-        })
+        .map(|r| (r.email_address.address.unwrap_or_default(), r.email_address.name))
         .collect();
     if let Some((bad, _)) = cc.iter().find(|(a, _)| !valid_email(a)) {
-        return Err(GraphError::bad_request(format!(
-            "The cc recipient address '{bad}' is not valid."
-        )));
+        return Err(GraphError::bad_request(format!("The cc recipient address '{bad}' is not valid.")));
     }
-    let language = info
-        .message_language
-        .clone()
-        .unwrap_or_else(|| "en-US".into());
+    let language = info.message_language.clone().unwrap_or_else(|| "en-US".into());
     if !valid_language(&language) {
-        return Err(GraphError::bad_request(format!(
-            "'{language}' is not a valid messageLanguage."
-        )));
+        return Err(GraphError::bad_request(format!("'{language}' is not a valid messageLanguage.")));
     }
     let (_, domain) = email.rsplit_once('@').unwrap_or_default();
     if t.scenario.is_tenant(domain) {
@@ -199,11 +170,7 @@ pub async fn create(
                     t.now(),
                 );
                 t.store.create_user(&new).map_err(|e| {
-                    GraphError::new(
-                        StatusCode::CONFLICT,
-                        "Request_MultipleObjectsWithSameKeyValue",
-                        e.to_string(),
-                    )
+                    GraphError::new(StatusCode::CONFLICT, "Request_MultipleObjectsWithSameKeyValue", e.to_string())
                 })?
             }
         }
@@ -223,19 +190,8 @@ pub async fn create(
         t.signin_origin, t.scenario.tenant.id, user.id, invitation.ticket
     );
     if req.send_invitation_message {
-        let custom = info
-            .customized_message_body
-            .as_deref()
-            .filter(|b| !b.trim().is_empty());
-        t.store.send_mail(&invitation_mail(
-            &t,
-            &caller.user,
-            email,
-            &cc,
-            &language,
-            custom,
-            &redeem_url,
-        ));
+        let custom = info.customized_message_body.as_deref().filter(|b| !b.trim().is_empty());
+        t.store.send_mail(&invitation_mail(&t, &caller.user, email, &cc, &language, custom, &redeem_url));
     }
     let body = json!({
         "@odata.context": format!("{}/v1.0/$metadata#invitations/$entity", t.graph_origin),
@@ -262,23 +218,14 @@ pub async fn create(
 /// `resetRedemption`: the same guest object, redeemed again from (possibly) a new address.
 fn reset(t: &Tenant, target: Option<&UserRef>, email: &str) -> Result<UserRecord, GraphError> {
     let id = target.map(|u| u.id.as_str()).ok_or_else(|| {
-        GraphError::bad_request(
-            "'invitedUser' with an 'id' is required when 'resetRedemption' is true.",
-        )
+        GraphError::bad_request("'invitedUser' with an 'id' is required when 'resetRedemption' is true.")
     })?;
     let user = t.store.user(id).ok_or_else(|| GraphError::not_found(id))?;
     if !user.is_guest {
-        return Err(GraphError::bad_request(
-            "Redemption can only be reset for external users.",
-        ));
+        return Err(GraphError::bad_request("Redemption can only be reset for external users."));
     }
-    if t.store
-        .user_by_mail(email)
-        .is_some_and(|other| other.id != user.id)
-    {
-        return Err(GraphError::bad_request(format!(
-            "Another user already has the address '{email}'."
-        )));
+    if t.store.user_by_mail(email).is_some_and(|other| other.id != user.id) {
+        return Err(GraphError::bad_request(format!("Another user already has the address '{email}'.")));
     }
     let mut data = user.data.clone();
     data["mail"] = json!(email);
@@ -333,11 +280,7 @@ fn invitation_mail(
         cc: cc.iter().map(|(a, _)| a.clone()).collect(),
         subject,
         body: format!("{message}\n\n{accept}: {link}"),
-        language: if swedish {
-            "sv-SE".into()
-        } else {
-            language.to_string()
-        },
+        language: if swedish { "sv-SE".into() } else { language.to_string() },
         link: Some(link.to_string()),
         sent_date_time: crate::clock::iso(t.now()),
     }

@@ -32,10 +32,7 @@ pub fn router(t: Arc<Tenant>) -> Router {
         .route("/oidc/userinfo", get(users::userinfo))
         .fallback(unknown_segment)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(
-            t.clone(),
-            crate::faults::inject,
-        ))
+        .layer(middleware::from_fn_with_state(t.clone(), crate::faults::inject))
         .layer(middleware::from_fn_with_state(t.clone(), request_ids))
         .layer(cors())
         .with_state(t)
@@ -46,13 +43,7 @@ fn cors() -> CorsLayer {
     let h = |n: &'static str| HeaderName::from_static(n);
     CorsLayer::new()
         .allow_origin(AllowOrigin::mirror_request())
-        .allow_methods([
-            Method::GET,
-            Method::POST,
-            Method::PATCH,
-            Method::PUT,
-            Method::DELETE,
-        ])
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::PUT, Method::DELETE])
         .allow_headers([
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
@@ -87,18 +78,13 @@ async fn request_ids(State(t): State<Arc<Tenant>>, req: Request, next: Next) -> 
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let mut res = next.run(req).await;
     if let Some(err) = res.extensions_mut().remove::<GraphError>() {
-        let date = chrono::DateTime::from_timestamp(t.now(), 0)
-            .unwrap_or_default()
-            .format("%Y-%m-%dT%H:%M:%S")
-            .to_string();
+        let date =
+            chrono::DateTime::from_timestamp(t.now(), 0).unwrap_or_default().format("%Y-%m-%dT%H:%M:%S").to_string();
         *res.body_mut() = Body::from(err.body(&request_id, &client_request_id, &date).to_string());
         res.headers_mut().remove(header::CONTENT_LENGTH);
     }
     let headers = res.headers_mut();
-    headers.insert(
-        "request-id",
-        HeaderValue::from_str(&request_id).expect("uuid"),
-    );
+    headers.insert("request-id", HeaderValue::from_str(&request_id).expect("uuid"));
     if let Ok(v) = HeaderValue::from_str(&client_request_id) {
         headers.insert("client-request-id", v);
     }
@@ -106,14 +92,7 @@ async fn request_ids(State(t): State<Arc<Tenant>>, req: Request, next: Next) -> 
 }
 
 async fn unknown_segment(req: Request) -> GraphError {
-    let last = req
-        .uri()
-        .path()
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let last = req.uri().path().trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_string();
     GraphError::bad_request(format!("Resource not found for the segment '{last}'."))
 }
 
@@ -162,16 +141,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for GraphJson<T> {
 /// Reads a JSON body into `T`, with Graph's 400 when it does not fit.
 pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, GraphError> {
     if bytes.is_empty() {
-        return Err(GraphError::bad_request(
-            "Empty Payload, JSON content expected.",
-        ));
+        return Err(GraphError::bad_request("Empty Payload, JSON content expected."));
     }
     serde_json::from_slice(bytes).map_err(|e| {
-        let what = if e.is_syntax() || e.is_eof() {
-            "Invalid JSON"
-        } else {
-            "Invalid request body"
-        };
+        let what = if e.is_syntax() || e.is_eof() { "Invalid JSON" } else { "Invalid request body" };
         GraphError::bad_request(format!("{what}: {e}"))
     })
 }

@@ -26,52 +26,35 @@ impl<S: Send + Sync> FromRequestParts<S> for GraphQuery {
 
 impl GraphQuery {
     pub fn parse(raw: &str) -> GraphQuery {
-        GraphQuery {
-            pairs: url::form_urlencoded::parse(raw.as_bytes())
-                .into_owned()
-                .collect(),
-        }
+        GraphQuery { pairs: url::form_urlencoded::parse(raw.as_bytes()).into_owned().collect() }
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.pairs.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// Refuses any `$` option the endpoint does not support, and any option given twice.
     pub fn only(&self, allowed: &[&str]) -> Result<(), GraphError> {
         for (i, (k, _)) in self.pairs.iter().enumerate() {
-            if self.pairs[..i]
-                .iter()
-                .any(|(p, _)| p.eq_ignore_ascii_case(k))
-            {
+            if self.pairs[..i].iter().any(|(p, _)| p.eq_ignore_ascii_case(k)) {
                 return Err(GraphError::bad_request(format!(
                     "Query option '{k}' was specified more than once, but it must be specified at most once."
                 )));
             }
             if k.starts_with('$') && !allowed.iter().any(|a| a.eq_ignore_ascii_case(k)) {
-                return Err(GraphError::bad_request(format!(
-                    "Query option '{k}' is not supported on this request."
-                )));
+                return Err(GraphError::bad_request(format!("Query option '{k}' is not supported on this request.")));
             }
         }
         Ok(())
     }
 
     pub fn select(&self, known: impl Fn(&str) -> bool) -> Result<Option<Vec<String>>, GraphError> {
-        self.get("$select")
-            .map(|s| odata::parse_select(s, known).map_err(GraphError::bad_request))
-            .transpose()
+        self.get("$select").map(|s| odata::parse_select(s, known).map_err(GraphError::bad_request)).transpose()
     }
 
     pub fn filter(&self) -> Result<Option<odata::Expr>, GraphError> {
         self.get("$filter")
-            .map(|f| {
-                odata::parse_filter(f)
-                    .map_err(|e| GraphError::bad_request(format!("Invalid filter clause: {e}")))
-            })
+            .map(|f| odata::parse_filter(f).map_err(|e| GraphError::bad_request(format!("Invalid filter clause: {e}"))))
             .transpose()
     }
 
@@ -85,19 +68,13 @@ impl GraphQuery {
         match self.get("$count").map(str::to_ascii_lowercase).as_deref() {
             None | Some("false") => Ok(false),
             Some("true") => Ok(true),
-            Some(other) => Err(GraphError::bad_request(format!(
-                "'{other}' is not a valid count option."
-            ))),
+            Some(other) => Err(GraphError::bad_request(format!("'{other}' is not a valid count option."))),
         }
     }
 
     /// The query without `$skiptoken`, for building the next page's link.
     fn without_skiptoken(&self) -> Vec<(String, String)> {
-        self.pairs
-            .iter()
-            .filter(|(k, _)| !k.eq_ignore_ascii_case("$skiptoken"))
-            .cloned()
-            .collect()
+        self.pairs.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("$skiptoken")).cloned().collect()
     }
 }
 
@@ -127,9 +104,7 @@ pub fn page(
     if offset + size < total {
         let mut pairs = q.without_skiptoken();
         pairs.push(("$skiptoken".into(), encode_skiptoken(offset + size)));
-        let query = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs)
-            .finish();
+        let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
         body["@odata.nextLink"] = json!(format!("{}{path}?{query}", t.graph_origin));
     }
     Ok(body)
@@ -157,20 +132,8 @@ mod tests {
 
     #[test]
     fn repeated_and_unknown_options_are_refused() {
-        assert!(
-            GraphQuery::parse("$select=id&$select=mail")
-                .only(&["$select"])
-                .is_err()
-        );
-        assert!(
-            GraphQuery::parse("$expand=manager")
-                .only(&["$select"])
-                .is_err()
-        );
-        assert!(
-            GraphQuery::parse("$select=id&other=1")
-                .only(&["$select"])
-                .is_ok()
-        );
+        assert!(GraphQuery::parse("$select=id&$select=mail").only(&["$select"]).is_err());
+        assert!(GraphQuery::parse("$expand=manager").only(&["$select"]).is_err());
+        assert!(GraphQuery::parse("$select=id&other=1").only(&["$select"]).is_ok());
     }
 }

@@ -7,17 +7,12 @@ use std::sync::OnceLock;
 fn schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
     SCHEMA.get_or_init(|| {
-        serde_json::from_str(include_str!("../../schema/graph-v1-schema.json"))
-            .expect("bundled schema")
+        serde_json::from_str(include_str!("../../schema/graph-v1-schema.json")).expect("bundled schema")
     })
 }
 
 fn qualified(type_name: &str) -> String {
-    if type_name.contains('.') {
-        type_name.to_string()
-    } else {
-        format!("microsoft.graph.{type_name}")
-    }
+    if type_name.contains('.') { type_name.to_string() } else { format!("microsoft.graph.{type_name}") }
 }
 
 fn property(type_name: &str, name: &str) -> Option<&'static Value> {
@@ -68,10 +63,9 @@ fn check_object(value: &Value, type_name: &str, path: &str, problems: &mut Vec<S
 fn check_value(v: &Value, p: &Value, path: &str, problems: &mut Vec<String>) {
     if p["collection"] == true {
         match v {
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .for_each(|(i, item)| check_scalar(item, p, &format!("{path}/{i}"), problems)),
+            Value::Array(items) => {
+                items.iter().enumerate().for_each(|(i, item)| check_scalar(item, p, &format!("{path}/{i}"), problems))
+            }
             Value::Null => {}
             _ => problems.push(format!("{path}: expected an array")),
         }
@@ -89,19 +83,14 @@ fn check_scalar(v: &Value, p: &Value, path: &str, problems: &mut Vec<String>) {
         return;
     }
     let ok = match ty {
-        "Edm.String" | "Edm.Guid" | "Edm.Duration" | "Edm.Date" | "Edm.TimeOfDay"
-        | "Edm.Binary" => v.is_string(),
-        "Edm.DateTimeOffset" => v
-            .as_str()
-            .is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok()),
+        "Edm.String" | "Edm.Guid" | "Edm.Duration" | "Edm.Date" | "Edm.TimeOfDay" | "Edm.Binary" => v.is_string(),
+        "Edm.DateTimeOffset" => v.as_str().is_some_and(|s| chrono::DateTime::parse_from_rfc3339(s).is_ok()),
         "Edm.Boolean" => v.is_boolean(),
         "Edm.Int32" | "Edm.Int64" | "Edm.Int16" | "Edm.Byte" => v.is_i64() || v.is_u64(),
         "Edm.Double" | "Edm.Single" | "Edm.Decimal" => v.is_number(),
         other => {
             if let Some(members) = schema()["enums"][other]["members"].as_array() {
-                let known = v
-                    .as_str()
-                    .is_some_and(|s| members.iter().any(|m| m.as_str() == Some(s)));
+                let known = v.as_str().is_some_and(|s| members.iter().any(|m| m.as_str() == Some(s)));
                 if !known {
                     problems.push(format!("{path}: {v} is not a value of {other}"));
                 }
@@ -126,27 +115,14 @@ mod tests {
         assert!(has_property("user", "externalUserState"));
         assert!(has_property("user", "id"));
         assert!(!has_property("user", "colour"));
-        assert!(
-            !has_property("user", "manager"),
-            "navigation properties are not selectable"
-        );
+        assert!(!has_property("user", "manager"), "navigation properties are not selectable");
     }
 
     #[test]
     fn finds_wrong_names_and_types() {
         let ok = json!({"id": "x", "displayName": "A", "accountEnabled": true, "businessPhones": [], "createdDateTime": "2024-01-01T00:00:00Z"});
-        assert!(
-            conformance(&ok, "user").is_empty(),
-            "{:?}",
-            conformance(&ok, "user")
-        );
-        let bad =
-            json!({"id": "x", "accountEnabled": "yes", "colour": 1, "businessPhones": "none"});
-        assert_eq!(
-            conformance(&bad, "user").len(),
-            3,
-            "{:?}",
-            conformance(&bad, "user")
-        );
+        assert!(conformance(&ok, "user").is_empty(), "{:?}", conformance(&ok, "user"));
+        let bad = json!({"id": "x", "accountEnabled": "yes", "colour": 1, "businessPhones": "none"});
+        assert_eq!(conformance(&bad, "user").len(), 3, "{:?}", conformance(&bad, "user"));
     }
 }

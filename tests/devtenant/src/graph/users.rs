@@ -30,19 +30,9 @@ const DEFAULT_PROPERTIES: [&str; 11] = [
 ];
 
 /// Permissions that read every property of other users; `User.ReadBasic.All` reads the default set.
-const FULL_READ: [&str; 4] = [
-    "User.Read.All",
-    "User.ReadWrite.All",
-    "Directory.Read.All",
-    "Directory.ReadWrite.All",
-];
-const ANY_READ: [&str; 5] = [
-    "User.ReadBasic.All",
-    "User.Read.All",
-    "User.ReadWrite.All",
-    "Directory.Read.All",
-    "Directory.ReadWrite.All",
-];
+const FULL_READ: [&str; 4] = ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
+const ANY_READ: [&str; 5] =
+    ["User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
 
 /// `(property, operation)` pairs the directory filters on without advanced queries.
 const FILTERS: &[(&str, &[&str])] = &[
@@ -62,33 +52,19 @@ const ADVANCED: [&str; 3] = ["endswith", "ne", "not"];
 /// A user as this caller may see it: the selected (or default) properties, and the extended ones
 /// nulled unless the caller may read full profiles or it is their own.
 fn view(u: &UserRecord, select: Option<&[String]>, full: bool) -> Value {
-    let chosen: Vec<String> = select
-        .map(<[String]>::to_vec)
-        .unwrap_or_else(|| DEFAULT_PROPERTIES.map(String::from).to_vec());
+    let chosen: Vec<String> =
+        select.map(<[String]>::to_vec).unwrap_or_else(|| DEFAULT_PROPERTIES.map(String::from).to_vec());
     let mut out = serde_json::Map::new();
     for p in &chosen {
         let readable = full || DEFAULT_PROPERTIES.contains(&p.as_str());
-        out.insert(
-            p.clone(),
-            if readable {
-                u.data.get(p).cloned().unwrap_or(Value::Null)
-            } else {
-                Value::Null
-            },
-        );
+        out.insert(p.clone(), if readable { u.data.get(p).cloned().unwrap_or(Value::Null) } else { Value::Null });
     }
     Value::Object(out)
 }
 
 fn context(t: &Tenant, select: Option<&[String]>, entity: bool) -> String {
-    let sel = select
-        .map(|s| format!("({})", s.join(",")))
-        .unwrap_or_default();
-    format!(
-        "{}/v1.0/$metadata#users{sel}{}",
-        t.graph_origin,
-        if entity { "/$entity" } else { "" }
-    )
+    let sel = select.map(|s| format!("({})", s.join(","))).unwrap_or_default();
+    format!("{}/v1.0/$metadata#users{sel}{}", t.graph_origin, if entity { "/$entity" } else { "" })
 }
 
 fn with_context(mut v: Value, context: String) -> Value {
@@ -102,11 +78,7 @@ fn select_of(q: &GraphQuery) -> Result<Option<Vec<String>>, GraphError> {
     q.select(|p| schema::has_property("user", p))
 }
 
-pub async fn me(
-    State(t): State<Arc<Tenant>>,
-    caller: Caller,
-    q: GraphQuery,
-) -> Result<Json<Value>, GraphError> {
+pub async fn me(State(t): State<Arc<Tenant>>, caller: Caller, q: GraphQuery) -> Result<Json<Value>, GraphError> {
     caller.require_any(&[
         "User.Read",
         "User.ReadWrite",
@@ -116,10 +88,7 @@ pub async fn me(
     ])?;
     q.only(&["$select"])?;
     let select = select_of(&q)?;
-    Ok(Json(with_context(
-        view(&caller.user, select.as_deref(), true),
-        context(&t, select.as_deref(), true),
-    )))
+    Ok(Json(with_context(view(&caller.user, select.as_deref(), true), context(&t, select.as_deref(), true))))
 }
 
 pub async fn get(
@@ -130,22 +99,15 @@ pub async fn get(
 ) -> Result<Json<Value>, GraphError> {
     q.only(&["$select"])?;
     let select = select_of(&q)?;
-    let own =
-        caller.user.id.eq_ignore_ascii_case(&key) || caller.user.upn.eq_ignore_ascii_case(&key);
+    let own = caller.user.id.eq_ignore_ascii_case(&key) || caller.user.upn.eq_ignore_ascii_case(&key);
     if !own {
         caller.require_any(&ANY_READ)?;
     } else {
         caller.require_any(&[&["User.Read", "User.ReadWrite"][..], &ANY_READ[..]].concat())?;
     }
-    let user = t
-        .store
-        .user_by_key(&key)
-        .ok_or_else(|| GraphError::not_found(&key))?;
+    let user = t.store.user_by_key(&key).ok_or_else(|| GraphError::not_found(&key))?;
     let full = own || FULL_READ.iter().any(|p| caller.has(p));
-    Ok(Json(with_context(
-        view(&user, select.as_deref(), full),
-        context(&t, select.as_deref(), true),
-    )))
+    Ok(Json(with_context(view(&user, select.as_deref(), full), context(&t, select.as_deref(), true))))
 }
 
 pub async fn list(
@@ -159,18 +121,9 @@ pub async fn list(
     if caller.user.is_guest {
         return Err(GraphError::denied());
     }
-    q.only(&[
-        "$select",
-        "$filter",
-        "$top",
-        "$orderby",
-        "$count",
-        "$skiptoken",
-    ])?;
+    q.only(&["$select", "$filter", "$top", "$orderby", "$count", "$skiptoken"])?;
     let select = select_of(&q)?;
-    let eventual = headers
-        .get("consistencylevel")
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"eventual"));
+    let eventual = headers.get("consistencylevel").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"eventual"));
     let count = q.count()?;
     if count && !eventual {
         return Err(GraphError::new(

@@ -40,17 +40,11 @@ impl UserRecord {
 
     /// The address a person types to sign in: a guest's own mail, a member's UPN.
     pub fn sign_in_name(&self) -> &str {
-        if self.is_guest {
-            self.mail.as_deref().unwrap_or(&self.upn)
-        } else {
-            &self.upn
-        }
+        if self.is_guest { self.mail.as_deref().unwrap_or(&self.upn) } else { &self.upn }
     }
 
     pub fn check_password(&self, password: &str) -> bool {
-        self.password_hash
-            .as_deref()
-            .is_some_and(|h| verify_password(h, password))
+        self.password_hash.as_deref().is_some_and(|h| verify_password(h, password))
     }
 
     pub fn has_password(&self) -> bool {
@@ -76,10 +70,7 @@ pub struct NewUser {
 impl NewUser {
     pub fn from_scenario(u: &scenario::User, id: &str, now: i64) -> NewUser {
         let is_guest = u.user_type == scenario::UserType::Guest;
-        let mail = u
-            .mail
-            .clone()
-            .or_else(|| (!is_guest).then(|| u.user_principal_name.clone()));
+        let mail = u.mail.clone().or_else(|| (!is_guest).then(|| u.user_principal_name.clone()));
         let mut data = json!({
             "id": id, "userPrincipalName": u.user_principal_name, "displayName": u.display_name,
             "givenName": u.given_name, "surname": u.surname, "mail": mail, "companyName": u.company_name,
@@ -91,11 +82,7 @@ impl NewUser {
         });
         if is_guest {
             data["creationType"] = json!("Invitation");
-            data["externalUserState"] = json!(
-                u.external_user_state
-                    .clone()
-                    .unwrap_or_else(|| "Accepted".into())
-            );
+            data["externalUserState"] = json!(u.external_user_state.clone().unwrap_or_else(|| "Accepted".into()));
             data["externalUserStateChangeDateTime"] = json!(crate::clock::iso(now));
             data["otherMails"] = json!(mail.iter().collect::<Vec<_>>());
         }
@@ -121,9 +108,8 @@ impl NewUser {
     ) -> NewUser {
         let id = uuid::Uuid::new_v4().to_string();
         let upn = format!("{}#EXT#@{initial_domain}", email.replace('@', "_"));
-        let display = display_name
-            .map(str::to_string)
-            .unwrap_or_else(|| email.split('@').next().unwrap_or(email).to_string());
+        let display =
+            display_name.map(str::to_string).unwrap_or_else(|| email.split('@').next().unwrap_or(email).to_string());
         let data = json!({
             "id": id, "userPrincipalName": upn, "displayName": display, "givenName": null, "surname": null,
             "mail": email, "companyName": null, "jobTitle": null, "department": null, "preferredLanguage": null,
@@ -132,15 +118,7 @@ impl NewUser {
             "externalUserState": state, "externalUserStateChangeDateTime": crate::clock::iso(now),
             "otherMails": [email],
         });
-        NewUser {
-            id,
-            upn,
-            mail: Some(email.into()),
-            is_guest: true,
-            admin: false,
-            password: None,
-            data,
-        }
+        NewUser { id, upn, mail: Some(email.into()), is_guest: true, admin: false, password: None, data }
     }
 }
 
@@ -148,8 +126,13 @@ pub(super) fn insert_user(conn: &rusqlite::Connection, u: &NewUser) -> rusqlite:
     conn.execute(
         "INSERT INTO users (id, upn, mail, user_type, password_hash, admin, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
-            u.id, u.upn, u.mail, if u.is_guest { "Guest" } else { "Member" },
-            u.password.as_deref().map(hash_password), u.admin, u.data.to_string()
+            u.id,
+            u.upn,
+            u.mail,
+            if u.is_guest { "Guest" } else { "Member" },
+            u.password.as_deref().map(hash_password),
+            u.admin,
+            u.data.to_string()
         ],
     )?;
     Ok(())
@@ -161,9 +144,7 @@ fn hash_password(password: &str) -> String {
 }
 
 fn verify_password(stored: &str, password: &str) -> bool {
-    stored
-        .split_once('$')
-        .is_some_and(|(salt, hash)| digest(salt, password) == hash)
+    stored.split_once('$').is_some_and(|(salt, hash)| digest(salt, password) == hash)
 }
 
 fn digest(salt: &str, password: &str) -> String {
@@ -182,10 +163,7 @@ impl Store {
     fn user_where(&self, clause: &str, value: &str) -> Option<UserRecord> {
         let conn = self.conn();
         let sql = format!("SELECT * FROM users WHERE {clause} LIMIT 1");
-        conn.query_row(&sql, [value], UserRecord::from_row)
-            .optional()
-            .ok()
-            .flatten()
+        conn.query_row(&sql, [value], UserRecord::from_row).optional().ok().flatten()
     }
 
     pub fn user(&self, id: &str) -> Option<UserRecord> {
@@ -199,8 +177,7 @@ impl Store {
 
     /// The account someone means when they type an address at sign-in: a UPN, or a guest's mail.
     pub fn user_by_sign_in_name(&self, name: &str) -> Option<UserRecord> {
-        self.user_where("upn = ?1", name)
-            .or_else(|| self.user_where("mail = ?1 AND user_type = 'Guest'", name))
+        self.user_where("upn = ?1", name).or_else(|| self.user_where("mail = ?1 AND user_type = 'Guest'", name))
     }
 
     pub fn user_by_mail(&self, mail: &str) -> Option<UserRecord> {
@@ -209,13 +186,8 @@ impl Store {
 
     pub fn users(&self) -> Vec<UserRecord> {
         let conn = self.conn();
-        let mut stmt = conn
-            .prepare("SELECT * FROM users ORDER BY rowid")
-            .expect("users query");
-        stmt.query_map([], UserRecord::from_row)
-            .expect("users query")
-            .filter_map(Result::ok)
-            .collect()
+        let mut stmt = conn.prepare("SELECT * FROM users ORDER BY rowid").expect("users query");
+        stmt.query_map([], UserRecord::from_row).expect("users query").filter_map(Result::ok).collect()
     }
 
     /// Replaces a user's Graph resource (and the columns derived from it).
@@ -223,30 +195,20 @@ impl Store {
         let conn = self.conn();
         conn.execute(
             "UPDATE users SET data = ?1, mail = ?2, upn = ?3 WHERE id = ?4",
-            params![
-                data.to_string(),
-                data["mail"].as_str(),
-                data["userPrincipalName"].as_str(),
-                id
-            ],
+            params![data.to_string(), data["mail"].as_str(), data["userPrincipalName"].as_str(), id],
         )
         .expect("user update");
     }
 
     pub fn set_password(&self, id: &str, password: &str) {
         let conn = self.conn();
-        conn.execute(
-            "UPDATE users SET password_hash = ?1 WHERE id = ?2",
-            params![hash_password(password), id],
-        )
-        .expect("password update");
+        conn.execute("UPDATE users SET password_hash = ?1 WHERE id = ?2", params![hash_password(password), id])
+            .expect("password update");
     }
 
     /// Forgets how a user signs in (a reset redemption makes them choose again).
     pub fn clear_password(&self, id: &str) {
-        self.conn()
-            .execute("UPDATE users SET password_hash = NULL WHERE id = ?1", [id])
-            .expect("password update");
+        self.conn().execute("UPDATE users SET password_hash = NULL WHERE id = ?1", [id]).expect("password update");
     }
 
     pub fn add_sponsor(&self, user_id: &str, sponsor_id: &str) {
@@ -259,47 +221,28 @@ impl Store {
     }
 
     pub fn sponsors(&self, user_id: &str) -> Vec<String> {
-        self.ids(
-            "SELECT sponsor_id FROM sponsors WHERE user_id = ?1 ORDER BY rowid",
-            user_id,
-        )
+        self.ids("SELECT sponsor_id FROM sponsors WHERE user_id = ?1 ORDER BY rowid", user_id)
     }
 
     pub fn group_ids_of(&self, user_id: &str) -> Vec<String> {
-        self.ids(
-            "SELECT group_id FROM group_members WHERE user_id = ?1 ORDER BY group_id",
-            user_id,
-        )
+        self.ids("SELECT group_id FROM group_members WHERE user_id = ?1 ORDER BY group_id", user_id)
     }
 
     pub fn group(&self, id: &str) -> Option<Value> {
         let conn = self.conn();
-        conn.query_row("SELECT data FROM groups WHERE id = ?1", [id], |r| r.get(0))
-            .optional()
-            .ok()
-            .flatten()
-            .map(json)
+        conn.query_row("SELECT data FROM groups WHERE id = ?1", [id], |r| r.get(0)).optional().ok().flatten().map(json)
     }
 
     pub fn connected_organizations(&self) -> Vec<Value> {
         let conn = self.conn();
-        let mut stmt = conn
-            .prepare("SELECT data FROM connected_organizations ORDER BY rowid")
-            .expect("orgs query");
-        stmt.query_map([], |r| r.get(0))
-            .expect("orgs query")
-            .filter_map(Result::ok)
-            .map(json)
-            .collect()
+        let mut stmt = conn.prepare("SELECT data FROM connected_organizations ORDER BY rowid").expect("orgs query");
+        stmt.query_map([], |r| r.get(0)).expect("orgs query").filter_map(Result::ok).map(json).collect()
     }
 
     fn ids(&self, sql: &str, key: &str) -> Vec<String> {
         let conn = self.conn();
         let mut stmt = conn.prepare(sql).expect("ids query");
-        stmt.query_map([key], |r| r.get(0))
-            .expect("ids query")
-            .filter_map(Result::ok)
-            .collect()
+        stmt.query_map([key], |r| r.get(0)).expect("ids query").filter_map(Result::ok).collect()
     }
 }
 

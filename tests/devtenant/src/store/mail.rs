@@ -38,44 +38,27 @@ pub struct Invitation {
 impl Store {
     pub fn send_mail(&self, mail: &Mail) -> i64 {
         let conn = self.conn();
-        conn.execute(
-            "INSERT INTO outbox (data) VALUES (?1)",
-            [serde_json::to_string(mail).expect("serialise")],
-        )
-        .expect("outbox");
+        conn.execute("INSERT INTO outbox (data) VALUES (?1)", [serde_json::to_string(mail).expect("serialise")])
+            .expect("outbox");
         conn.last_insert_rowid()
     }
 
     pub fn outbox(&self) -> Vec<Mail> {
         let conn = self.conn();
-        let mut stmt = conn
-            .prepare("SELECT id, data FROM outbox ORDER BY id")
-            .expect("q");
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-            .expect("q");
+        let mut stmt = conn.prepare("SELECT id, data FROM outbox ORDER BY id").expect("q");
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))).expect("q");
         rows.filter_map(Result::ok)
-            .filter_map(|(id, d)| {
-                serde_json::from_str::<Mail>(&d)
-                    .ok()
-                    .map(|m| Mail { id, ..m })
-            })
+            .filter_map(|(id, d)| serde_json::from_str::<Mail>(&d).ok().map(|m| Mail { id, ..m }))
             .collect()
     }
 
     /// Records an invitation; earlier tickets of the same user stop working, as a reset does.
     pub fn save_invitation(&self, inv: &Invitation) {
         let conn = self.conn();
-        conn.execute("DELETE FROM invitations WHERE user_id = ?1", [&inv.user_id])
-            .expect("inv");
+        conn.execute("DELETE FROM invitations WHERE user_id = ?1", [&inv.user_id]).expect("inv");
         conn.execute(
             "INSERT INTO invitations (id, user_id, ticket, data) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                inv.id,
-                inv.user_id,
-                inv.ticket,
-                serde_json::to_string(inv).expect("serialise")
-            ],
+            params![inv.id, inv.user_id, inv.ticket, serde_json::to_string(inv).expect("serialise")],
         )
         .expect("inv");
     }
@@ -83,11 +66,7 @@ impl Store {
     pub fn invitation_by_ticket(&self, ticket: &str) -> Option<Invitation> {
         let conn = self.conn();
         let data: Option<String> = conn
-            .query_row(
-                "SELECT data FROM invitations WHERE ticket = ?1",
-                [ticket],
-                |r| r.get(0),
-            )
+            .query_row("SELECT data FROM invitations WHERE ticket = ?1", [ticket], |r| r.get(0))
             .optional()
             .ok()
             .flatten();
@@ -95,8 +74,6 @@ impl Store {
     }
 
     pub fn drop_invitation(&self, ticket: &str) {
-        self.conn()
-            .execute("DELETE FROM invitations WHERE ticket = ?1", [ticket])
-            .expect("inv");
+        self.conn().execute("DELETE FROM invitations WHERE ticket = ?1", [ticket]).expect("inv");
     }
 }

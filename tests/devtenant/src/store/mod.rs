@@ -58,13 +58,10 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) the database; `:memory:` gives a throw-away one.
     pub fn open(path: &str) -> anyhow::Result<Store> {
-        let conn = Connection::open(path)
-            .map_err(|e| anyhow::anyhow!("cannot open database '{path}': {e}"))?;
+        let conn = Connection::open(path).map_err(|e| anyhow::anyhow!("cannot open database '{path}': {e}"))?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;")?;
         conn.execute_batch(SCHEMA)?;
-        Ok(Store {
-            conn: Mutex::new(conn),
-        })
+        Ok(Store { conn: Mutex::new(conn) })
     }
 
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -74,16 +71,16 @@ impl Store {
 
     pub fn meta(&self, key: &str) -> Option<String> {
         let conn = self.conn();
-        conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()
-            .ok()
-            .flatten()
+        conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional().ok().flatten()
     }
 
     pub fn set_meta(&self, key: &str, value: &str) {
         let conn = self.conn();
-        conn.execute("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2", params![key, value])
-            .expect("meta write");
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+            params![key, value],
+        )
+        .expect("meta write");
     }
 
     /// Seeds the scenario unless the database already holds a tenant; returns whether it seeded.
@@ -104,10 +101,7 @@ impl Store {
         }
         tx.execute("DELETE FROM meta WHERE key <> 'signing_key'", [])?;
         seed(&tx, scenario, now)?;
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('seeded_tenant', ?1)",
-            [&scenario.tenant.id],
-        )?;
+        tx.execute("INSERT INTO meta (key, value) VALUES ('seeded_tenant', ?1)", [&scenario.tenant.id])?;
         tx.commit()?;
         Ok(())
     }
@@ -115,36 +109,23 @@ impl Store {
 
 fn seed(tx: &rusqlite::Transaction, scenario: &Scenario, now: i64) -> anyhow::Result<()> {
     let id_of = |upn: &str| {
-        let user = scenario
-            .users
-            .iter()
-            .map(|u| u.get_ref())
-            .find(|u| u.user_principal_name.eq_ignore_ascii_case(upn));
-        user.and_then(|u| u.id.clone())
-            .unwrap_or_else(|| derived_id("user", upn))
+        let user = scenario.users.iter().map(|u| u.get_ref()).find(|u| u.user_principal_name.eq_ignore_ascii_case(upn));
+        user.and_then(|u| u.id.clone()).unwrap_or_else(|| derived_id("user", upn))
     };
     for u in scenario.users.iter().map(|u| u.get_ref()) {
         let new = NewUser::from_scenario(u, &id_of(&u.user_principal_name), now);
         directory::insert_user(tx, &new)?;
         if let Some(m) = &u.manager {
-            tx.execute(
-                "UPDATE users SET manager_id = ?1 WHERE id = ?2",
-                params![id_of(m), new.id],
-            )?;
+            tx.execute("UPDATE users SET manager_id = ?1 WHERE id = ?2", params![id_of(m), new.id])?;
         }
     }
     for g in scenario.groups.iter().map(|g| g.get_ref()) {
-        let id =
-            g.id.clone()
-                .unwrap_or_else(|| derived_id("group", &g.display_name));
+        let id = g.id.clone().unwrap_or_else(|| derived_id("group", &g.display_name));
         let data = serde_json::json!({
             "id": id, "displayName": g.display_name, "description": g.description,
             "mailEnabled": false, "securityEnabled": true, "groupTypes": [],
         });
-        tx.execute(
-            "INSERT INTO groups (id, data) VALUES (?1, ?2)",
-            params![id, data.to_string()],
-        )?;
+        tx.execute("INSERT INTO groups (id, data) VALUES (?1, ?2)", params![id, data.to_string()])?;
         for m in &g.members {
             tx.execute(
                 "INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?1, ?2)",
@@ -153,9 +134,7 @@ fn seed(tx: &rusqlite::Transaction, scenario: &Scenario, now: i64) -> anyhow::Re
         }
     }
     for o in scenario.connected_organizations.iter().map(|o| o.get_ref()) {
-        let id =
-            o.id.clone()
-                .unwrap_or_else(|| derived_id("connectedOrganization", &o.display_name));
+        let id = o.id.clone().unwrap_or_else(|| derived_id("connectedOrganization", &o.display_name));
         let created = crate::clock::iso(now);
         let data = serde_json::json!({
             "id": id, "displayName": o.display_name, "description": o.description.clone().unwrap_or_default(),
@@ -166,10 +145,7 @@ fn seed(tx: &rusqlite::Transaction, scenario: &Scenario, now: i64) -> anyhow::Re
             "internalSponsorIds": o.internal_sponsors.iter().map(|s| id_of(s)).collect::<Vec<_>>(),
             "externalSponsorIds": o.external_sponsors.iter().map(|s| id_of(s)).collect::<Vec<_>>(),
         });
-        tx.execute(
-            "INSERT INTO connected_organizations (id, data) VALUES (?1, ?2)",
-            params![id, data.to_string()],
-        )?;
+        tx.execute("INSERT INTO connected_organizations (id, data) VALUES (?1, ?2)", params![id, data.to_string()])?;
     }
     Ok(())
 }

@@ -73,10 +73,7 @@ pub enum RefreshRedemption {
 }
 
 fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Store {
@@ -94,32 +91,26 @@ impl Store {
     pub fn pending(&self, id: &str, now: i64) -> Option<PendingAuthorization> {
         let conn = self.conn();
         let row: Option<(String, i64)> = conn
-            .query_row(
-                "SELECT data, created FROM pending_authorizations WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .query_row("SELECT data, created FROM pending_authorizations WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()
             .ok()
             .flatten();
-        row.filter(|(_, created)| now - created < 3600)
-            .and_then(|(d, _)| serde_json::from_str(&d).ok())
+        row.filter(|(_, created)| now - created < 3600).and_then(|(d, _)| serde_json::from_str(&d).ok())
     }
 
     pub fn drop_pending(&self, id: &str) {
-        self.conn()
-            .execute("DELETE FROM pending_authorizations WHERE id = ?1", [id])
-            .expect("pending");
+        self.conn().execute("DELETE FROM pending_authorizations WHERE id = ?1", [id]).expect("pending");
     }
 
     /// Accounts signed in within a browser session, most recent first.
     pub fn session_accounts(&self, session_id: &str) -> Vec<String> {
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT user_id FROM session_accounts WHERE session_id = ?1 ORDER BY signed_in DESC, rowid DESC").expect("q");
-        stmt.query_map([session_id], |r| r.get(0))
-            .expect("q")
-            .filter_map(Result::ok)
-            .collect()
+        let mut stmt = conn
+            .prepare("SELECT user_id FROM session_accounts WHERE session_id = ?1 ORDER BY signed_in DESC, rowid DESC")
+            .expect("q");
+        stmt.query_map([session_id], |r| r.get(0)).expect("q").filter_map(Result::ok).collect()
     }
 
     pub fn add_session_account(&self, session_id: &str, user_id: &str, now: i64) {
@@ -134,60 +125,44 @@ impl Store {
 
     pub fn remove_session_account(&self, session_id: &str, user_id: &str) {
         self.conn()
-            .execute(
-                "DELETE FROM session_accounts WHERE session_id = ?1 AND user_id = ?2",
-                [session_id, user_id],
-            )
+            .execute("DELETE FROM session_accounts WHERE session_id = ?1 AND user_id = ?2", [session_id, user_id])
             .expect("session");
     }
 
     pub fn end_session(&self, session_id: &str) {
-        self.conn()
-            .execute(
-                "DELETE FROM session_accounts WHERE session_id = ?1",
-                [session_id],
-            )
-            .expect("session");
+        self.conn().execute("DELETE FROM session_accounts WHERE session_id = ?1", [session_id]).expect("session");
     }
 
     pub fn save_code(&self, code: &str, c: &AuthCode, expires: i64) {
         let conn = self.conn();
         let data = serde_json::to_string(c).expect("serialise");
-        conn.execute(
-            "INSERT INTO auth_codes (code, data, expires) VALUES (?1, ?2, ?3)",
-            params![code, data, expires],
-        )
-        .expect("code");
+        conn.execute("INSERT INTO auth_codes (code, data, expires) VALUES (?1, ?2, ?3)", params![code, data, expires])
+            .expect("code");
     }
 
     /// A code's grant, whatever its state, for the token endpoint to check before redeeming it.
     pub fn peek_code(&self, code: &str, now: i64) -> CodeRedemption {
         let conn = self.conn();
         let row: Option<(String, i64, bool)> = conn
-            .query_row(
-                "SELECT data, expires, redeemed FROM auth_codes WHERE code = ?1",
-                [code],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
+            .query_row("SELECT data, expires, redeemed FROM auth_codes WHERE code = ?1", [code], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .optional()
             .expect("code");
         match row {
             None => CodeRedemption::Unknown,
             Some((_, _, true)) => CodeRedemption::AlreadyRedeemed,
             Some((_, expires, _)) if now >= expires => CodeRedemption::Expired,
-            Some((data, _, _)) => serde_json::from_str(&data)
-                .map(CodeRedemption::Redeemable)
-                .unwrap_or(CodeRedemption::Unknown),
+            Some((data, _, _)) => {
+                serde_json::from_str(&data).map(CodeRedemption::Redeemable).unwrap_or(CodeRedemption::Unknown)
+            }
         }
     }
 
     /// Marks a code redeemed; `false` when another redemption got there first.
     pub fn mark_code_redeemed(&self, code: &str) -> bool {
         self.conn()
-            .execute(
-                "UPDATE auth_codes SET redeemed = 1 WHERE code = ?1 AND redeemed = 0",
-                [code],
-            )
+            .execute("UPDATE auth_codes SET redeemed = 1 WHERE code = ?1 AND redeemed = 0", [code])
             .expect("code")
             == 1
     }
@@ -208,25 +183,17 @@ impl Store {
         let tx = conn.transaction().expect("tx");
         let hash = token_hash(token);
         let row: Option<(String, bool)> = tx
-            .query_row(
-                "SELECT data, rotated FROM refresh_tokens WHERE token_hash = ?1",
-                [&hash],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .query_row("SELECT data, rotated FROM refresh_tokens WHERE token_hash = ?1", [&hash], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()
             .expect("rt");
         let outcome = match row {
             None => RefreshRedemption::Unknown,
             Some((_, true)) => RefreshRedemption::Rotated,
             Some((data, false)) => {
-                tx.execute(
-                    "UPDATE refresh_tokens SET rotated = 1 WHERE token_hash = ?1",
-                    [&hash],
-                )
-                .expect("rt");
-                serde_json::from_str(&data)
-                    .map(RefreshRedemption::Valid)
-                    .unwrap_or(RefreshRedemption::Unknown)
+                tx.execute("UPDATE refresh_tokens SET rotated = 1 WHERE token_hash = ?1", [&hash]).expect("rt");
+                serde_json::from_str(&data).map(RefreshRedemption::Valid).unwrap_or(RefreshRedemption::Unknown)
             }
         };
         tx.commit().expect("tx");
@@ -235,13 +202,8 @@ impl Store {
 
     pub fn consented(&self, user_id: &str, client_id: &str) -> Vec<String> {
         let conn = self.conn();
-        let mut stmt = conn
-            .prepare("SELECT scope FROM consents WHERE user_id = ?1 AND client_id = ?2")
-            .expect("q");
-        stmt.query_map([user_id, client_id], |r| r.get(0))
-            .expect("q")
-            .filter_map(Result::ok)
-            .collect()
+        let mut stmt = conn.prepare("SELECT scope FROM consents WHERE user_id = ?1 AND client_id = ?2").expect("q");
+        stmt.query_map([user_id, client_id], |r| r.get(0)).expect("q").filter_map(Result::ok).collect()
     }
 
     pub fn grant_consent(&self, user_id: &str, client_id: &str, scopes: &[String]) {
