@@ -229,3 +229,25 @@ async fn an_unknown_member_name_is_refused_with_aadsts50034() {
         .await;
     assert!(r.text().await.unwrap().contains("AADSTS50034"));
 }
+
+#[tokio::test]
+async fn domain_hint_narrows_the_accounts_and_shapes_the_sign_in_form() {
+    let t = start().await;
+    let b = Browser::new();
+    sign_in(&b, &t, "maja@contoso.com", SCOPE).await;
+    sign_in(&b, &t, "pat@fabrikam.com", SCOPE).await;
+    // Two accounts, but only one in fabrikam.com: chosen without the picker.
+    let r = b.get(&authorize_url(&t, &pkce(), &[("domain_hint", "fabrikam.com")])).await;
+    assert_eq!(r.status(), 302);
+    let code = response_params(&location(&r))["code"].clone();
+    let p = pkce();
+    let r = b.get(&authorize_url(&t, &p, &[("domain_hint", "fabrikam.com")])).await;
+    let code2 = response_params(&location(&r))["code"].clone();
+    let tokens: serde_json::Value = redeem(&t, &code2, &p.verifier, SCOPE).await.json().await.unwrap();
+    assert_eq!(claims(tokens["id_token"].as_str().unwrap())["preferred_username"], "pat@fabrikam.com");
+    assert!(!code.is_empty());
+    // A fresh browser sees the domain in the form.
+    let html =
+        Browser::new().get(&authorize_url(&t, &pkce(), &[("domain_hint", "fabrikam.com")])).await.text().await.unwrap();
+    assert!(html.contains("someone@fabrikam.com"));
+}

@@ -1,0 +1,303 @@
+//! OpenID Connect through the `openidconnect` crate: the provider's endpoints, the authorize URL
+//! (code + PKCE S256, state, nonce), code redemption and refresh — with Entra's extra claims,
+//! token fields and error shape, and an RS256-only key type so no other crypto is linked in.
+
+use super::error::{AuthError, classify};
+use crate::config::{Config, ProtocolMode};
+use crate::net::{HttpRequest, HttpResponse, NetError};
+use openidconnect::core::{
+    CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreGenderClaim, CoreJsonWebKeyType, CoreJsonWebKeyUse,
+    CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm, CoreRevocableToken, CoreRevocationErrorResponse,
+    CoreTokenIntrospectionResponse, CoreTokenType,
+};
+use openidconnect::{
+    AdditionalClaims, AuthUrl, AuthorizationCode, ClientId, CsrfToken, EndpointNotSet, EndpointSet, ExtraTokenFields,
+    IdTokenFields, IssuerUrl, JsonWebKey, JsonWebKeyAlgorithm, JsonWebKeyId, JsonWebKeySet, Nonce, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope, SignatureVerificationError,
+    StandardTokenResponse, TokenUrl,
+};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::future::Future;
+
+/// Entra's claims beyond the standard ones.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct EntraClaims {
+    pub tid: Option<String>,
+    pub oid: Option<String>,
+    pub sid: Option<String>,
+    pub login_hint: Option<String>,
+    pub idp: Option<String>,
+    pub acct: Option<u8>,
+}
+impl AdditionalClaims for EntraClaims {}
+
+/// Entra's token-response fields beyond the standard ones.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct EntraTokenFields {
+    pub client_info: Option<String>,
+}
+impl ExtraTokenFields for EntraTokenFields {}
+
+type IdFields = IdTokenFields<
+    EntraClaims,
+    EntraTokenFields,
+    CoreGenderClaim,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJwsSigningAlgorithm,
+>;
+pub type TokenResponse = StandardTokenResponse<IdFields, CoreTokenType>;
+pub type IdToken =
+    openidconnect::IdToken<EntraClaims, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
+
+/// Entra's error body: `error_codes`, `suberror` and `correlation_id` matter to the app.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EntraError {
+    pub error: String,
+    #[serde(default)]
+    pub error_description: Option<String>,
+    #[serde(default)]
+    pub error_codes: Vec<u64>,
+    #[serde(default)]
+    pub suberror: Option<String>,
+    #[serde(default)]
+    pub claims: Option<String>,
+    #[serde(default)]
+    pub correlation_id: Option<String>,
+}
+impl fmt::Display for EntraError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.error, self.error_description.as_deref().unwrap_or(""))
+    }
+}
+impl openidconnect::ErrorResponse for EntraError {}
+
+/// An RSA signing key from the JWKS. Its signature is checked with the browser's WebCrypto
+/// (see `signature.rs`), which costs no download; this type only finds and describes keys.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RsaJwk {
+    pub kty: CoreJsonWebKeyType,
+    #[serde(default)]
+    pub kid: Option<JsonWebKeyId>,
+    #[serde(default, rename = "use")]
+    pub key_use: Option<CoreJsonWebKeyUse>,
+    #[serde(default)]
+    pub alg: Option<String>,
+    #[serde(default)]
+    pub n: Option<String>,
+    #[serde(default)]
+    pub e: Option<String>,
+}
+
+impl JsonWebKey for RsaJwk {
+    type KeyUse = CoreJsonWebKeyUse;
+    type SigningAlgorithm = CoreJwsSigningAlgorithm;
+
+    fn key_id(&self) -> Option<&JsonWebKeyId> {
+        self.kid.as_ref()
+    }
+    fn key_type(&self) -> &CoreJsonWebKeyType {
+        &self.kty
+    }
+    fn key_use(&self) -> Option<&CoreJsonWebKeyUse> {
+        self.key_use.as_ref()
+    }
+    fn signing_alg(&self) -> JsonWebKeyAlgorithm<&CoreJwsSigningAlgorithm> {
+        match self.alg.as_deref() {
+            None => JsonWebKeyAlgorithm::Unspecified,
+            Some("RS256") => JsonWebKeyAlgorithm::Algorithm(&CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256),
+            Some(_) => JsonWebKeyAlgorithm::Unsupported,
+        }
+    }
+    fn new_symmetric(_: Vec<u8>) -> Self {
+        RsaJwk { kty: CoreJsonWebKeyType::Symmetric, kid: None, key_use: None, alg: None, n: None, e: None }
+    }
+    fn verify_signature(
+        &self,
+        _: &CoreJwsSigningAlgorithm,
+        _: &[u8],
+        _: &[u8],
+    ) -> Result<(), SignatureVerificationError> {
+        Err(SignatureVerificationError::UnsupportedAlg("signatures are checked with WebCrypto".into()))
+    }
+    fn hash_bytes(&self, _: &[u8], _: &CoreJwsSigningAlgorithm) -> Result<Vec<u8>, String> {
+        Err("token hashes are not checked".into())
+    }
+}
+
+pub type Jwks = JsonWebKeySet<RsaJwk>;
+
+pub type Client = openidconnect::Client<
+    EntraClaims,
+    CoreAuthDisplay,
+    CoreGenderClaim,
+    CoreJweContentEncryptionAlgorithm,
+    RsaJwk,
+    CoreAuthPrompt,
+    EntraError,
+    TokenResponse,
+    CoreTokenIntrospectionResponse,
+    CoreRevocableToken,
+    CoreRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+    EndpointNotSet,
+>;
+
+/// The provider's endpoints, from its discovery document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provider {
+    pub issuer: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    #[serde(default)]
+    pub end_session_endpoint: Option<String>,
+    pub jwks_uri: String,
+}
+
+/// Where the discovery document is: Entra's `/v2.0/.well-known/…` in `aad` mode (as MSAL.js
+/// appends it), the plain OpenID Connect location in `oidc` mode.
+pub fn discovery_url(config: &Config) -> String {
+    match config.protocol_mode {
+        ProtocolMode::Aad => format!("{}/v2.0/.well-known/openid-configuration", config.authority),
+        ProtocolMode::Oidc => format!("{}/.well-known/openid-configuration", config.authority),
+    }
+}
+
+fn bad_url(what: &str) -> impl Fn(url::ParseError) -> AuthError + '_ {
+    move |e| AuthError::Unreachable(format!("the provider's {what} is not a URL: {e}"))
+}
+
+/// A client for the provider; `redirect_uri` is where the answer should come back.
+pub fn client(config: &Config, provider: &Provider, jwks: Jwks, redirect_uri: &str) -> Result<Client, AuthError> {
+    // Entra's multi-tenant issuer carries a `{tenantid}` template: it is checked by hand later.
+    let issuer = IssuerUrl::new(provider.issuer.replace("{tenantid}", "common")).map_err(bad_url("issuer"))?;
+    Ok(openidconnect::Client::new(ClientId::new(config.client_id.clone()), issuer, jwks)
+        .set_auth_uri(AuthUrl::new(provider.authorization_endpoint.clone()).map_err(bad_url("authorization endpoint"))?)
+        .set_token_uri(TokenUrl::new(provider.token_endpoint.clone()).map_err(bad_url("token endpoint"))?)
+        .set_redirect_uri(RedirectUrl::new(redirect_uri.to_string()).map_err(bad_url("redirect URI"))?))
+}
+
+/// An authorize request ready to send: its URL and the secrets to keep until the answer.
+pub struct Authorize {
+    pub url: String,
+    pub state: String,
+    pub nonce: String,
+    pub verifier: String,
+}
+
+/// Optional parts of an authorize request.
+#[derive(Debug, Clone, Default)]
+pub struct AuthorizeOptions {
+    pub prompt: Option<String>,
+    pub login_hint: Option<String>,
+    pub claims: Option<String>,
+    pub correlation_id: Option<String>,
+}
+
+/// Builds the authorize URL as MSAL.js does: code + PKCE S256, `state`, `nonce`, the scopes plus
+/// `openid profile offline_access`, `response_mode=fragment`, `client_info=1`.
+pub fn authorize(client: &Client, scopes: &[String], options: &AuthorizeOptions) -> Authorize {
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let mut request = client
+        .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
+        .set_pkce_challenge(challenge)
+        .add_scopes(["profile", "offline_access"].iter().map(|s| Scope::new(s.to_string())))
+        .add_scopes(scopes.iter().cloned().map(Scope::new))
+        .add_extra_param("response_mode", "fragment")
+        .add_extra_param("client_info", "1");
+    if let Some(p) = &options.prompt {
+        request = request.add_extra_param("prompt", p.clone());
+    }
+    if let Some(h) = &options.login_hint {
+        request = request.add_extra_param("login_hint", h.clone());
+    }
+    if let Some(c) = &options.claims {
+        request = request.add_extra_param("claims", c.clone());
+    }
+    if let Some(id) = &options.correlation_id {
+        request = request.add_extra_param("client-request-id", id.clone());
+    }
+    let (url, state, nonce) = request.url();
+    Authorize {
+        url: url.to_string(),
+        state: state.secret().clone(),
+        nonce: nonce.secret().clone(),
+        verifier: verifier.secret().clone(),
+    }
+}
+
+/// The scope parameter sent to the token endpoint: the resource's scopes plus the OpenID ones.
+fn token_scope(scopes: &[String]) -> String {
+    let mut all: Vec<String> = scopes.to_vec();
+    all.extend(["openid", "profile", "offline_access"].map(String::from));
+    all.join(" ")
+}
+
+fn token_error(e: RequestTokenError<NetError, EntraError>) -> AuthError {
+    match e {
+        RequestTokenError::ServerResponse(r) => {
+            let mut err = classify(
+                &r.error,
+                r.error_description.as_deref().unwrap_or(""),
+                r.suberror.as_deref(),
+                r.correlation_id.clone(),
+            );
+            if let AuthError::InteractionRequired { claims, .. } = &mut err {
+                *claims = r.claims.clone();
+            }
+            err
+        }
+        RequestTokenError::Request(net) => AuthError::Unreachable(net.to_string()),
+        RequestTokenError::Parse(e, _) => AuthError::Unreachable(format!("unreadable token response: {e}")),
+        RequestTokenError::Other(e) => AuthError::Unreachable(e),
+    }
+}
+
+/// Redeems a code with its PKCE verifier.
+pub async fn redeem<C, F>(
+    client: &Client,
+    http: &C,
+    code: &str,
+    verifier: &str,
+    scopes: &[String],
+) -> Result<TokenResponse, AuthError>
+where
+    C: Fn(HttpRequest) -> F,
+    F: Future<Output = Result<HttpResponse, NetError>>,
+{
+    client
+        .exchange_code(AuthorizationCode::new(code.to_string()))
+        .set_pkce_verifier(PkceCodeVerifier::new(verifier.to_string()))
+        .add_extra_param("scope", token_scope(scopes))
+        .add_extra_param("client_info", "1")
+        .request_async(http)
+        .await
+        .map_err(token_error)
+}
+
+/// Trades the refresh token for new tokens (and a rotated refresh token).
+pub async fn refresh<C, F>(
+    client: &Client,
+    http: &C,
+    refresh_token: &str,
+    scopes: &[String],
+    claims: Option<&str>,
+) -> Result<TokenResponse, AuthError>
+where
+    C: Fn(HttpRequest) -> F,
+    F: Future<Output = Result<HttpResponse, NetError>>,
+{
+    let rt = RefreshToken::new(refresh_token.to_string());
+    let mut request = client
+        .exchange_refresh_token(&rt)
+        .add_extra_param("scope", token_scope(scopes))
+        .add_extra_param("client_info", "1");
+    if let Some(c) = claims {
+        request = request.add_extra_param("claims", c.to_string());
+    }
+    request.request_async(http).await.map_err(token_error)
+}

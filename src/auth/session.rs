@@ -1,0 +1,399 @@
+//! The session: who is signed in, and tokens for Graph on demand, handed out the way MSAL.js
+//! does (cache, then one refresh at a time, then "sign in again"), sign-in by redirect or popup,
+//! and sign-out. The only holder of tokens in Portier.
+
+use super::cache::{AccessToken, Account, TokenCache};
+use super::error::{AuthError, classify};
+use super::interaction::{self, Answer, Kind, Pending};
+use super::oidc::{self, Jwks, Provider};
+use super::storage::{self, KeyValue, Memory};
+use super::verify;
+use crate::config::{CacheLocation, Config};
+use crate::graph::{Authorizer, LocalBoxFuture, Renew};
+use crate::net::{HttpRequest, fetch};
+use futures::FutureExt;
+use futures::future::Shared;
+use leptos::prelude::*;
+use openidconnect::OAuth2TokenResponse;
+use openidconnect::TokenResponse as _;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+type Refresh = Shared<LocalBoxFuture<'static, Result<(), AuthError>>>;
+
+/// The provider's endpoints and keys, fetched once per tab.
+struct Loaded {
+    provider: Provider,
+    jwks: Jwks,
+}
+
+struct Inner {
+    config: Config,
+    tokens: Box<dyn KeyValue>,
+    /// Requests waiting for an answer always live in `sessionStorage`: they belong to this tab.
+    temp: Box<dyn KeyValue>,
+    loaded: RefCell<Option<Rc<Loaded>>>,
+    account: RwSignal<Option<Account>>,
+    refreshing: RefCell<Option<Refresh>>,
+}
+
+#[derive(Clone)]
+pub struct Session(Rc<Inner>);
+
+fn now_secs() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::Date::now() / 1000.0;
+    #[cfg(not(target_arch = "wasm32"))]
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0)
+}
+
+fn http(req: HttpRequest) -> impl std::future::Future<Output = Result<crate::net::HttpResponse, crate::net::NetError>> {
+    fetch(req, None)
+}
+
+impl Session {
+    pub fn new(config: Config) -> Session {
+        let session: Box<dyn KeyValue> = storage::Web::session()
+            .map(|w| Box::new(w) as Box<dyn KeyValue>)
+            .unwrap_or_else(|| Box::new(Memory::default()));
+        let tokens: Box<dyn KeyValue> = match config.cache_location {
+            CacheLocation::LocalStorage => storage::Web::local().map(|w| Box::new(w) as Box<dyn KeyValue>),
+            CacheLocation::SessionStorage => storage::Web::session().map(|w| Box::new(w) as Box<dyn KeyValue>),
+        }
+        .unwrap_or_else(|| Box::new(Memory::default()));
+        let account = TokenCache::new(tokens.as_ref()).account();
+        Session(Rc::new(Inner {
+            config,
+            tokens,
+            temp: session,
+            loaded: RefCell::new(None),
+            account: RwSignal::new(account),
+            refreshing: RefCell::new(None),
+        }))
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    /// The signed-in account, reactively.
+    pub fn account(&self) -> Signal<Option<Account>> {
+        self.0.account.into()
+    }
+
+    fn cache(&self) -> TokenCache<'_> {
+        TokenCache::new(self.0.tokens.as_ref())
+    }
+
+    /// Fetches the provider's discovery document and keys (once), so that a sign-in can start
+    /// within the click that asks for it.
+    pub async fn prepare(&self) -> Result<(), AuthError> {
+        self.loaded().await.map(|_| ())
+    }
+
+    async fn loaded(&self) -> Result<Rc<Loaded>, AuthError> {
+        if let Some(l) = self.0.loaded.borrow().clone() {
+            return Ok(l);
+        }
+        let provider: Provider = get_json(&oidc::discovery_url(&self.0.config)).await?;
+        let jwks: Jwks = get_json(&provider.jwks_uri).await?;
+        let loaded = Rc::new(Loaded { provider, jwks });
+        *self.0.loaded.borrow_mut() = Some(loaded.clone());
+        Ok(loaded)
+    }
+
+    fn authorize_request(
+        &self,
+        loaded: &Loaded,
+        kind: Kind,
+        return_to: &str,
+        claims: Option<String>,
+        prompt: Option<&str>,
+    ) -> Result<String, AuthError> {
+        let config = &self.0.config;
+        let redirect_uri = if kind == Kind::Popup { &config.popup_redirect_uri } else { &config.redirect_uri };
+        let client = oidc::client(config, &loaded.provider, loaded.jwks.clone(), redirect_uri)?;
+        let hint = self.0.account.get_untracked().map(|a| a.login_hint.unwrap_or(a.username));
+        let options = oidc::AuthorizeOptions {
+            prompt: prompt.map(String::from),
+            login_hint: hint,
+            claims: claims.clone(),
+            correlation_id: Some(crate::net::new_guid()),
+        };
+        let request = oidc::authorize(&client, &config.scopes, &options);
+        let pending = Pending {
+            nonce: request.nonce,
+            verifier: request.verifier,
+            redirect_uri: redirect_uri.clone(),
+            return_to: interaction::safe_return(return_to),
+            claims,
+            kind,
+        };
+        interaction::save(self.0.temp.as_ref(), &request.state, &pending);
+        Ok(request.url)
+    }
+
+    /// Leaves the page for the sign-in page; the answer comes back to `redirect_uri`.
+    pub async fn sign_in_redirect(
+        &self,
+        return_to: &str,
+        claims: Option<String>,
+        prompt: Option<&str>,
+    ) -> Result<(), AuthError> {
+        let loaded = self.loaded().await?;
+        let url = self.authorize_request(&loaded, Kind::Redirect, return_to, claims, prompt)?;
+        web_sys::window().and_then(|w| w.location().assign(&url).ok()).ok_or(AuthError::Cancelled)
+    }
+
+    /// Signs in through a popup. Call it from the click itself: the window opens before any wait,
+    /// or browsers block it.
+    #[cfg(target_arch = "wasm32")]
+    pub async fn sign_in_popup(
+        &self,
+        return_to: &str,
+        claims: Option<String>,
+        cancelled: impl std::future::Future<Output = ()>,
+    ) -> Result<(), AuthError> {
+        let window = web_sys::window().ok_or(AuthError::Cancelled)?;
+        let popup = window
+            .open_with_url_and_target_and_features("", "portier-sign-in", "popup=yes,width=483,height=640")
+            .ok()
+            .flatten()
+            .ok_or(AuthError::PopupBlocked)?;
+        let loaded = match self.loaded().await {
+            Ok(l) => l,
+            Err(e) => {
+                let _ = popup.close();
+                return Err(e);
+            }
+        };
+        let url = self.authorize_request(&loaded, Kind::Popup, return_to, claims, None)?;
+        let state = url::Url::parse(&url)
+            .ok()
+            .and_then(|u| u.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| v.into_owned()))
+            .unwrap_or_default();
+        let _ = popup.location().set_href(&url);
+        let answer = interaction::wait_for_popup(&state, cancelled).await;
+        let _ = popup.close();
+        self.finish(answer?).await.map(|_| ())
+    }
+
+    /// Completes a sign-in whose answer is in this page's URL; returns where to go back to.
+    /// The URL is cleaned of `code` and `state` at once.
+    pub async fn complete_redirect(&self) -> Result<Option<String>, AuthError> {
+        let Some(window) = web_sys::window() else { return Ok(None) };
+        let href = window.location().href().unwrap_or_default();
+        let Some(answer) = interaction::read_answer(&href) else { return Ok(None) };
+        let clean = format!(
+            "{}{}",
+            window.location().pathname().unwrap_or_default(),
+            clean_search(&window.location().search().unwrap_or_default())
+        );
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&clean));
+        }
+        self.finish(answer).await.map(Some)
+    }
+
+    async fn finish(&self, answer: Answer) -> Result<String, AuthError> {
+        let (code, state, client_info) = match answer {
+            Answer::Error { state, error, description } => {
+                if let Some(s) = state {
+                    interaction::take(self.0.temp.as_ref(), &s);
+                }
+                return Err(classify(&error, &description, None, None));
+            }
+            Answer::Code { code, state, client_info } => (code, state, client_info),
+        };
+        let pending = interaction::take(self.0.temp.as_ref(), &state)
+            .ok_or_else(|| AuthError::UnexpectedResponse("no sign-in of this tab matches the answer".into()))?;
+        let loaded = self.loaded().await?;
+        let config = &self.0.config;
+        let client = oidc::client(config, &loaded.provider, loaded.jwks.clone(), &pending.redirect_uri)?;
+        let started = now_secs();
+        let response = oidc::redeem(&client, &http, &code, &pending.verifier, &config.scopes).await?;
+        let raw = response
+            .id_token()
+            .map(|t| t.to_string())
+            .ok_or_else(|| AuthError::InvalidIdToken("the answer has no id token".into()))?;
+        let when = chrono::DateTime::from_timestamp(started as i64, 0).unwrap_or_default();
+        let claims = verify::verify(
+            &raw,
+            &client,
+            &loaded.jwks,
+            &pending.nonce,
+            config.protocol_mode,
+            &loaded.provider.issuer,
+            when,
+        )
+        .await?;
+        let home = interaction::home_account_id(client_info.as_deref())
+            .unwrap_or_else(|| format!("{}.{}", claims.oid, claims.tid));
+        let account = Account {
+            home_account_id: home,
+            oid: claims.oid,
+            tid: claims.tid,
+            username: claims.username,
+            name: claims.name,
+            login_hint: claims.login_hint,
+            sid: claims.sid,
+        };
+        let cache = self.cache();
+        cache.clear();
+        cache.set_account(&account);
+        self.store_tokens(&response, started, pending.claims.clone());
+        self.0.account.set(Some(account));
+        Ok(pending.return_to)
+    }
+
+    fn store_tokens(&self, response: &oidc::TokenResponse, started: f64, claims: Option<String>) {
+        let cache = self.cache();
+        let expires_in = response.expires_in().map(|d| d.as_secs_f64()).unwrap_or(3600.0);
+        cache.set_access_token(
+            &self.0.config.scopes,
+            &AccessToken { secret: response.access_token().secret().clone(), expires_on: started + expires_in, claims },
+        );
+        if let Some(rt) = response.refresh_token() {
+            cache.set_refresh_token(Some(rt.secret()));
+        }
+    }
+
+    /// An access token for Graph: cached while it has more than five minutes left, else renewed
+    /// with the refresh token (one renewal at a time), else `InteractionRequired`.
+    pub async fn token(&self, force: bool, claims: Option<String>) -> Result<String, AuthError> {
+        let scopes = self.0.config.scopes.clone();
+        if !force && let Some(at) = self.cache().access_token(&scopes, claims.as_deref(), now_secs()) {
+            return Ok(at.secret);
+        }
+        if force {
+            self.cache().drop_access_token(&scopes);
+        }
+        self.refresh_once(claims.clone()).await?;
+        // A token just renewed is served even with less than five minutes left (short-lived
+        // tokens would otherwise never be served).
+        self.cache()
+            .access_token(&scopes, claims.as_deref(), now_secs() - super::cache::RENEWAL_OFFSET_SECS)
+            .map(|t| t.secret)
+            .ok_or(AuthError::InteractionRequired { code: "no_tokens_found".into(), claims })
+    }
+
+    async fn refresh_once(&self, claims: Option<String>) -> Result<(), AuthError> {
+        let running = self.0.refreshing.borrow().clone();
+        if let Some(r) = running {
+            return r.await;
+        }
+        let me = self.clone();
+        let job: LocalBoxFuture<'static, Result<(), AuthError>> = Box::pin(async move { me.refresh(claims).await });
+        let shared = job.shared();
+        *self.0.refreshing.borrow_mut() = Some(shared.clone());
+        let result = shared.await;
+        *self.0.refreshing.borrow_mut() = None;
+        result
+    }
+
+    async fn refresh(&self, claims: Option<String>) -> Result<(), AuthError> {
+        let Some(rt) = self.cache().refresh_token() else {
+            return Err(AuthError::InteractionRequired { code: "no_tokens_found".into(), claims });
+        };
+        let loaded = self.loaded().await?;
+        let client = oidc::client(&self.0.config, &loaded.provider, loaded.jwks.clone(), &self.0.config.redirect_uri)?;
+        let started = now_secs();
+        match oidc::refresh(&client, &http, &rt, &self.0.config.scopes, claims.as_deref()).await {
+            Ok(response) => {
+                self.store_tokens(&response, started, claims);
+                Ok(())
+            }
+            Err(AuthError::InteractionRequired { code, claims: server_claims }) => {
+                // The refresh token is spent: keep the account (for the sign-in hint), drop the rest.
+                let cache = self.cache();
+                cache.set_refresh_token(None);
+                cache.drop_access_token(&self.0.config.scopes);
+                Err(AuthError::InteractionRequired { code, claims: server_claims.or(claims) })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Forgets everything of the user's in this browser, then ends the provider's session.
+    pub async fn sign_out(&self) {
+        let account = self.0.account.get_untracked();
+        for store in [self.0.tokens.as_ref(), self.0.temp.as_ref()] {
+            storage::clear_section(store, "");
+        }
+        self.0.account.set(None);
+        let config = &self.0.config;
+        let mut target = config.post_logout_redirect_uri.clone();
+        if let Ok(loaded) = self.loaded().await
+            && let Some(end) = &loaded.provider.end_session_endpoint
+        {
+            let mut q = url::form_urlencoded::Serializer::new(String::new());
+            q.append_pair("post_logout_redirect_uri", &config.post_logout_redirect_uri);
+            q.append_pair("client-request-id", &crate::net::new_guid());
+            if let Some(hint) = account.and_then(|a| a.login_hint) {
+                q.append_pair("logout_hint", &hint);
+            }
+            target = format!("{end}?{}", q.finish());
+        }
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().assign(&target);
+        }
+    }
+}
+
+/// The page's query without the sign-in answer's parameters.
+fn clean_search(search: &str) -> String {
+    let kept: Vec<(String, String)> = url::form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
+        .into_owned()
+        .filter(|(k, _)| {
+            !matches!(
+                k.as_str(),
+                "code" | "state" | "session_state" | "client_info" | "error" | "error_description" | "error_uri"
+            )
+        })
+        .collect();
+    if kept.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", url::form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish())
+    }
+}
+
+async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, AuthError> {
+    let req = http::Request::get(url)
+        .header("accept", "application/json")
+        .body(vec![])
+        .map_err(|e| AuthError::Unreachable(e.to_string()))?;
+    let res = fetch(req, None).await.map_err(|e| AuthError::Unreachable(format!("{url}: {e}")))?;
+    if !res.status().is_success() {
+        return Err(AuthError::Unreachable(format!("{url} answered {}", res.status())));
+    }
+    serde_json::from_slice(res.body()).map_err(|e| AuthError::Unreachable(format!("{url}: {e}")))
+}
+
+impl Authorizer for Session {
+    fn authorize(&self, mut request: HttpRequest, renew: Renew) -> LocalBoxFuture<'_, Result<HttpRequest, AuthError>> {
+        Box::pin(async move {
+            let token = match renew {
+                Renew::No => self.token(false, None).await?,
+                Renew::Refresh => self.token(true, None).await?,
+                Renew::Claims(c) => self.token(true, Some(c)).await?,
+            };
+            let value =
+                format!("Bearer {token}").parse().map_err(|_| AuthError::InvalidIdToken("unusable token".into()))?;
+            request.headers_mut().insert(http::header::AUTHORIZATION, value);
+            Ok(request)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_search;
+
+    #[test]
+    fn the_answer_is_cleaned_from_the_query_and_the_rest_kept() {
+        assert_eq!(clean_search("?code=x&state=y&tab=2"), "?tab=2");
+        assert_eq!(clean_search("?code=x&state=y"), "");
+        assert_eq!(clean_search(""), "");
+    }
+}

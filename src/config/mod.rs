@@ -1,0 +1,273 @@
+//! The runtime configuration: `config.json`, fetched at start, checked field by field into one
+//! typed struct, so that a wrong deployment shows which field is wrong instead of a blank page.
+
+use serde::Deserialize;
+use url::Url;
+
+/// How the authority speaks OpenID Connect: Entra's shape (`aad`, the default) or plain
+/// OpenID Connect discovery (`oidc`), as MSAL.js's `protocolMode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProtocolMode {
+    Aad,
+    Oidc,
+}
+
+/// Where tokens are kept between page loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheLocation {
+    SessionStorage,
+    LocalStorage,
+}
+
+/// The two languages Portier speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    En,
+    Sv,
+}
+
+impl Language {
+    pub fn tag(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Sv => "sv",
+        }
+    }
+
+    /// Reads a BCP 47 tag (`sv-SE`, `en`, `EN-gb`) by its language part.
+    pub fn from_tag(tag: &str) -> Option<Language> {
+        match tag.split(['-', '_']).next()?.to_ascii_lowercase().as_str() {
+            "en" => Some(Language::En),
+            "sv" => Some(Language::Sv),
+            _ => None,
+        }
+    }
+}
+
+/// The look an organisation gives Portier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Branding {
+    pub name: String,
+    pub logo_url: Option<String>,
+}
+
+/// Everything Portier needs to know about its deployment, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub client_id: String,
+    /// `https://login.microsoftonline.com/<tenant>`, without a trailing slash.
+    pub authority: String,
+    pub protocol_mode: ProtocolMode,
+    /// `https://graph.microsoft.com/v1.0`, without a trailing slash.
+    pub graph_base_url: String,
+    /// Where a full-page sign-in returns.
+    pub redirect_uri: String,
+    /// The small page that hands a popup's answer back.
+    pub popup_redirect_uri: String,
+    pub post_logout_redirect_uri: String,
+    /// Graph's delegated permissions Portier asks for.
+    pub scopes: Vec<String>,
+    pub default_language: Option<Language>,
+    pub cache_location: CacheLocation,
+    pub branding: Branding,
+}
+
+/// One thing wrong with the configuration: which field, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub field: String,
+    pub reason: String,
+}
+
+/// `config.json` as written, before checking.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawConfig {
+    pub client_id: Option<String>,
+    pub authority: Option<String>,
+    pub protocol_mode: Option<String>,
+    pub graph_base_url: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub popup_redirect_uri: Option<String>,
+    pub post_logout_redirect_uri: Option<String>,
+    pub scopes: Option<Vec<String>>,
+    pub default_language: Option<String>,
+    pub cache_location: Option<String>,
+    pub branding: Option<RawBranding>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawBranding {
+    pub name: Option<String>,
+    pub logo_url: Option<String>,
+}
+
+/// A URL an app may talk to: https, or http on this machine (the local tenant).
+fn web_url(value: &str) -> Result<Url, String> {
+    let url = Url::parse(value).map_err(|e| format!("'{value}' is not a URL ({e})"))?;
+    let local = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if local => Ok(url),
+        _ => Err(format!("'{value}' must use https (http is accepted only for localhost)")),
+    }
+}
+
+fn trimmed(url: &str) -> String {
+    url.trim_end_matches('/').to_string()
+}
+
+impl Config {
+    /// Parses and checks `config.json`; `origin` (the page's) fills the redirect URIs left out.
+    pub fn from_json(text: &str, origin: &str) -> Result<Config, Vec<ConfigProblem>> {
+        let raw: RawConfig = serde_json::from_str(text).map_err(|e| {
+            let field = e.to_string().split('`').nth(1).unwrap_or("config.json").to_string();
+            vec![ConfigProblem { field, reason: format!("config.json cannot be read: {e}") }]
+        })?;
+        Config::check(raw, origin)
+    }
+
+    /// Checks every field and reports every problem at once.
+    pub fn check(raw: RawConfig, origin: &str) -> Result<Config, Vec<ConfigProblem>> {
+        let mut problems = vec![];
+        let mut problem = |field: &str, reason: String| problems.push(ConfigProblem { field: field.into(), reason });
+
+        let client_id = raw.client_id.unwrap_or_default();
+        if client_id.len() != 36 || client_id.split('-').map(str::len).collect::<Vec<_>>() != [8, 4, 4, 4, 12] {
+            problem("clientId", format!("'{client_id}' is not an application (client) id: expected a GUID"));
+        }
+        let mut url_field = |field: &str, value: Option<String>, default: Option<String>| -> String {
+            match value.or(default) {
+                None => {
+                    problem(field, "is required".into());
+                    String::new()
+                }
+                Some(v) => match web_url(&v) {
+                    Ok(u) => u.to_string(),
+                    Err(reason) => {
+                        problem(field, reason);
+                        String::new()
+                    }
+                },
+            }
+        };
+        let authority = trimmed(&url_field("authority", raw.authority, None));
+        let graph_base_url =
+            trimmed(&url_field("graphBaseUrl", raw.graph_base_url, Some("https://graph.microsoft.com/v1.0".into())));
+        let redirect_uri = url_field("redirectUri", raw.redirect_uri, Some(format!("{origin}/")));
+        let popup_redirect_uri =
+            url_field("popupRedirectUri", raw.popup_redirect_uri, Some(format!("{origin}/redirect.html")));
+        let post_logout_redirect_uri =
+            url_field("postLogoutRedirectUri", raw.post_logout_redirect_uri, Some(format!("{origin}/")));
+
+        let protocol_mode = match raw.protocol_mode.as_deref() {
+            None | Some("aad") => ProtocolMode::Aad,
+            Some("oidc") => ProtocolMode::Oidc,
+            Some(other) => {
+                problem("protocolMode", format!("'{other}' is not 'aad' or 'oidc'"));
+                ProtocolMode::Aad
+            }
+        };
+        let scopes = raw.scopes.unwrap_or_else(|| vec!["User.Read".into()]);
+        if scopes.is_empty() || scopes.iter().any(|s| s.trim().is_empty() || s.contains(' ')) {
+            problem("scopes", "must list Graph permissions, one per entry, none empty".into());
+        }
+        let default_language = match raw.default_language.as_deref() {
+            None => None,
+            Some(tag) => {
+                let lang = Language::from_tag(tag);
+                if lang.is_none() {
+                    problem("defaultLanguage", format!("'{tag}' is not a language Portier speaks ('en' or 'sv')"));
+                }
+                lang
+            }
+        };
+        let cache_location = match raw.cache_location.as_deref() {
+            None | Some("sessionStorage") => CacheLocation::SessionStorage,
+            Some("localStorage") => CacheLocation::LocalStorage,
+            Some(other) => {
+                problem("cacheLocation", format!("'{other}' is not 'sessionStorage' or 'localStorage'"));
+                CacheLocation::SessionStorage
+            }
+        };
+        let raw_branding = raw.branding.unwrap_or_default();
+        let logo_url = raw_branding.logo_url.filter(|l| !l.is_empty());
+        if let Some(logo) = &logo_url
+            && web_url(logo).is_err()
+            && !logo.starts_with('/')
+        {
+            problem("branding.logoUrl", format!("'{logo}' must be an https URL or a path on this site"));
+        }
+        let branding = Branding { name: raw_branding.name.unwrap_or_else(|| "Portier".into()), logo_url };
+
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Config {
+            client_id: client_id.to_ascii_lowercase(),
+            authority,
+            protocol_mode,
+            graph_base_url,
+            redirect_uri,
+            popup_redirect_uri,
+            post_logout_redirect_uri,
+            scopes,
+            default_language,
+            cache_location,
+            branding,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORIGIN: &str = "http://localhost:8080";
+
+    fn good() -> String {
+        r#"{"clientId": "7c9f3f10-5b7e-4e4e-9d6a-2f1c0b8e4a21",
+            "authority": "http://localhost:8081/8b1f4d5e-2c3a-4e6f-9a7b-1c2d3e4f5a6b",
+            "graphBaseUrl": "http://localhost:8082/v1.0/",
+            "scopes": ["User.Read", "User.ReadBasic.All"], "defaultLanguage": "sv-SE"}"#
+            .into()
+    }
+
+    #[test]
+    fn a_good_config_is_read_and_fills_its_defaults() {
+        let c = Config::from_json(&good(), ORIGIN).unwrap();
+        assert_eq!(c.graph_base_url, "http://localhost:8082/v1.0");
+        assert_eq!(c.redirect_uri, "http://localhost:8080/");
+        assert_eq!(c.popup_redirect_uri, "http://localhost:8080/redirect.html");
+        assert_eq!(c.protocol_mode, ProtocolMode::Aad);
+        assert_eq!(c.default_language, Some(Language::Sv));
+        assert_eq!(c.cache_location, CacheLocation::SessionStorage);
+        assert_eq!(c.branding.name, "Portier");
+    }
+
+    #[test]
+    fn every_problem_names_its_field() {
+        let text = r#"{"clientId": "portier", "authority": "http://login.example.com/x", "scopes": [],
+                       "defaultLanguage": "de", "cacheLocation": "cookie", "protocolMode": "saml"}"#;
+        let problems = Config::from_json(text, ORIGIN).unwrap_err();
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["clientId", "authority", "protocolMode", "scopes", "defaultLanguage", "cacheLocation"]);
+        assert!(problems[1].reason.contains("https"));
+    }
+
+    #[test]
+    fn unknown_fields_and_broken_json_are_named() {
+        let problems = Config::from_json(r#"{"clientID": "x"}"#, ORIGIN).unwrap_err();
+        assert_eq!(problems[0].field, "clientID");
+        let problems = Config::from_json("{", ORIGIN).unwrap_err();
+        assert!(problems[0].reason.contains("cannot be read"));
+    }
+
+    #[test]
+    fn languages_are_read_from_tags() {
+        assert_eq!(Language::from_tag("sv-SE"), Some(Language::Sv));
+        assert_eq!(Language::from_tag("EN_gb"), Some(Language::En));
+        assert_eq!(Language::from_tag("de"), None);
+    }
+}

@@ -1,0 +1,142 @@
+//! JSON batching (`POST /$batch`): up to 20 calls in one round trip, answers matched by id,
+//! throttled items sent again after the longest `Retry-After` found in their own headers.
+
+use super::client::{GraphClient, parse};
+use super::error::{self, GraphError};
+use super::retry::{Decision, Outcome, parse_retry_after};
+use crate::net::Cancel;
+use http::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Graph's limit on requests in one batch.
+pub const MAX_BATCH: usize = 20;
+
+/// One call inside a batch.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BatchItem {
+    pub id: String,
+    pub method: String,
+    /// Relative to the versioned root, e.g. `/me?$select=id`.
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headers: Option<HashMap<String, String>>,
+    #[serde(rename = "dependsOn", skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
+}
+
+impl BatchItem {
+    pub fn get(id: &str, url: &str) -> BatchItem {
+        BatchItem {
+            id: id.into(),
+            method: "GET".into(),
+            url: url.into(),
+            body: None,
+            headers: None,
+            depends_on: vec![],
+        }
+    }
+
+    pub fn post(id: &str, url: &str, body: Value) -> BatchItem {
+        let headers = HashMap::from([("Content-Type".to_string(), "application/json".to_string())]);
+        BatchItem {
+            id: id.into(),
+            method: "POST".into(),
+            url: url.into(),
+            body: Some(body),
+            headers: Some(headers),
+            depends_on: vec![],
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct BatchAnswer {
+    responses: Vec<ItemAnswer>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ItemAnswer {
+    id: String,
+    status: u16,
+    #[serde(default)]
+    headers: HashMap<String, String>,
+    #[serde(default)]
+    body: Value,
+}
+
+/// Each item's answer by id: its body, or its own error.
+pub type BatchResults = HashMap<String, Result<Value, GraphError>>;
+
+fn header<'a>(headers: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+}
+
+impl GraphClient {
+    /// Sends up to [`MAX_BATCH`] calls in one request. Items throttled (429/503) are sent again,
+    /// alone, after the longest wait any of them asked for; the others' answers are kept.
+    pub async fn batch(&self, items: Vec<BatchItem>, cancel: Option<&Cancel>) -> Result<BatchResults, GraphError> {
+        assert!(items.len() <= MAX_BATCH, "a batch holds at most {MAX_BATCH} requests");
+        let mut pending = items;
+        let mut results = BatchResults::new();
+        let mut attempt = 0;
+        while !pending.is_empty() {
+            attempt += 1;
+            let body = serde_json::to_vec(&serde_json::json!({ "requests": pending })).expect("batch body");
+            let answer = self.send(Method::POST, "/$batch", Some(body), cancel).await?;
+            let answers: BatchAnswer = parse(&answer)?;
+            let mut wait: Option<f64> = None;
+            let mut again = vec![];
+            for item in pending {
+                let Some(a) = answers.responses.iter().find(|a| a.id == item.id) else {
+                    results.insert(
+                        item.id.clone(),
+                        Err(GraphError::Unreadable {
+                            status: answer.status,
+                            detail: format!("no answer for item {}", item.id),
+                        }),
+                    );
+                    continue;
+                };
+                if (200..300).contains(&a.status) {
+                    results.insert(item.id.clone(), Ok(a.body.clone()));
+                    continue;
+                }
+                let retry_after = header(&a.headers, "retry-after").and_then(parse_retry_after);
+                let err = error::from_response(
+                    a.status,
+                    &serde_json::to_vec(&a.body).unwrap_or_default(),
+                    header(&a.headers, "request-id"),
+                );
+                let method: Method = item.method.parse().unwrap_or(Method::GET);
+                match self.policy().decide(&method, attempt, &Outcome::Status { status: a.status, retry_after }, 0.0) {
+                    Decision::RetryAfterMs(ms) if matches!(a.status, 429 | 503) => {
+                        wait = Some(wait.unwrap_or(0.0).max(f64::from(ms) / 1000.0));
+                        results.remove(&item.id);
+                        again.push(item);
+                    }
+                    _ => {
+                        results.insert(item.id.clone(), Err(err));
+                    }
+                }
+            }
+            // Items that depended on a retried one are retried with it.
+            pending = again;
+            if let Some(secs) = wait {
+                self.sleep_ms((secs * 1000.0) as u32).await;
+            }
+        }
+        Ok(results)
+    }
+}
+
+/// Reads one item's answer into a type.
+pub fn take<T: serde::de::DeserializeOwned>(results: &mut BatchResults, id: &str) -> Result<T, GraphError> {
+    let value = results
+        .remove(id)
+        .unwrap_or_else(|| Err(GraphError::Unreadable { status: 0, detail: format!("no item {id}") }))?;
+    serde_json::from_value(value).map_err(|e| GraphError::Unreadable { status: 200, detail: e.to_string() })
+}

@@ -1,0 +1,237 @@
+//! The Graph client's engine: one request with its `client-request-id`, the credentials the
+//! session adds, renewal on 401 (and claims challenges), retries by [`RetryPolicy`], and errors
+//! read into [`GraphError`].
+
+use super::error::{self, GraphError};
+use super::retry::{Decision, Outcome, RetryPolicy, parse_retry_after};
+use crate::auth::AuthError;
+use crate::net::{Cancel, HttpRequest, HttpResponse, NetError};
+use http::{Method, header};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
+/// Why the session is asked for credentials again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Renew {
+    /// First try: a cached token will do.
+    No,
+    /// Graph refused the token: get a fresh one.
+    Refresh,
+    /// Graph sent a claims challenge (decoded JSON): get a token that satisfies it.
+    Claims(String),
+}
+
+/// What Graph needs from the session: requests with credentials. Only `auth` (or a host page's
+/// token provider) sees the token itself.
+pub trait Authorizer {
+    fn authorize(&self, request: HttpRequest, renew: Renew) -> LocalBoxFuture<'_, Result<HttpRequest, AuthError>>;
+}
+
+/// How requests reach the network and how the client waits; tests give their own.
+pub trait Transport {
+    fn send<'a>(
+        &'a self,
+        request: HttpRequest,
+        cancel: Option<&'a Cancel>,
+    ) -> LocalBoxFuture<'a, Result<HttpResponse, NetError>>;
+    fn sleep(&self, ms: u32) -> LocalBoxFuture<'static, ()>;
+    /// A number in [0, 1) for back-off jitter.
+    fn jitter(&self) -> f64;
+    /// A fresh GUID for `client-request-id`.
+    fn new_id(&self) -> String;
+}
+
+/// The browser's network.
+pub struct BrowserTransport;
+
+impl Transport for BrowserTransport {
+    fn send<'a>(
+        &'a self,
+        request: HttpRequest,
+        cancel: Option<&'a Cancel>,
+    ) -> LocalBoxFuture<'a, Result<HttpResponse, NetError>> {
+        Box::pin(crate::net::fetch(request, cancel))
+    }
+
+    fn sleep(&self, ms: u32) -> LocalBoxFuture<'static, ()> {
+        Box::pin(crate::net::sleep(ms))
+    }
+
+    fn jitter(&self) -> f64 {
+        js_sys::Math::random()
+    }
+
+    fn new_id(&self) -> String {
+        crate::net::new_guid()
+    }
+}
+
+/// A Graph answer that succeeded.
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+#[derive(Clone)]
+pub struct GraphClient {
+    base: Rc<str>,
+    auth: Rc<dyn Authorizer>,
+    transport: Rc<dyn Transport>,
+    policy: RetryPolicy,
+}
+
+impl GraphClient {
+    /// `base` is Graph's versioned root, e.g. `https://graph.microsoft.com/v1.0`.
+    pub fn new(base: &str, auth: Rc<dyn Authorizer>, transport: Rc<dyn Transport>) -> GraphClient {
+        GraphClient { base: base.trim_end_matches('/').into(), auth, transport, policy: RetryPolicy::default() }
+    }
+
+    pub fn with_policy(mut self, policy: RetryPolicy) -> GraphClient {
+        self.policy = policy;
+        self
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub(super) fn policy(&self) -> &RetryPolicy {
+        &self.policy
+    }
+
+    pub(super) async fn sleep_ms(&self, ms: u32) {
+        self.transport.sleep(ms).await
+    }
+
+    /// An absolute URL for a path under the versioned root (`/me`), or a link Graph gave
+    /// (`@odata.nextLink`) — which must point back at Graph, so the token never leaves it.
+    pub(super) fn url(&self, path_or_link: &str) -> Result<String, GraphError> {
+        if path_or_link.starts_with('/') {
+            return Ok(format!("{}{path_or_link}", self.base));
+        }
+        let origin = |u: &str| url::Url::parse(u).ok().map(|u| u.origin().ascii_serialization());
+        if origin(path_or_link).is_some() && origin(path_or_link) == origin(&self.base) {
+            return Ok(path_or_link.to_string());
+        }
+        Err(GraphError::Unreadable { status: 0, detail: format!("refusing a link outside Graph: {path_or_link}") })
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, path: &str, cancel: Option<&Cancel>) -> Result<T, GraphError> {
+        let answer = self.send(Method::GET, path, None, cancel).await?;
+        parse(&answer)
+    }
+
+    pub async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        cancel: Option<&Cancel>,
+    ) -> Result<T, GraphError> {
+        let answer = self.send(Method::POST, path, Some(to_json(body)?), cancel).await?;
+        parse(&answer)
+    }
+
+    /// Sends one request until it succeeds or the policy gives up. A write that got no answer
+    /// comes back as `Network { maybe_applied: true }`: the caller checks before sending again.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        cancel: Option<&Cancel>,
+    ) -> Result<Answer, GraphError> {
+        let url = self.url(path)?;
+        let client_request_id = self.transport.new_id();
+        let mut renew = Renew::No;
+        let mut renewed = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut builder = http::Request::builder()
+                .method(method.clone())
+                .uri(&url)
+                .header(header::ACCEPT, "application/json")
+                .header("client-request-id", &client_request_id);
+            if body.is_some() {
+                builder = builder.header(header::CONTENT_TYPE, "application/json");
+            }
+            let request = builder
+                .body(body.clone().unwrap_or_default())
+                .map_err(|e| GraphError::Unreadable { status: 0, detail: e.to_string() })?;
+            let request = self.auth.authorize(request, renew.clone()).await?;
+            if cancel.is_some_and(Cancel::is_cancelled) {
+                return Err(GraphError::Cancelled);
+            }
+            let outcome = match self.transport.send(request, cancel).await {
+                Err(NetError::Cancelled) => return Err(GraphError::Cancelled),
+                Err(NetError::Failed(detail)) => Err(detail),
+                Ok(response) => Ok(response),
+            };
+            let (decision, failure) = match outcome {
+                Ok(r) if r.status().is_success() => {
+                    return Ok(Answer { status: r.status().as_u16(), body: r.into_body() });
+                }
+                Ok(r) if r.status() == 401 && !renewed => {
+                    renewed = true;
+                    renew = challenge_of(&r).map(Renew::Claims).unwrap_or(Renew::Refresh);
+                    attempt -= 1;
+                    continue;
+                }
+                Ok(r) => {
+                    let status = r.status().as_u16();
+                    let retry_after =
+                        r.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
+                    let request_id = r.headers().get("request-id").and_then(|v| v.to_str().ok()).map(String::from);
+                    let err = error::from_response(status, r.body(), request_id.as_deref());
+                    (
+                        self.policy.decide(
+                            &method,
+                            attempt,
+                            &Outcome::Status { status, retry_after },
+                            self.transport.jitter(),
+                        ),
+                        err,
+                    )
+                }
+                Err(detail) => {
+                    let decision =
+                        self.policy.decide(&method, attempt, &Outcome::NetworkError, self.transport.jitter());
+                    let maybe_applied = !super::retry::is_idempotent(&method);
+                    (decision, GraphError::Network { detail, maybe_applied })
+                }
+            };
+            match decision {
+                Decision::RetryAfterMs(ms) => self.transport.sleep(ms).await,
+                Decision::CheckFirst => {
+                    return Err(match failure {
+                        GraphError::Service(_) => failure,
+                        GraphError::Network { detail, .. } => GraphError::Network { detail, maybe_applied: true },
+                        other => other,
+                    });
+                }
+                Decision::GiveUp => return Err(failure),
+            }
+        }
+    }
+}
+
+/// A claims challenge in a 401's `WWW-Authenticate`, decoded.
+fn challenge_of(r: &HttpResponse) -> Option<String> {
+    let header = r.headers().get(header::WWW_AUTHENTICATE)?.to_str().ok()?;
+    crate::auth::claims_challenge(header)
+}
+
+fn to_json<B: Serialize>(body: &B) -> Result<Vec<u8>, GraphError> {
+    serde_json::to_vec(body).map_err(|e| GraphError::Unreadable { status: 0, detail: e.to_string() })
+}
+
+pub(super) fn parse<T: DeserializeOwned>(answer: &Answer) -> Result<T, GraphError> {
+    // 204 and empty bodies read as JSON null, for `()` and `Option<_>`.
+    let body: &[u8] = if answer.body.is_empty() { b"null" } else { &answer.body };
+    serde_json::from_slice(body).map_err(|e| GraphError::Unreadable { status: answer.status, detail: e.to_string() })
+}

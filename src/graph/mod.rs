@@ -1,0 +1,15 @@
+//! A typed client for the Graph calls Portier makes: models named as in Graph, one error type
+//! that keeps Graph's code and request id, paging, `$batch`, and retries that honour
+//! `Retry-After`. No view code: it compiles and is tested natively.
+
+mod api;
+pub mod batch;
+mod client;
+pub mod error;
+pub mod models;
+pub mod retry;
+#[cfg(test)]
+mod tests;
+
+pub use client::{Answer, Authorizer, BrowserTransport, GraphClient, LocalBoxFuture, Renew, Transport};
+pub use error::{GraphError, ServiceError};

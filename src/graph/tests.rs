@@ -1,0 +1,194 @@
+//! The client's behaviour against scripted answers: retries, renewal, claims challenges,
+//! writes that got no answer, batches and paging.
+
+use super::batch::{BatchItem, take};
+use super::*;
+use crate::auth::AuthError;
+use crate::net::{Cancel, HttpRequest, HttpResponse, NetError};
+use futures::executor::block_on;
+use serde_json::{Value, json};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+type Scripted = Result<HttpResponse, NetError>;
+
+#[derive(Default)]
+struct FakeNet {
+    answers: RefCell<VecDeque<Scripted>>,
+    sent: RefCell<Vec<HttpRequest>>,
+    slept: RefCell<Vec<u32>>,
+}
+
+impl Transport for FakeNet {
+    fn send<'a>(
+        &'a self,
+        request: HttpRequest,
+        _: Option<&'a Cancel>,
+    ) -> LocalBoxFuture<'a, Result<HttpResponse, NetError>> {
+        self.sent.borrow_mut().push(request);
+        let next = self.answers.borrow_mut().pop_front().expect("an answer was scripted");
+        Box::pin(async move { next })
+    }
+    fn sleep(&self, ms: u32) -> LocalBoxFuture<'static, ()> {
+        self.slept.borrow_mut().push(ms);
+        Box::pin(async {})
+    }
+    fn jitter(&self) -> f64 {
+        0.0
+    }
+    fn new_id(&self) -> String {
+        "11111111-1111-4111-8111-111111111111".into()
+    }
+}
+
+#[derive(Default)]
+struct FakeAuth {
+    renewals: RefCell<Vec<Renew>>,
+}
+
+impl Authorizer for FakeAuth {
+    fn authorize(&self, mut request: HttpRequest, renew: Renew) -> LocalBoxFuture<'_, Result<HttpRequest, AuthError>> {
+        self.renewals.borrow_mut().push(renew.clone());
+        let token = match renew {
+            Renew::No => "first",
+            Renew::Refresh => "fresh",
+            Renew::Claims(_) => "stepped-up",
+        };
+        request.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+        Box::pin(async move { Ok(request) })
+    }
+}
+
+fn answer(status: u16, headers: &[(&str, &str)], body: Value) -> Scripted {
+    let mut b = http::Response::builder().status(status);
+    for (k, v) in headers {
+        b = b.header(*k, *v);
+    }
+    Ok(b.body(body.to_string().into_bytes()).unwrap())
+}
+
+fn graph_error(code: &str) -> Value {
+    json!({"error": {"code": code, "message": "m", "innerError": {"request-id": "rid-1", "date": "2026-01-01T00:00:00"}}})
+}
+
+fn client(answers: Vec<Scripted>) -> (GraphClient, Rc<FakeNet>, Rc<FakeAuth>) {
+    let net = Rc::new(FakeNet { answers: RefCell::new(answers.into()), ..Default::default() });
+    let auth = Rc::new(FakeAuth::default());
+    (GraphClient::new("https://graph.example/v1.0/", auth.clone(), net.clone()), net, auth)
+}
+
+#[test]
+fn throttling_is_retried_after_retry_after_and_then_succeeds() {
+    let (c, net, _) = client(vec![
+        answer(429, &[("retry-after", "2")], graph_error("TooManyRequests")),
+        answer(503, &[], graph_error("ServiceUnavailable")),
+        answer(200, &[], json!({"id": "me"})),
+    ]);
+    let me: Value = block_on(c.get("/me", None)).unwrap();
+    assert_eq!(me["id"], "me");
+    assert_eq!(*net.slept.borrow(), [2000, 2000], "Retry-After, then back-off for the second try");
+    let sent = net.sent.borrow();
+    assert_eq!(sent.len(), 3);
+    assert!(
+        sent.iter().all(|r| r.headers()["client-request-id"] == "11111111-1111-4111-8111-111111111111"),
+        "one id per logical call"
+    );
+    assert_eq!(sent[0].uri(), "https://graph.example/v1.0/me");
+}
+
+#[test]
+fn throttling_gives_up_after_three_retries_with_graphs_error() {
+    let (c, net, _) = client((0..4).map(|_| answer(429, &[], graph_error("TooManyRequests"))).collect());
+    let err = block_on(c.get::<Value>("/me", None)).unwrap_err();
+    assert_eq!(err.code(), Some("TooManyRequests"));
+    assert_eq!(err.request_id(), Some("rid-1"));
+    assert_eq!(net.sent.borrow().len(), 4);
+}
+
+#[test]
+fn a_refused_token_is_renewed_once() {
+    let (c, _, auth) =
+        client(vec![answer(401, &[], graph_error("InvalidAuthenticationToken")), answer(200, &[], json!({}))]);
+    block_on(c.get::<Value>("/me", None)).unwrap();
+    assert_eq!(*auth.renewals.borrow(), [Renew::No, Renew::Refresh]);
+    let (c, _, _) = client(vec![
+        answer(401, &[], graph_error("InvalidAuthenticationToken")),
+        answer(401, &[], graph_error("InvalidAuthenticationToken")),
+    ]);
+    assert_eq!(block_on(c.get::<Value>("/me", None)).unwrap_err().status(), Some(401));
+}
+
+#[test]
+fn a_claims_challenge_asks_the_session_for_those_claims() {
+    let claims = r#"{"access_token":{"nbf":{"essential":true,"value":"1726077595"}}}"#;
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(claims);
+    let challenge = format!(
+        r#"Bearer realm="", authorization_uri="https://login/x", error="insufficient_claims", claims="{encoded}""#
+    );
+    let (c, _, auth) = client(vec![
+        answer(401, &[("www-authenticate", &challenge)], graph_error("InvalidAuthenticationToken")),
+        answer(200, &[], json!({})),
+    ]);
+    block_on(c.get::<Value>("/me", None)).unwrap();
+    assert_eq!(auth.renewals.borrow()[1], Renew::Claims(claims.into()));
+}
+
+#[test]
+fn a_write_without_an_answer_is_not_sent_again() {
+    let (c, net, _) = client(vec![Err(NetError::Failed("connection reset".into()))]);
+    let err = block_on(c.post::<_, Value>("/invitations", &json!({}), None)).unwrap_err();
+    assert!(matches!(err, GraphError::Network { maybe_applied: true, .. }), "{err:?}");
+    assert_eq!(net.sent.borrow().len(), 1);
+    let (c, net, _) = client(vec![Err(NetError::Failed("reset".into())), answer(200, &[], json!({}))]);
+    block_on(c.get::<Value>("/me", None)).unwrap();
+    assert_eq!(net.sent.borrow().len(), 2, "a read is simply sent again");
+}
+
+#[test]
+fn links_outside_graph_are_refused() {
+    let (c, net, _) = client(vec![]);
+    assert!(block_on(c.get::<Value>("https://evil.example/v1.0/me", None)).is_err());
+    assert!(net.sent.borrow().is_empty(), "the token never left");
+}
+
+#[test]
+fn pages_are_followed_through_empty_ones() {
+    let (c, net, _) = client(vec![
+        answer(
+            200,
+            &[],
+            json!({"value": [{"id": "a"}], "@odata.nextLink": "https://graph.example/v1.0/users?$skiptoken=1"}),
+        ),
+        answer(200, &[], json!({"value": [], "@odata.nextLink": "https://graph.example/v1.0/users?$skiptoken=2"})),
+        answer(200, &[], json!({"value": [{"id": "b"}]})),
+    ]);
+    let users: Vec<models::User> = block_on(c.all_pages("/users", 10, None)).unwrap();
+    assert_eq!(users.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+    assert_eq!(net.sent.borrow()[2].uri(), "https://graph.example/v1.0/users?$skiptoken=2");
+}
+
+#[test]
+fn a_batch_matches_answers_by_id_and_retries_only_throttled_items() {
+    let (c, net, _) = client(vec![
+        answer(
+            200,
+            &[],
+            json!({"responses": [
+                {"id": "2", "status": 429, "headers": {"Retry-After": "3"}, "body": graph_error("TooManyRequests")},
+                {"id": "1", "status": 200, "body": {"id": "me"}},
+                {"id": "3", "status": 404, "body": graph_error("Request_ResourceNotFound")},
+            ]}),
+        ),
+        answer(200, &[], json!({"responses": [{"id": "2", "status": 200, "body": {"value": []}}]})),
+    ]);
+    let items = vec![BatchItem::get("1", "/me"), BatchItem::get("2", "/users"), BatchItem::get("3", "/users/x")];
+    let mut results = block_on(c.batch(items, None)).unwrap();
+    assert_eq!(*net.slept.borrow(), [3000]);
+    let second: Value = serde_json::from_slice(net.sent.borrow()[1].body()).unwrap();
+    assert_eq!(second["requests"].as_array().unwrap().len(), 1, "only the throttled item again");
+    assert_eq!(take::<Value>(&mut results, "1").unwrap()["id"], "me");
+    assert!(take::<Value>(&mut results, "2").unwrap()["value"].is_array());
+    assert_eq!(take::<Value>(&mut results, "3").unwrap_err().code(), Some("Request_ResourceNotFound"));
+}

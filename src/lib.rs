@@ -1,0 +1,9 @@
+//! Portier: a self-service door for business partners into a Microsoft Entra ID tenant.
+//!
+//! Data flows one way: `config` → `auth` → `graph` → `pages` → `components`, with `routing`
+//! and `i18n` beside them.
+
+pub mod auth;
+pub mod config;
+pub mod graph;
+pub mod net;

@@ -1,0 +1,155 @@
+//! The one way to the network: the browser's `fetch`, with `http` types in and out, and
+//! cancellation, so that a page left behind stops waiting for its answers.
+
+use std::fmt;
+
+pub type HttpRequest = http::Request<Vec<u8>>;
+pub type HttpResponse = http::Response<Vec<u8>>;
+
+/// Why a request got no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetError {
+    /// The browser could not reach the server (offline, DNS, CORS refusal, connection reset).
+    Failed(String),
+    /// Cancelled by the app (the page was left).
+    Cancelled,
+}
+
+impl fmt::Display for NetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NetError::Failed(why) => write!(f, "the network request failed: {why}"),
+            NetError::Cancelled => write!(f, "the request was cancelled"),
+        }
+    }
+}
+
+impl std::error::Error for NetError {}
+
+/// A switch that cancels the requests given its signal.
+#[derive(Clone)]
+pub struct Cancel {
+    controller: Option<web_sys::AbortController>,
+}
+
+impl Cancel {
+    pub fn new() -> Cancel {
+        Cancel { controller: web_sys::AbortController::new().ok() }
+    }
+
+    /// A switch thrown when the current reactive owner (a page, a component) is cleaned up.
+    pub fn on_cleanup() -> Cancel {
+        let cancel = Cancel::new();
+        let on_drop = cancel.clone();
+        leptos::prelude::on_cleanup(move || on_drop.cancel());
+        cancel
+    }
+
+    pub fn cancel(&self) {
+        if let Some(c) = &self.controller {
+            c.abort();
+        }
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.controller.as_ref().is_some_and(|c| c.signal().aborted())
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    fn signal(&self) -> Option<web_sys::AbortSignal> {
+        self.controller.as_ref().map(|c| c.signal())
+    }
+}
+
+impl Default for Cancel {
+    fn default() -> Self {
+        Cancel::new()
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod browser {
+    use super::*;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen_futures::JsFuture;
+
+    #[wasm_bindgen]
+    extern "C" {
+        // The global `fetch`: the same in a window and a worker.
+        #[wasm_bindgen(js_name = fetch)]
+        fn global_fetch(request: &web_sys::Request) -> js_sys::Promise;
+    }
+
+    fn js_error(e: JsValue) -> NetError {
+        if e.dyn_ref::<js_sys::Error>().is_some_and(|e| e.name() == "AbortError") {
+            return NetError::Cancelled;
+        }
+        NetError::Failed(
+            e.as_string()
+                .or_else(|| e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())))
+                .unwrap_or_default(),
+        )
+    }
+
+    pub async fn fetch(req: HttpRequest, cancel: Option<&Cancel>) -> Result<HttpResponse, NetError> {
+        let init = web_sys::RequestInit::new();
+        init.set_method(req.method().as_str());
+        init.set_mode(web_sys::RequestMode::Cors);
+        let headers = web_sys::Headers::new().map_err(js_error)?;
+        for (name, value) in req.headers() {
+            headers.append(name.as_str(), value.to_str().unwrap_or_default()).map_err(js_error)?;
+        }
+        init.set_headers(&headers);
+        if !req.body().is_empty() {
+            init.set_body(&js_sys::Uint8Array::from(req.body().as_slice()));
+        }
+        if let Some(signal) = cancel.and_then(Cancel::signal) {
+            init.set_signal(Some(&signal));
+        }
+        let request = web_sys::Request::new_with_str_and_init(&req.uri().to_string(), &init).map_err(js_error)?;
+        let response: web_sys::Response =
+            JsFuture::from(global_fetch(&request)).await.map_err(js_error)?.unchecked_into();
+        let mut out = http::Response::builder().status(response.status());
+        // Only the headers CORS lets through are readable; that is what Graph's clients see too.
+        if let Ok(Some(entries)) = js_sys::try_iter(&response.headers()) {
+            for entry in entries.flatten() {
+                let pair: js_sys::Array = entry.unchecked_into();
+                if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                    out = out.header(k, v);
+                }
+            }
+        }
+        let buffer = JsFuture::from(response.array_buffer().map_err(js_error)?).await.map_err(js_error)?;
+        let body = js_sys::Uint8Array::new(&buffer).to_vec();
+        out.body(body).map_err(|e| NetError::Failed(e.to_string()))
+    }
+}
+
+/// Sends a request and reads the whole answer.
+#[cfg(target_arch = "wasm32")]
+pub use browser::fetch;
+
+/// Outside a browser there is no network for the app (native builds run unit tests only).
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn fetch(_req: HttpRequest, _cancel: Option<&Cancel>) -> Result<HttpResponse, NetError> {
+    Err(NetError::Failed("no network outside the browser".into()))
+}
+
+/// Waits, without blocking the page.
+pub async fn sleep(ms: u32) {
+    #[cfg(target_arch = "wasm32")]
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = ms;
+}
+
+/// A fresh GUID (for `client-request-id` and correlation ids).
+pub fn new_guid() -> String {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(c) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        return c.random_uuid();
+    }
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    format!("00000000-0000-4000-8000-{:012x}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
