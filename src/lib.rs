@@ -3,7 +3,12 @@
 //! Data flows one way: `config` → `auth` → `graph` → `pages` → `components`, with `routing`
 //! and `i18n` beside them.
 
+pub mod app;
 pub mod auth;
+pub mod components;
 pub mod config;
 pub mod graph;
+pub mod i18n;
 pub mod net;
+pub mod pages;
+pub mod routing;

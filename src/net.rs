@@ -40,7 +40,7 @@ impl Cancel {
     /// A switch thrown when the current reactive owner (a page, a component) is cleaned up.
     pub fn on_cleanup() -> Cancel {
         let cancel = Cancel::new();
-        let on_drop = cancel.clone();
+        let on_drop = send_wrapper::SendWrapper::new(cancel.clone());
         leptos::prelude::on_cleanup(move || on_drop.cancel());
         cancel
     }

@@ -15,6 +15,7 @@ mod verify;
 pub use cache::Account;
 pub use challenge::claims_challenge;
 pub use error::AuthError;
+pub use interaction::safe_return;
 pub use session::Session;
 
 /// Whether Portier runs inside a frame (where sign-in must use a popup: the authority refuses

@@ -16,6 +16,7 @@ use futures::future::Shared;
 use leptos::prelude::*;
 use openidconnect::OAuth2TokenResponse;
 use openidconnect::TokenResponse as _;
+use send_wrapper::SendWrapper;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -37,8 +38,10 @@ struct Inner {
     refreshing: RefCell<Option<Refresh>>,
 }
 
+/// Shared by the whole app (cheap to clone). Portier runs on the browser's one thread: the
+/// wrapper only satisfies the framework's `Send` bound and would panic if that changed.
 #[derive(Clone)]
-pub struct Session(Rc<Inner>);
+pub struct Session(SendWrapper<Rc<Inner>>);
 
 fn now_secs() -> f64 {
     #[cfg(target_arch = "wasm32")]
@@ -62,14 +65,14 @@ impl Session {
         }
         .unwrap_or_else(|| Box::new(Memory::default()));
         let account = TokenCache::new(tokens.as_ref()).account();
-        Session(Rc::new(Inner {
+        Session(SendWrapper::new(Rc::new(Inner {
             config,
             tokens,
             temp: session,
             loaded: RefCell::new(None),
             account: RwSignal::new(account),
             refreshing: RefCell::new(None),
-        }))
+        })))
     }
 
     pub fn config(&self) -> &Config {

@@ -7,6 +7,7 @@ use super::retry::{Decision, Outcome, RetryPolicy, parse_retry_after};
 use crate::auth::AuthError;
 use crate::net::{Cancel, HttpRequest, HttpResponse, NetError};
 use http::{Method, header};
+use send_wrapper::SendWrapper;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::future::Future;
@@ -77,18 +78,25 @@ pub struct Answer {
     pub body: Vec<u8>,
 }
 
+/// Cheap to clone. Portier runs on the browser's one thread: the wrappers only satisfy the
+/// framework's `Send` bound.
 #[derive(Clone)]
 pub struct GraphClient {
-    base: Rc<str>,
-    auth: Rc<dyn Authorizer>,
-    transport: Rc<dyn Transport>,
+    base: String,
+    auth: SendWrapper<Rc<dyn Authorizer>>,
+    transport: SendWrapper<Rc<dyn Transport>>,
     policy: RetryPolicy,
 }
 
 impl GraphClient {
     /// `base` is Graph's versioned root, e.g. `https://graph.microsoft.com/v1.0`.
     pub fn new(base: &str, auth: Rc<dyn Authorizer>, transport: Rc<dyn Transport>) -> GraphClient {
-        GraphClient { base: base.trim_end_matches('/').into(), auth, transport, policy: RetryPolicy::default() }
+        GraphClient {
+            base: base.trim_end_matches('/').into(),
+            auth: SendWrapper::new(auth),
+            transport: SendWrapper::new(transport),
+            policy: RetryPolicy::default(),
+        }
     }
 
     pub fn with_policy(mut self, policy: RetryPolicy) -> GraphClient {

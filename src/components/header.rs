@@ -1,0 +1,87 @@
+//! The page header: the brand, the main navigation, the language switch, and who is signed in
+//! (name, organisation, guest or member) with sign-in and sign-out.
+
+use crate::app::{Me, sign_in};
+use crate::auth::Session;
+use crate::config::Language;
+use crate::i18n::{I18n, use_texts};
+use crate::routing::{Link, Route, use_router};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// The banner at the top of every page.
+#[component]
+pub fn Header() -> impl IntoView {
+    let t = use_texts();
+    let session = expect_context::<Session>();
+    let brand = session.config().branding.clone();
+    let account = session.account();
+    view! {
+        <header class="site-header">
+            <a class="skip-link" href="#main">{move || t.get().skip_to_content}</a>
+            <div class="bar">
+                <Link route=Route::Home class="brand">
+                    {brand.logo_url.clone().map(|src| view! { <img src=src alt="" width="32" height="32"/> })}
+                    <span>{brand.name.clone()}</span>
+                </Link>
+                <nav aria-label=move || t.get().nav_label>
+                    <ul><li><Link route=Route::Home>{move || t.get().nav_home}</Link></li></ul>
+                </nav>
+                <LanguageSwitch/>
+                {move || if account.get().is_some() { view! { <AccountMenu/> }.into_any() } else { view! { <SignInButton/> }.into_any() }}
+            </div>
+        </header>
+    }
+}
+
+/// English / Svenska, each button saying whether it is the one in force.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let t = use_texts();
+    let i18n = expect_context::<I18n>();
+    let button = move |lang: Language, label: &'static str| {
+        view! {
+            <button type="button" lang=lang.tag() aria-pressed=move || (i18n.language.get() == lang).to_string() on:click=move |_| i18n.set(lang)>
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <div class="language-switch" role="group" aria-label=move || t.get().language_label>
+            {button(Language::En, "English")}
+            {button(Language::Sv, "Svenska")}
+        </div>
+    }
+}
+
+#[component]
+fn SignInButton() -> impl IntoView {
+    let t = use_texts();
+    let router = use_router();
+    view! { <button class="primary" on:click=move |_| sign_in(router.current())>{move || t.get().sign_in}</button> }
+}
+
+/// The signed-in person, from Graph's `/me`, and sign-out.
+#[component]
+fn AccountMenu() -> impl IntoView {
+    let t = use_texts();
+    let session = expect_context::<Session>();
+    let me = expect_context::<Me>();
+    let fallback = session.account().get_untracked().map(|a| a.name).unwrap_or_default();
+    let user = move || me.0.get().and_then(|r| r.ok()).flatten();
+    let name = move || user().and_then(|u| u.display_name).unwrap_or_else(|| fallback.clone());
+    let organisation = move || user().and_then(|u| u.company_name);
+    let kind = move || user().map(|u| if u.is_guest() { t.get().guest } else { t.get().member });
+    let sign_out = move |_| {
+        let s = session.clone();
+        spawn_local(async move { s.sign_out().await });
+    };
+    view! {
+        <section class="account" aria-label=move || t.get().account_menu>
+            <span class="account-name">{name}</span>
+            <span class="account-org">{organisation}</span>
+            {move || kind().map(|k| view! { <span class="badge">{k}</span> })}
+            <button type="button" on:click=sign_out>{move || t.get().sign_out}</button>
+        </section>
+    }
+}

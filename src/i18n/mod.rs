@@ -1,0 +1,137 @@
+//! Every word Portier shows, in English and Swedish. Each language is one value of [`Texts`]:
+//! a string missing in either is a compile error, and nothing is looked up at run time.
+
+mod en;
+mod sv;
+
+use crate::config::Language;
+use leptos::prelude::*;
+
+/// The words of one language.
+pub struct Texts {
+    pub skip_to_content: &'static str,
+    pub loading: &'static str,
+    pub language_label: &'static str,
+    pub nav_label: &'static str,
+    pub nav_home: &'static str,
+    pub account_menu: &'static str,
+    pub guest: &'static str,
+    pub member: &'static str,
+    pub sign_in: &'static str,
+    pub sign_in_popup: &'static str,
+    pub sign_out: &'static str,
+    pub welcome_title: &'static str,
+    pub welcome_text: &'static str,
+    pub home_title: &'static str,
+    pub home_signed_in_as: &'static str,
+    pub home_organisation: &'static str,
+    pub home_account_kind: &'static str,
+    pub home_email: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_text: &'static str,
+    pub go_home: &'static str,
+    pub popup_waiting: &'static str,
+    pub cancel: &'static str,
+    pub retry: &'static str,
+    pub error_title: &'static str,
+    pub error_details: &'static str,
+    pub error_code: &'static str,
+    pub error_request_id: &'static str,
+    pub error_date: &'static str,
+    pub error_session_expired: &'static str,
+    pub error_popup_blocked: &'static str,
+    pub error_popup_timeout: &'static str,
+    pub error_cancelled: &'static str,
+    pub error_sign_in_refused: &'static str,
+    pub error_network: &'static str,
+    pub error_throttled: &'static str,
+    pub error_unavailable: &'static str,
+    pub error_forbidden: &'static str,
+    pub error_not_found: &'static str,
+    pub error_generic: &'static str,
+    pub config_title: &'static str,
+    pub config_text: &'static str,
+    pub config_field: &'static str,
+    pub config_reason: &'static str,
+}
+
+pub fn texts(lang: Language) -> &'static Texts {
+    match lang {
+        Language::En => &en::TEXTS,
+        Language::Sv => &sv::TEXTS,
+    }
+}
+
+/// The language in force, shared by every component.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub language: RwSignal<Language>,
+}
+
+const STORED: &str = "portier.language";
+
+impl I18n {
+    /// Starts with the language chosen before in this browser, else the browser's own.
+    pub fn provide() -> I18n {
+        let language = stored().or_else(browser_language).unwrap_or(Language::En);
+        let i18n = I18n { language: RwSignal::new(language) };
+        provide_context(i18n);
+        // `<html lang>` follows the language, for screen readers and hyphenation.
+        Effect::new(move || {
+            let tag = i18n.language.get().tag();
+            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+                let _ = el.set_attribute("lang", tag);
+            }
+        });
+        i18n
+    }
+
+    /// Once the configuration is known: its language wins over the browser's, not over a choice
+    /// the person made.
+    pub fn configure(&self, configured: Option<Language>) {
+        if let (None, Some(lang)) = (stored(), configured) {
+            self.language.set(lang);
+        }
+    }
+
+    pub fn set(&self, lang: Language) {
+        self.language.set(lang);
+        if let Some(s) = local_storage() {
+            let _ = s.set_item(STORED, lang.tag());
+        }
+    }
+}
+
+fn stored() -> Option<Language> {
+    local_storage().and_then(|s| s.get_item(STORED).ok().flatten()).and_then(|t| Language::from_tag(&t))
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn browser_language() -> Option<Language> {
+    let nav = web_sys::window()?.navigator();
+    let list = nav.languages();
+    list.iter()
+        .filter_map(|l| l.as_string())
+        .find_map(|t| Language::from_tag(&t))
+        .or_else(|| nav.language().and_then(|t| Language::from_tag(&t)))
+}
+
+/// The words of the language in force, reactively.
+pub fn use_texts() -> Signal<&'static Texts> {
+    let i18n = expect_context::<I18n>();
+    Signal::derive(move || texts(i18n.language.get()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_differ_where_they_should() {
+        assert_ne!(texts(Language::En).sign_in, texts(Language::Sv).sign_in);
+        assert_ne!(texts(Language::En).not_found_title, texts(Language::Sv).not_found_title);
+    }
+}

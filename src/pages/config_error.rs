@@ -1,0 +1,25 @@
+//! Shown instead of a blank page when `config.json` is wrong: each field and why.
+
+use crate::config::ConfigProblem;
+use crate::i18n::use_texts;
+use leptos::prelude::*;
+
+#[component]
+pub fn ConfigError(
+    /// What is wrong.
+    problems: Vec<ConfigProblem>,
+) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <main id="main" class="config-error">
+            <h1>{move || t.get().config_title}</h1>
+            <p>{move || t.get().config_text}</p>
+            <table>
+                <thead><tr><th scope="col">{move || t.get().config_field}</th><th scope="col">{move || t.get().config_reason}</th></tr></thead>
+                <tbody>
+                    {problems.into_iter().map(|p| view! { <tr><td><code>{p.field}</code></td><td>{p.reason}</td></tr> }).collect_view()}
+                </tbody>
+            </table>
+        </main>
+    }
+}

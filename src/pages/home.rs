@@ -1,0 +1,36 @@
+//! The signed-in start page: who you are, as Graph knows you.
+
+use crate::app::Me;
+use crate::components::{ErrorView, Loading};
+use crate::i18n::use_texts;
+use leptos::prelude::*;
+
+#[component]
+pub fn Home() -> impl IntoView {
+    let t = use_texts();
+    let me = expect_context::<Me>();
+    view! {
+        <h1>{move || t.get().home_title}</h1>
+        {move || match me.0.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorView error=e on_retry=Callback::new(move |_| me.0.refetch())/> }.into_any(),
+            Some(Ok(None)) => view! { <Loading/> }.into_any(),
+            Some(Ok(Some(user))) => {
+                let kind = if user.is_guest() { t.get().guest } else { t.get().member };
+                view! {
+                    <dl class="facts" data-testid="who-am-i">
+                        <dt>{move || t.get().home_signed_in_as}</dt>
+                        <dd class="display-name">{user.display_name.clone()}</dd>
+                        <dt>{move || t.get().home_email}</dt>
+                        <dd>{user.mail.clone().or(user.user_principal_name.clone())}</dd>
+                        <dt>{move || t.get().home_organisation}</dt>
+                        <dd>{user.company_name.clone()}</dd>
+                        <dt>{move || t.get().home_account_kind}</dt>
+                        <dd class="account-kind">{kind}</dd>
+                    </dl>
+                }
+                .into_any()
+            }
+        }}
+    }
+}
