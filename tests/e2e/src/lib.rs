@@ -1,0 +1,105 @@
+//! What the journeys share: a running stack with a browser on it, and the steps a person takes
+//! (wait for something to show, type, click, sign in at the tenant's page).
+
+use anyhow::{Context, Result, bail};
+use fantoccini::{Client, Locator};
+use harness::browser::Browser;
+use harness::stack::{Stack, StackOptions};
+use std::time::{Duration, Instant};
+
+pub use harness::stack::DEMO_PASSWORD;
+
+/// A test's world: the product and a browser.
+pub struct World {
+    pub stack: Stack,
+    pub browser: Browser,
+}
+
+impl World {
+    pub async fn start(opts: StackOptions) -> Result<World> {
+        let stack = Stack::start(opts).await?;
+        let browser = Browser::start(&[]).await?;
+        Ok(World { stack, browser })
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.browser.client
+    }
+
+    /// Opens a path of the app.
+    pub async fn open(&self, path: &str) -> Result<()> {
+        self.client().goto(&format!("{}{path}", self.stack.app_url)).await?;
+        Ok(())
+    }
+
+    pub async fn end(self) {
+        self.browser.close().await;
+    }
+}
+
+/// Waits (up to 20 s) until an element matching `css` is there.
+pub async fn wait_for(c: &Client, css: &str) -> Result<fantoccini::elements::Element> {
+    let started = Instant::now();
+    loop {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            return Ok(e);
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            let url = c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+            let html = c.source().await.unwrap_or_default();
+            bail!("nothing matched {css} at {url} within 20 s; the page was:\n{html}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until an element matching `css` contains `text`.
+pub async fn wait_for_text(c: &Client, css: &str, text: &str) -> Result<()> {
+    let started = Instant::now();
+    loop {
+        if let Ok(e) = c.find(Locator::Css(css)).await
+            && e.text().await.unwrap_or_default().contains(text)
+        {
+            return Ok(());
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            let html = c.source().await.unwrap_or_default();
+            bail!("{css} never showed '{text}'; the page was:\n{html}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub async fn click(c: &Client, css: &str) -> Result<()> {
+    wait_for(c, css).await?.click().await.with_context(|| format!("clicking {css}"))?;
+    Ok(())
+}
+
+/// Signs in on the tenant's pages (the browser is there): credentials, then consent if asked.
+pub async fn sign_in_at_tenant(c: &Client, user: &str) -> Result<()> {
+    let username = wait_for(c, "#username").await?;
+    username.clear().await?;
+    username.send_keys(user).await?;
+    wait_for(c, "#password").await?.send_keys(DEMO_PASSWORD).await?;
+    click(c, "button[type=submit]").await?;
+    // Consent is asked once per user and app.
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(10) {
+        let url = c.current_url().await?.to_string();
+        if !url.contains("/login") && !url.contains("/oauth2/") {
+            return Ok(());
+        }
+        if let Ok(accept) = c.find(Locator::Css("button[value=accept]")).await {
+            accept.click().await?;
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
+/// The keys the app left in session and local storage.
+pub async fn storage_keys(c: &Client) -> Result<Vec<String>> {
+    let v = c.execute("return Object.keys(sessionStorage).concat(Object.keys(localStorage));", vec![]).await?;
+    Ok(serde_json::from_value(v)?)
+}

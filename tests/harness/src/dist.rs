@@ -1,0 +1,79 @@
+//! The built app for tests and benchmarks: `PORTIER_DIST` when the caller built it already,
+//! else a release build of our own in `target/e2e-dist`, redone only when a source changed, one
+//! builder at a time across test processes.
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime};
+
+/// Builds the app with Trunk (release) into `out`.
+pub fn build(out: &Path) -> Result<()> {
+    crate::tools::ensure_build_tools()?;
+    let root = crate::repo_root();
+    let status = Command::new("trunk")
+        .args(["build", "--release", "--offline", "--dist"])
+        .arg(out)
+        .current_dir(&root)
+        .env("PATH", crate::tools::path_with_tools())
+        .status()
+        .context("cannot run trunk")?;
+    if !status.success() {
+        bail!("trunk build failed");
+    }
+    Ok(())
+}
+
+fn newest(path: &Path) -> SystemTime {
+    let Ok(meta) = std::fs::metadata(path) else { return SystemTime::UNIX_EPOCH };
+    if !meta.is_dir() {
+        return meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+    }
+    let entries = std::fs::read_dir(path).into_iter().flatten().flatten();
+    entries.map(|e| newest(&e.path())).max().unwrap_or(SystemTime::UNIX_EPOCH)
+}
+
+/// Whether `out` is older than any of the app's sources.
+fn stale(out: &Path) -> bool {
+    let root = crate::repo_root();
+    let built = std::fs::metadata(out.join("index.html")).and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH);
+    let sources = ["src", "style", "public", "index.html", "Trunk.toml", "Cargo.toml", "Cargo.lock"];
+    sources.iter().map(|s| newest(&root.join(s))).max().unwrap_or(SystemTime::UNIX_EPOCH) > built
+}
+
+/// The app's `dist` folder, built if need be.
+pub fn dist() -> Result<PathBuf> {
+    if let Some(d) = std::env::var_os("PORTIER_DIST") {
+        return Ok(PathBuf::from(d));
+    }
+    static DIST: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    DIST.get_or_init(|| fresh_build().map_err(|e| format!("{e:#}"))).clone().map_err(anyhow::Error::msg)
+}
+
+fn fresh_build() -> Result<PathBuf> {
+    let target = crate::repo_root().join("target");
+    let out = target.join("e2e-dist");
+    let lock = target.join("e2e-dist.lock");
+    std::fs::create_dir_all(&target)?;
+    let started = SystemTime::now();
+    // One builder at a time; a lock older than 30 minutes is left from a crash.
+    loop {
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&lock) {
+            Ok(_) => break,
+            Err(_) => {
+                let age = std::fs::metadata(&lock).and_then(|m| m.modified()).ok().and_then(|m| m.elapsed().ok());
+                if age.is_some_and(|a| a > Duration::from_secs(1800)) {
+                    let _ = std::fs::remove_file(&lock);
+                }
+                if started.elapsed().unwrap_or_default() > Duration::from_secs(1800) {
+                    bail!("waited 30 minutes for another build of the app");
+                }
+                std::thread::sleep(Duration::from_millis(500));
+            }
+        }
+    }
+    let result = if stale(&out) { build(&out) } else { Ok(()) };
+    let _ = std::fs::remove_file(&lock);
+    result.map(|_| out)
+}

@@ -1,0 +1,13 @@
+//! What Portier's demo, benchmarks and browser tests stand on: the tools a fresh machine lacks,
+//! the built app and a server for it, the local tenant, and a headless Chromium to drive.
+
+pub mod app_server;
+pub mod browser;
+pub mod dist;
+pub mod stack;
+pub mod tools;
+
+/// The repository's root (this crate lives in `tests/harness`).
+pub fn repo_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+}
