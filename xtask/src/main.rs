@@ -1,27 +1,70 @@
 //! `cargo xtask`: the project's commands, so that a fresh machine needs nothing but cargo.
+//!
+//! - `demo`: the whole product on the local tenant, on http://localhost:8080.
+//! - `test`: every test tier (native, in-browser, end to end).
+//! - `bench`: bundle sizes and cold-start time.
+//! - `build`: the app, in release, into `dist/`.
 
+mod bench;
+mod demo;
+
+use anyhow::{Result, bail};
 use std::process::{Command, ExitCode};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo::run(),
         Some("test") => test(&args[1..]),
+        Some("bench") => bench::run(),
+        Some("build") => build(),
         _ => {
-            eprintln!("usage: cargo xtask test [-- cargo test arguments]");
-            ExitCode::from(2)
+            eprintln!("usage: cargo xtask <demo | test | bench | build>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e:#}");
+            ExitCode::FAILURE
         }
     }
 }
 
-/// Every test tier, with cargo's usual summary lines.
-fn test(extra: &[String]) -> ExitCode {
-    let status = Command::new(env!("CARGO")).args(["test", "--workspace"]).args(extra).status();
-    match status {
-        Ok(s) if s.success() => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("xtask: cannot run cargo: {e}");
-            ExitCode::FAILURE
-        }
+fn build() -> Result<()> {
+    harness::dist::build(&harness::repo_root().join("dist"))
+}
+
+fn cargo(args: &[&str], envs: &[(&str, String)]) -> Result<()> {
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args(args).current_dir(harness::repo_root()).env("PATH", harness::tools::path_with_tools());
+    for (k, v) in envs {
+        cmd.env(k, v);
     }
+    if !cmd.status()?.success() {
+        bail!("cargo {} failed", args.join(" "));
+    }
+    Ok(())
+}
+
+/// Every tier, with cargo's usual summary lines; stops at the first tier that fails.
+fn test(extra: &[String]) -> Result<()> {
+    harness::tools::ensure_build_tools()?;
+    harness::tools::ensure_browser()?;
+    let dist = harness::repo_root().join("target/e2e-dist");
+    harness::dist::build(&dist)?;
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    // Native: the app's logic, the local tenant, the harness.
+    cargo(&[&["test", "--workspace", "--exclude", "portier-e2e"][..], &extra].concat(), &[])?;
+    // In the browser: wasm-bindgen-test in headless Chromium.
+    let runner = [
+        ("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner".to_string()),
+        ("CHROMEDRIVER", harness::tools::CHROMEDRIVER.to_string()),
+        ("WASM_BINDGEN_TEST_TIMEOUT", "120".to_string()),
+    ];
+    cargo(&["test", "-p", "portier", "--target", "wasm32-unknown-unknown"], &runner)?;
+    // End to end, against the build made above.
+    cargo(&[&["test", "-p", "portier-e2e"][..], &extra].concat(), &[("PORTIER_DIST", dist.display().to_string())])?;
+    Ok(())
 }

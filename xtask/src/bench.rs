@@ -1,0 +1,103 @@
+//! `cargo xtask bench`: what a first visit downloads (raw, gzip, brotli per file and in total)
+//! and how soon the first page is usable in headless Chromium (median of several cold starts).
+//! Figures are printed, never asserted: these machines are noisy.
+
+use anyhow::{Context, Result, bail};
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+const COLD_STARTS: usize = 7;
+
+fn gzip(bytes: &[u8]) -> usize {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(bytes).expect("gzip");
+    e.finish().expect("gzip").len()
+}
+
+fn brotli(bytes: &[u8]) -> usize {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("brotli");
+    out.len()
+}
+
+/// Files a first visit loads: the page, its scripts, the module, the styles.
+fn first_visit(name: &str) -> bool {
+    name == "index.html"
+        || (name.ends_with(".js") && name != "redirect.js")
+        || name.ends_with(".wasm")
+        || name.ends_with(".css")
+}
+
+fn sizes(dist: &Path) -> Result<()> {
+    let mut files: Vec<_> = std::fs::read_dir(dist)?.flatten().filter(|e| e.path().is_file()).collect();
+    files.sort_by_key(|e| e.file_name());
+    println!("{:<44} {:>10} {:>10} {:>10}", "file (KB = 1000 bytes)", "raw", "gzip -9", "brotli 11");
+    let (mut raw, mut gz, mut br) = (0, 0, 0);
+    for f in files {
+        let name = f.file_name().to_string_lossy().into_owned();
+        let bytes = std::fs::read(f.path())?;
+        let (g, b) = (gzip(&bytes), brotli(&bytes));
+        let mark = if first_visit(&name) { "" } else { " (not on first visit)" };
+        println!(
+            "{:<44} {:>10.1} {:>10.1} {:>10.1}{mark}",
+            name,
+            bytes.len() as f64 / 1000.0,
+            g as f64 / 1000.0,
+            b as f64 / 1000.0
+        );
+        if first_visit(&name) {
+            (raw, gz, br) = (raw + bytes.len(), gz + g, br + b);
+        }
+    }
+    println!(
+        "{:<44} {:>10.1} {:>10.1} {:>10.1}",
+        "first visit, total",
+        raw as f64 / 1000.0,
+        gz as f64 / 1000.0,
+        br as f64 / 1000.0
+    );
+    println!("target: first visit <= 200 KB brotli ({})", if br <= 200_000 { "met" } else { "not met" });
+    Ok(())
+}
+
+async fn cold_start_ms(url: &str) -> Result<f64> {
+    let browser = harness::browser::Browser::start(&[]).await?;
+    let c = &browser.client;
+    c.goto(url).await?;
+    let script = "const m = performance.getEntriesByName('portier-ready'); return m.length ? m[0].startTime : null;";
+    for _ in 0..200 {
+        if let Some(ms) = c.execute(script, vec![]).await?.as_f64() {
+            browser.close().await;
+            return Ok(ms);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    bail!("the app never marked itself ready")
+}
+
+pub fn run() -> Result<()> {
+    let dist = harness::repo_root().join("dist");
+    harness::dist::build(&dist)?;
+    println!("\nBundle ({})", dist.display());
+    sizes(&dist)?;
+    harness::tools::ensure_browser()?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let stack = harness::stack::Stack::start(Default::default()).await.context("starting the stack")?;
+        let mut times = vec![];
+        for _ in 0..COLD_STARTS {
+            times.push(cold_start_ms(&format!("{}/", stack.app_url)).await?);
+        }
+        times.sort_by(f64::total_cmp);
+        println!("\nCold start to first usable page (welcome page, new browser profile each run, localhost)");
+        println!(
+            "  runs: {COLD_STARTS}   min {:.0} ms   median {:.0} ms   max {:.0} ms",
+            times[0],
+            times[COLD_STARTS / 2],
+            times[COLD_STARTS - 1]
+        );
+        Ok(())
+    })
+}
