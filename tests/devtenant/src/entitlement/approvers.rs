@@ -42,6 +42,14 @@ pub fn org_of(c: &Connection, domain: &str) -> rusqlite::Result<Option<Value>> {
     }))
 }
 
+/// Whether a user sponsors (internally or externally) any connected organization.
+pub fn is_sponsor(c: &Connection, user_id: &str) -> rusqlite::Result<bool> {
+    let mut stmt = c.prepare_cached("SELECT data FROM connected_organizations")?;
+    let orgs: Vec<Value> = stmt.query_map([], |r| r.get(0))?.filter_map(Result::ok).map(json).collect();
+    let named = |o: &Value, key: &str| o[key].as_array().is_some_and(|ids| ids.iter().any(|i| i == user_id));
+    Ok(orgs.iter().any(|o| named(o, "internalSponsorIds") || named(o, "externalSponsorIds")))
+}
+
 fn kind(set: &Value) -> &str {
     set["@odata.type"].as_str().unwrap_or_default().trim_start_matches("#microsoft.graph.")
 }

@@ -3,12 +3,13 @@
 //! `assignmentPolicies/{id}`.
 //!
 //! The local tenant has no catalog roles, so a delegated read shows a package to a caller whom
-//! one of its policies lets request it, who is named as an approver in one (a user or a group
-//! they are in), or who is a directory administrator; to anyone else it does not exist (404).
+//! one of its policies lets request it, who is named as an approver in one (a user, a group
+//! they are in, or sponsors when they sponsor a connected organization), or who is a directory
+//! administrator; to anyone else it does not exist (404).
 
 use super::{BASE, ListSpec, READ, entity, function_on, list_page, project, render, select_expand};
 use crate::Tenant;
-use crate::entitlement::approvers::{Who, allows};
+use crate::entitlement::approvers::{Who, allows, is_sponsor};
 use crate::entitlement::codes;
 use crate::graph::auth::Caller;
 use crate::graph::error::GraphError;
@@ -39,21 +40,39 @@ const PACKAGES: ListSpec = ListSpec {
     expand: PACKAGE_EXPAND,
 };
 
+/// A caller as package visibility sees them.
+struct Viewer {
+    who: Who,
+    admin: bool,
+    sponsor: bool,
+}
+
+impl Viewer {
+    fn load(c: &rusqlite::Connection, caller: &Caller) -> rusqlite::Result<Viewer> {
+        Ok(Viewer {
+            who: Who::of_user(c, &caller.user)?,
+            admin: caller.user.admin,
+            sponsor: is_sponsor(c, &caller.user.id)?,
+        })
+    }
+}
+
 /// Whether a policy names this person as an approver in one of its stages.
-fn names_approver(policy: &Value, who: &Who) -> bool {
+fn names_approver(policy: &Value, who: &Who, sponsor: bool) -> bool {
     let id = who.person.id.as_deref().unwrap_or_default();
     let stages = policy["requestApprovalSettings"]["stages"].as_array().cloned().unwrap_or_default();
     let keys = ["primaryApprovers", "fallbackPrimaryApprovers", "escalationApprovers", "fallbackEscalationApprovers"];
-    stages.iter().flat_map(|s| keys.iter().flat_map(move |k| s[*k].as_array().cloned().unwrap_or_default())).any(
-        |set| {
-            set["userId"].as_str() == Some(id)
-                || set["groupId"].as_str().is_some_and(|g| who.groups.iter().any(|x| x == g))
-        },
-    )
+    let sponsors = ["#microsoft.graph.internalSponsors", "#microsoft.graph.externalSponsors"];
+    let sets = stages.iter().flat_map(|s| keys.iter().flat_map(move |k| s[*k].as_array().cloned().unwrap_or_default()));
+    sets.into_iter().any(|set| {
+        set["userId"].as_str() == Some(id)
+            || set["groupId"].as_str().is_some_and(|g| who.groups.iter().any(|x| x == g))
+            || (sponsor && set["@odata.type"].as_str().is_some_and(|t| sponsors.contains(&t)))
+    })
 }
 
-fn may_see(policies: &[PolicyRow], who: &Who, admin: bool) -> bool {
-    admin || policies.iter().any(|p| allows(&p.data, who) || names_approver(&p.data, who))
+fn may_see(policies: &[PolicyRow], v: &Viewer) -> bool {
+    v.admin || policies.iter().any(|p| allows(&p.data, &v.who) || names_approver(&p.data, &v.who, v.sponsor))
 }
 
 fn packages(
@@ -64,7 +83,7 @@ fn packages(
     path: &str,
 ) -> Result<Value, GraphError> {
     t.store.transaction(|c| {
-        let who = Who::of_user(c, &caller.user)?;
+        let viewer = Viewer::load(c, caller)?;
         let mut by_package: HashMap<String, Vec<PolicyRow>> = HashMap::new();
         for p in db::policies(c)? {
             by_package.entry(p.package_id.clone()).or_default().push(p);
@@ -75,9 +94,9 @@ fn packages(
             .filter(|p| {
                 let policies = by_package.get(&p.id).unwrap_or(&none);
                 if requestable_only {
-                    policies.iter().any(|pol| allows(&pol.data, &who))
+                    policies.iter().any(|pol| allows(&pol.data, &viewer.who))
                 } else {
-                    may_see(policies, &who, caller.user.admin)
+                    may_see(policies, &viewer)
                 }
             })
             .collect();
@@ -105,9 +124,9 @@ pub async fn get(
     q.only(&["$select", "$expand"])?;
     let (select, expand) = select_expand(&q, "accessPackage", PACKAGE_EXPAND)?;
     let body = t.store.transaction(|c| {
-        let who = Who::of_user(c, &caller.user)?;
+        let viewer = Viewer::load(c, &caller)?;
         let p = db::package(c, &id)?.ok_or_else(|| codes::not_found("access package", &id))?;
-        if !may_see(&db::policies_of(c, &p.id)?, &who, caller.user.admin) {
+        if !may_see(&db::policies_of(c, &p.id)?, &viewer) {
             return Err(codes::not_found("access package", &id));
         }
         Ok::<_, GraphError>(render::package(c, &p, &expand)?)
@@ -125,9 +144,9 @@ pub async fn policy(
     q.only(&["$select", "$expand"])?;
     let (select, expand) = select_expand(&q, "accessPackageAssignmentPolicy", POLICY_EXPAND)?;
     let body = t.store.transaction(|c| {
-        let who = Who::of_user(c, &caller.user)?;
+        let viewer = Viewer::load(c, &caller)?;
         let p = db::policy(c, &id)?.ok_or_else(|| codes::not_found("assignment policy", &id))?;
-        if !may_see(&db::policies_of(c, &p.package_id)?, &who, caller.user.admin) {
+        if !may_see(&db::policies_of(c, &p.package_id)?, &viewer) {
             return Err(codes::not_found("assignment policy", &id));
         }
         Ok::<_, GraphError>(render::policy(c, &p, &expand)?)
@@ -144,13 +163,13 @@ pub async fn requirements(
 ) -> Result<Json<Value>, GraphError> {
     caller.require_any(&READ)?;
     let value = t.store.transaction(|c| {
-        let who = Who::of_user(c, &caller.user)?;
+        let viewer = Viewer::load(c, &caller)?;
         let p = db::package(c, &id)?.ok_or_else(|| codes::not_found("access package", &id))?;
         let policies = db::policies_of(c, &p.id)?;
-        if !may_see(&policies, &who, caller.user.admin) {
+        if !may_see(&policies, &viewer) {
             return Err(codes::not_found("access package", &id));
         }
-        let allowed = policies.iter().filter(|pol| allows(&pol.data, &who));
+        let allowed = policies.iter().filter(|pol| allows(&pol.data, &viewer.who));
         Ok::<_, GraphError>(allowed.map(|pol| {
             let d = &pol.data;
             let approval = &d["requestApprovalSettings"];
