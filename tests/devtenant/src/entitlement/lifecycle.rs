@@ -357,7 +357,7 @@ pub fn process_due(c: &Connection, ctx: &Ctx) -> Result<(), GraphError> {
             end_assignment(c, ctx, &mut a)?;
             continue;
         }
-        let Some(days) = REMINDER_DAYS.into_iter().filter(|d| end - d * 86_400 <= ctx.now).last() else { continue };
+        let Some(days) = REMINDER_DAYS.into_iter().rev().find(|d| end - d * 86_400 <= ctx.now) else { continue };
         if a.warned == 0 || days < a.warned {
             a.warned = days;
             if days == 1 {

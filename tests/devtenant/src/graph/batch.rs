@@ -110,7 +110,11 @@ fn plan(body: &[u8]) -> Result<Vec<Item>, GraphError> {
 
 /// `Retry-After`, `Content-Type`: header names written as Graph writes them in batch items.
 fn title_case(name: &HeaderName) -> String {
-    name.as_str().split('-').map(|w| w[..1].to_ascii_uppercase() + &w[1..]).collect::<Vec<_>>().join("-")
+    let word = |w: &str| {
+        let mut c = w.chars();
+        c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+    };
+    name.as_str().split('-').map(word).collect::<Vec<_>>().join("-")
 }
 
 async fn run(api: &Router, item: &Item, authorization: Option<&str>) -> Value {

@@ -63,3 +63,78 @@ fn domain_lists_decide_who_may_join() {
     let open = ExternalCollaboration { blocked_domains: vec!["blocked.example".into()], ..Default::default() };
     assert!(open.domain_allowed("x@elsewhere.com"));
 }
+
+const ENTITLEMENT: &str = r#"
+[[users]]
+user_principal_name = "a@contoso.com"
+display_name = "A"
+
+[[catalogs]]
+display_name = "General"
+
+[[access_packages]]
+display_name = "Tools"
+catalog = "General"
+
+[[access_packages.policies]]
+display_name = "Everyone"
+allowed_target_scope = "allMemberUsers"
+"#;
+
+#[test]
+fn the_entitlement_tables_parse_and_the_demo_has_its_packages() {
+    let s = Scenario::parse(&format!("{MINIMAL}{ENTITLEMENT}"), "s.toml").unwrap();
+    assert_eq!(s.access_packages.len(), 1);
+    let demo = Scenario::parse(include_str!("../../scenarios/demo.toml"), "demo.toml").unwrap();
+    assert!(demo.package_names().len() >= 28, "four packages and the generated ones");
+    assert!(demo.graph.page_size <= 10, "small enough that lists page");
+}
+
+#[test]
+fn entitlement_mistakes_name_their_line() {
+    let cases = [
+        (ENTITLEMENT.replace("allMemberUsers", "everybody"), "allowed_target_scope"),
+        (ENTITLEMENT.replace("catalog = \"General\"\n\n[[access", "catalog = \"Nope\"\n\n[[access"), "catalog 'Nope'"),
+        (
+            format!(
+                "{ENTITLEMENT}\n[access_packages.policies.approval]\nstages = [{{ duration_before_automatic_denial = \"P1M\", primary_approvers = [{{ type = \"internalSponsors\" }}] }}]\n"
+            ),
+            "ISO 8601",
+        ),
+        (
+            format!(
+                "{ENTITLEMENT}\n[access_packages.policies.approval]\nstages = [{{ duration_before_automatic_denial = \"P1D\", primary_approvers = [{{ type = \"singleUser\", user = \"ghost@contoso.com\" }}] }}]\n"
+            ),
+            "ghost@contoso.com",
+        ),
+        (
+            format!(
+                "{ENTITLEMENT}\n[[access_packages.policies.questions]]\ntype = \"text\"\ntext = \"Code\"\nregex = \"[\"\n"
+            ),
+            "bad regex",
+        ),
+        (
+            format!("{ENTITLEMENT}\n[[requests]]\nrequestor = \"a@contoso.com\"\naccess_package = \"Nothing\"\n"),
+            "Nothing",
+        ),
+    ];
+    for (text, why) in cases {
+        let err = Scenario::parse(&format!("{MINIMAL}{text}"), "s.toml").unwrap_err();
+        assert!(err.reason.contains(why), "{why}: {err}");
+        assert!(err.line > 5, "{err}");
+    }
+    let unknown = format!(
+        "{MINIMAL}{}",
+        ENTITLEMENT.replace("display_name = \"Everyone\"", "display_name = \"Everyone\"\ncolour = 1")
+    );
+    let err = Scenario::parse(&unknown, "s.toml").unwrap_err();
+    assert!(err.reason.contains("colour"), "{err}");
+    let subject = format!(
+        "{MINIMAL}{}",
+        ENTITLEMENT.replace(
+            "allMemberUsers\"",
+            "specificDirectoryUsers\"\nspecific_allowed_targets = [{ type = \"everyone\" }]"
+        )
+    );
+    assert!(Scenario::parse(&subject, "s.toml").is_err());
+}
