@@ -110,6 +110,21 @@ async fn nils_signs_up_requests_the_fabrikam_package_and_two_approval_stages_del
     assert_eq!(mails_to(&mails, "oskar@contoso.com", "approvalRequired").len(), 1);
     assert_eq!(mails_to(&mails, "nils@fabrikam.com", "requestApproved").len(), 1);
     assert_eq!(mails_to(&mails, "nils@fabrikam.com", "accessDelivered").len(), 1);
+
+    // Extending needs a justification (the policy asks for one) but no new answers (it keeps
+    // the ones given); a wrong answer is still refused.
+    let assignment = a["id"].as_str().unwrap();
+    let mut bad = fabrikam_request(Some("More time."), "PRJ-1", "developer");
+    bad["requestType"] = json!("userExtend");
+    bad["assignment"] = json!({"id": assignment});
+    let r = graph_post(&t, &nils, &format!("{EM}/assignmentRequests"), &bad).await;
+    assert_graph_error(r, 400, "InvalidAnswer").await;
+    let without = json!({"requestType": "userExtend", "assignment": {"id": assignment}});
+    let r = graph_post(&t, &nils, &format!("{EM}/assignmentRequests"), &without).await;
+    assert_graph_error(r, 400, "RequestorJustificationRequired").await;
+    let body = json!({"requestType": "userExtend", "assignment": {"id": assignment}, "justification": "More time."});
+    let ext = submit(&t, &nils, &body).await;
+    assert_eq!(request(&t, &nils, &ext).await["state"], "delivered");
 }
 
 #[tokio::test]

@@ -126,6 +126,8 @@ async fn requests_are_validated_with_graphs_error_codes_and_refusals_write_nothi
     // Extending or removing needs an assignment, and a policy that lets requestors do it.
     let remove = json!({"requestType": "userRemove", "assignment": {"accessPackageId": package_id(PILOT)}});
     assert_graph_error(post(remove).await, 400, "AccessPackageAssignmentNotFound").await;
+    let extend = json!({"requestType": "userExtend", "assignment": {"accessPackageId": package_id("Team site 2")}});
+    assert_graph_error(post(extend).await, 400, "AccessPackageAssignmentNotFound").await;
     let update = json!({"requestType": "userUpdate", "assignment": {"accessPackageId": package_id(PORTAL)}});
     assert_graph_error(post(update).await, 400, "RequestTypeNotAllowedByPolicy").await;
 }

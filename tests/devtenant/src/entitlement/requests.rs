@@ -88,7 +88,12 @@ pub fn file(
     if ask.kind != Kind::Remove && approval["isRequestorJustificationRequired"] == true && justification.is_none() {
         return Err(codes::justification_required());
     }
-    let answers = if ask.kind == Kind::Remove { vec![] } else { check_answers(&policy, &ask.answers)? };
+    // An extension keeps the answers given when access was granted: it may answer again, or not.
+    let answers = match ask.kind {
+        Kind::Remove => vec![],
+        Kind::Add => check_answers(&policy, &ask.answers, true)?,
+        Kind::Update => check_answers(&policy, &ask.answers, false)?,
+    };
     let schedule = check_schedule(&policy, ask.schedule.as_ref(), ask.kind, ctx.now)?;
     let r = RequestRow {
         id,
@@ -128,8 +133,9 @@ fn choose_policy(policies: &[PolicyRow], ask: &Ask, current: Option<&str>, who: 
     }
 }
 
-/// Checks answers against the policy's questions; returns them as Graph shows them.
-pub fn check_answers(policy: &PolicyRow, given: &[Value]) -> Result<Vec<Value>, GraphError> {
+/// Checks answers against the policy's questions (and, with `complete`, that every required one
+/// is answered); returns them as Graph shows them.
+pub fn check_answers(policy: &PolicyRow, given: &[Value], complete: bool) -> Result<Vec<Value>, GraphError> {
     let questions = policy.data["questions"].as_array().cloned().unwrap_or_default();
     let mut out: Vec<Value> = vec![];
     for a in given {
@@ -167,7 +173,7 @@ pub fn check_answers(policy: &PolicyRow, given: &[Value]) -> Result<Vec<Value>, 
             "value": value, "displayValue": display, "answeredQuestion": q,
         }));
     }
-    for q in questions.iter().filter(|q| q["isRequired"] == true) {
+    for q in questions.iter().filter(|q| complete && q["isRequired"] == true) {
         let answered = out.iter().any(|o| {
             o["answeredQuestion"]["id"] == q["id"] && o["value"].as_str().is_some_and(|v| !v.trim().is_empty())
         });
@@ -222,7 +228,7 @@ fn check_schedule(policy: &PolicyRow, given: Option<&Value>, kind: Kind, now: i6
             if too_long || end.is_some_and(|e| e <= start) {
                 return Err(codes::schedule_not_allowed("it ends after the policy's expiration or before it starts"));
             }
-            e
+            json!({"type": e["type"], "duration": e["duration"], "endDateTime": e["endDateTime"]})
         }
     };
     Ok(json!({"startDateTime": iso(start.max(now)), "expiration": expiration, "recurrence": null}))
