@@ -1,5 +1,6 @@
 //! Developer endpoints under `/_dev` on the sign-in origin, for tests and people: reset to the
-//! scenario, move the clock, inject Graph faults, read the outbox, flip switches. Loopback only.
+//! scenario, move the clock (and run what it makes due), inject Graph faults, read the outbox,
+//! flip switches. Loopback only.
 
 use crate::faults::FaultSpec;
 use crate::{Switches, Tenant};
@@ -52,6 +53,9 @@ async fn reset(State(t): State<Arc<Tenant>>) -> Response {
         return refuse(StatusCode::INTERNAL_SERVER_ERROR, format!("reset failed: {e}"));
     }
     t.faults.clear();
+    if let Err(e) = crate::graph::entitlement::process_due(&t) {
+        return refuse(StatusCode::INTERNAL_SERVER_ERROR, e.message);
+    }
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -82,6 +86,10 @@ async fn advance_clock(State(t): State<Arc<Tenant>>, body: Bytes) -> Response {
     }
     let offset = t.clock.advance(a.advance_seconds);
     t.store.set_meta("clock_offset", &offset.to_string());
+    // What the new time makes due (denials, expiries, reminder mails) happens now, not later.
+    if let Err(e) = crate::graph::entitlement::process_due(&t) {
+        return refuse(StatusCode::INTERNAL_SERVER_ERROR, e.message);
+    }
     clock_json(&t).into_response()
 }
 

@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod dev;
+pub mod entitlement;
 pub mod entra;
 pub mod faults;
 pub mod graph;

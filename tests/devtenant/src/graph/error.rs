@@ -89,3 +89,10 @@ impl IntoResponse for GraphError {
         res
     }
 }
+
+/// A database failure is the tenant's fault, never the caller's: Graph's 500.
+impl From<rusqlite::Error> for GraphError {
+    fn from(e: rusqlite::Error) -> GraphError {
+        GraphError::new(StatusCode::INTERNAL_SERVER_ERROR, "generalException", format!("General exception: {e}"))
+    }
+}

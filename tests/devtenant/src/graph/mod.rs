@@ -1,8 +1,11 @@
-//! The Graph origin: `/v1.0/...` for the directory (users, invitations) with Graph's CORS,
-//! request ids, error shapes and injected faults.
+//! The Graph origin: `/v1.0/...` for the directory (users, invitations), entitlement
+//! management and `$batch`, with Graph's CORS, request ids, error shapes and injected faults.
 
 pub mod auth;
+mod batch;
+pub mod entitlement;
 pub mod error;
+pub mod expand;
 mod invitations;
 pub mod query;
 pub mod schema;
@@ -22,11 +25,24 @@ use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub fn router(t: Arc<Tenant>) -> Router {
+    let api = api(t.clone());
+    // `$batch` dispatches its items into `api`, so routing, faults and errors are the same.
+    let batch = Router::new()
+        .route("/v1.0/$batch", post(batch::handle))
+        .with_state(batch::Inner { t: t.clone(), api: api.clone() })
+        .layer(middleware::from_fn_with_state(t.clone(), crate::faults::inject))
+        .layer(middleware::from_fn_with_state(t, request_ids));
+    batch.merge(api).layer(cors())
+}
+
+/// Every Graph route but `$batch`, with faults and Graph's error bodies.
+fn api(t: Arc<Tenant>) -> Router {
     let v1 = Router::new()
         .route("/me", get(users::me))
         .route("/users", get(users::list))
         .route("/users/{id}", get(users::get))
-        .route("/invitations", post(invitations::create));
+        .route("/invitations", post(invitations::create))
+        .nest("/identityGovernance/entitlementManagement", entitlement::router(t.clone()));
     Router::new()
         .nest("/v1.0", v1)
         .route("/oidc/userinfo", get(users::userinfo))
@@ -34,7 +50,6 @@ pub fn router(t: Arc<Tenant>) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(t.clone(), crate::faults::inject))
         .layer(middleware::from_fn_with_state(t.clone(), request_ids))
-        .layer(cors())
         .with_state(t)
 }
 

@@ -122,7 +122,7 @@ impl NewUser {
     }
 }
 
-pub(super) fn insert_user(conn: &rusqlite::Connection, u: &NewUser) -> rusqlite::Result<()> {
+pub(crate) fn insert_user(conn: &rusqlite::Connection, u: &NewUser) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO users (id, upn, mail, user_type, password_hash, admin, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
@@ -150,6 +150,16 @@ fn verify_password(stored: &str, password: &str) -> bool {
 fn digest(salt: &str, password: &str) -> String {
     let out = Sha256::digest(format!("{salt}:{password}").as_bytes());
     out.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A user by id on a connection (inside a transaction).
+pub(crate) fn user_in(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<UserRecord>> {
+    conn.query_row("SELECT * FROM users WHERE id = ?1 COLLATE NOCASE", [id], UserRecord::from_row).optional()
+}
+
+/// A user by mail on a connection (inside a transaction).
+pub(crate) fn user_by_mail_in(conn: &rusqlite::Connection, mail: &str) -> rusqlite::Result<Option<UserRecord>> {
+    conn.query_row("SELECT * FROM users WHERE mail = ?1 LIMIT 1", [mail], UserRecord::from_row).optional()
 }
 
 impl Store {

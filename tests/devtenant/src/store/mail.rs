@@ -35,12 +35,15 @@ pub struct Invitation {
     pub inviter_tenant: String,
 }
 
+/// Puts a mail in the outbox on a connection (inside a transaction when a lifecycle step sends it).
+pub fn insert_mail(conn: &rusqlite::Connection, mail: &Mail) -> rusqlite::Result<i64> {
+    conn.execute("INSERT INTO outbox (data) VALUES (?1)", [serde_json::to_string(mail).expect("serialise")])?;
+    Ok(conn.last_insert_rowid())
+}
+
 impl Store {
     pub fn send_mail(&self, mail: &Mail) -> i64 {
-        let conn = self.conn();
-        conn.execute("INSERT INTO outbox (data) VALUES (?1)", [serde_json::to_string(mail).expect("serialise")])
-            .expect("outbox");
-        conn.last_insert_rowid()
+        insert_mail(&self.conn(), mail).expect("outbox")
     }
 
     pub fn outbox(&self) -> Vec<Mail> {

@@ -4,11 +4,14 @@
 //! "first decision wins" trivially true. Nothing holds the lock across an `.await`.
 
 mod directory;
+pub mod entitlement;
+mod entitlement_seed;
 mod mail;
 mod signin;
 
 pub use directory::{NewUser, UserRecord};
-pub use mail::{Invitation, Mail};
+pub(crate) use directory::{insert_user, user_by_mail_in, user_in};
+pub use mail::{Invitation, Mail, insert_mail};
 pub use signin::{AuthCode, CodeRedemption, PendingAuthorization, RefreshRedemption, RefreshToken};
 
 use crate::scenario::{Scenario, derived_id};
@@ -61,6 +64,7 @@ impl Store {
         let conn = Connection::open(path).map_err(|e| anyhow::anyhow!("cannot open database '{path}': {e}"))?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;")?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(entitlement::SCHEMA)?;
         Ok(Store { conn: Mutex::new(conn) })
     }
 
@@ -83,6 +87,19 @@ impl Store {
         .expect("meta write");
     }
 
+    /// Runs `f` in one transaction: committed when it returns `Ok`, rolled back otherwise, so a
+    /// refusal half-way leaves nothing behind. The lock is held throughout: steps never interleave.
+    pub fn transaction<R, E: From<rusqlite::Error>>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction) -> Result<R, E>,
+    ) -> Result<R, E> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
     /// Seeds the scenario unless the database already holds a tenant; returns whether it seeded.
     pub fn seed_if_empty(&self, scenario: &Scenario, now: i64) -> anyhow::Result<bool> {
         if self.meta("seeded_tenant").is_some() {
@@ -96,11 +113,12 @@ impl Store {
     pub fn reset(&self, scenario: &Scenario, now: i64) -> anyhow::Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        for table in STATE_TABLES {
+        for table in STATE_TABLES.iter().chain(&entitlement::TABLES) {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
         tx.execute("DELETE FROM meta WHERE key <> 'signing_key'", [])?;
         seed(&tx, scenario, now)?;
+        entitlement_seed::seed(&tx, scenario, now)?;
         tx.execute("INSERT INTO meta (key, value) VALUES ('seeded_tenant', ?1)", [&scenario.tenant.id])?;
         tx.commit()?;
         Ok(())

@@ -269,3 +269,35 @@ pub async fn assert_graph_error(r: reqwest::Response, status: u16, code: &str) -
     assert!(body["error"]["innerError"]["date"].is_string());
     body
 }
+
+pub async fn graph_patch(t: &TestTenant, token: &str, path: &str, body: &Value) -> reqwest::Response {
+    http().patch(format!("{}{path}", t.graph)).bearer_auth(token).json(body).send().await.unwrap()
+}
+
+/// Signs someone up through self-service sign-up (a new guest) and returns an access token.
+pub async fn sign_up(t: &TestTenant, email: &str, display_name: &str, scope: &str) -> String {
+    let b = Browser::new();
+    let p = pkce();
+    let html = b.get(&authorize_url(t, &p, &[("scope", scope)])).await.text().await.unwrap();
+    let r =
+        b.post_form(&t.url("/login"), &[("flow", &hidden(&html, "flow")), ("username", email), ("password", "")]).await;
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Create your account"), "{html}");
+    let form = [
+        ("flow", hidden(&html, "flow")),
+        ("email", email.into()),
+        ("display_name", display_name.into()),
+        ("password", "Signed-up-1".into()),
+    ];
+    let html = b.client.post(t.url("/signup")).form(&form).send().await.unwrap().text().await.unwrap();
+    let r = b.post_form(&t.url("/consent"), &[("flow", &hidden(&html, "flow")), ("decision", "accept")]).await;
+    let code = response_params(&location(&r))["code"].clone();
+    let tokens: Value = redeem(t, &code, &p.verifier, scope).await.json().await.unwrap();
+    tokens["access_token"].as_str().expect("an access token").to_string()
+}
+
+/// The mails in the outbox.
+pub async fn outbox(t: &TestTenant) -> Vec<Value> {
+    let r: Value = http().get(format!("{}/_dev/outbox", t.signin)).send().await.unwrap().json().await.unwrap();
+    r["value"].as_array().cloned().unwrap_or_default()
+}

@@ -1,0 +1,190 @@
+//! Graph's entitlement-management endpoints (`/identityGovernance/entitlementManagement/…`):
+//! routes, and what they share — the clock-driven processing before every answer, the
+//! `filterByCurrentUser(on='…')` functions, and lists with `$filter`, `$orderby`, `$select`,
+//! `$expand`, `$count` and paging.
+
+mod approvals;
+mod assignments;
+mod orgs;
+mod packages;
+pub mod render;
+mod requests;
+
+use super::error::GraphError;
+use super::expand::{Allow, Expand};
+use super::query::{GraphQuery, page};
+use super::schema;
+use crate::Tenant;
+use crate::entitlement::{Ctx, lifecycle};
+use crate::odata;
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub const BASE: &str = "/v1.0/identityGovernance/entitlementManagement";
+
+pub const READ: [&str; 2] = ["EntitlementManagement.Read.All", "EntitlementManagement.ReadWrite.All"];
+pub const WRITE: [&str; 1] = ["EntitlementManagement.ReadWrite.All"];
+/// The end user's own-access scope, and the broad ones above it.
+pub const SUBJECT: [&str; 3] = [
+    "EntitlementMgmt-SubjectAccess.ReadWrite",
+    "EntitlementManagement.Read.All",
+    "EntitlementManagement.ReadWrite.All",
+];
+pub const SUBJECT_WRITE: [&str; 2] = ["EntitlementMgmt-SubjectAccess.ReadWrite", "EntitlementManagement.ReadWrite.All"];
+
+pub fn router(t: Arc<Tenant>) -> Router<Arc<Tenant>> {
+    Router::new()
+        .route("/accessPackages", get(packages::list))
+        .route("/accessPackages/{id}", get(packages::get))
+        .route("/accessPackages/{id}/getApplicablePolicyRequirements", post(packages::requirements))
+        .route("/assignmentPolicies/{id}", get(packages::policy))
+        .route("/assignmentRequests", post(requests::create))
+        .route("/assignmentRequests/{id}", get(requests::get))
+        .route("/assignmentRequests/{id}/cancel", post(requests::cancel))
+        .route("/assignments/{id}", get(assignments::get))
+        .route("/accessPackageAssignmentApprovals/{id}", get(approvals::get))
+        .route("/accessPackageAssignmentApprovals/{id}/stages", get(approvals::stages))
+        .route("/accessPackageAssignmentApprovals/{id}/stages/{stage}", get(approvals::stage).patch(approvals::decide))
+        .route("/connectedOrganizations", get(orgs::list))
+        .route("/connectedOrganizations/{id}", get(orgs::get))
+        .route("/connectedOrganizations/{id}/{relation}", get(orgs::sponsors))
+        .layer(middleware::from_fn_with_state(t, catch_up))
+}
+
+/// Runs what the tenant clock has made due before any entitlement call is answered.
+async fn catch_up(State(t): State<Arc<Tenant>>, req: Request, next: Next) -> Response {
+    if let Err(e) = process_due(&t) {
+        return e.into_response();
+    }
+    next.run(req).await
+}
+
+/// [`lifecycle::process_due`] at the tenant's current time, in one transaction.
+pub fn process_due(t: &Tenant) -> Result<(), GraphError> {
+    let ctx = Ctx { now: t.now(), scenario: &t.scenario, quiet: false };
+    t.store.transaction(|tx| lifecycle::process_due(tx, &ctx))
+}
+
+/// `filterByCurrentUser(on='…')` in a key segment: the value of `on`, checked against `options`.
+pub fn function_on(segment: &str, options: &[&str]) -> Option<Result<String, GraphError>> {
+    let args = segment.strip_prefix("filterByCurrentUser(")?;
+    let parse = || {
+        let inner = args.strip_suffix(')')?.trim();
+        let (name, value) = inner.split_once('=')?;
+        let value = value.trim().strip_prefix('\'')?.strip_suffix('\'')?;
+        name.trim().eq_ignore_ascii_case("on").then(|| value.to_string())
+    };
+    Some(match parse() {
+        Some(on) if options.contains(&on.as_str()) => Ok(on),
+        Some(on) => Err(GraphError::bad_request(format!("The value '{on}' of parameter 'on' is not supported here."))),
+        None => Err(GraphError::bad_request("filterByCurrentUser needs the parameter on='…'.")),
+    })
+}
+
+/// What a list endpoint supports.
+pub struct ListSpec {
+    /// The schema type of its items, for `$select`.
+    pub entity: &'static str,
+    /// Property path → operations `$filter` may use on it.
+    pub filters: &'static [(&'static str, &'static [&'static str])],
+    pub orderby: &'static [&'static str],
+    pub expand: &'static [Allow],
+}
+
+const LIST_OPTIONS: [&str; 7] = ["$select", "$filter", "$top", "$skiptoken", "$count", "$orderby", "$expand"];
+
+/// Reads `$select` (against the schema type) and `$expand` (against what the endpoint allows).
+pub fn select_expand(
+    q: &GraphQuery,
+    entity: &str,
+    allowed: &[Allow],
+) -> Result<(Option<Vec<String>>, Vec<Expand>), GraphError> {
+    let select = q.select(|p| schema::has_property(entity, p))?;
+    let expand = super::expand::read(q.get("$expand"), allowed)?;
+    Ok((select, expand))
+}
+
+/// `$select` keeps the chosen properties and every expanded relation.
+pub fn project(v: Value, select: Option<&[String]>, expand: &[Expand]) -> Value {
+    match select {
+        Some(sel) => {
+            let keep: Vec<String> = sel.iter().cloned().chain(expand.iter().map(|e| e.name.clone())).collect();
+            odata::project(&v, &keep)
+        }
+        None => v,
+    }
+}
+
+pub fn context(t: &Tenant, what: &str) -> String {
+    format!("{}/v1.0/$metadata#{what}", t.graph_origin)
+}
+
+/// One entity with its `@odata.context`.
+pub fn entity(t: &Tenant, set: &str, v: Value) -> Value {
+    let mut v = v;
+    if let Value::Object(m) = &mut v {
+        m.insert(
+            "@odata.context".into(),
+            json!(context(t, &format!("identityGovernance/entitlementManagement/{set}/$entity"))),
+        );
+    }
+    v
+}
+
+/// A list answer: filter on each row's `view`, order, count, page, then render only the page.
+pub fn list_page<T>(
+    t: &Tenant,
+    path: &str,
+    q: &GraphQuery,
+    spec: &ListSpec,
+    rows: Vec<T>,
+    view: impl Fn(&T) -> Value,
+    render: impl Fn(&T, &[Expand]) -> Result<Value, GraphError>,
+) -> Result<Value, GraphError> {
+    q.only(&LIST_OPTIONS)?;
+    let (select, expand) = select_expand(q, spec.entity, spec.expand)?;
+    let filter = q.filter()?;
+    if let Some(f) = &filter {
+        for (prop, op) in f.uses() {
+            let ok = spec.filters.iter().any(|(p, ops)| p.eq_ignore_ascii_case(&prop) && ops.contains(&op.as_str()));
+            if !ok {
+                let what = if prop.is_empty() { op } else { format!("'{op}' on '{prop}'") };
+                return Err(GraphError::bad_request(format!("Invalid filter clause: {what} is not supported here.")));
+            }
+        }
+    }
+    let mut by_id: HashMap<String, T> = HashMap::new();
+    let mut views = vec![];
+    for row in rows {
+        let v = view(&row);
+        if filter.as_ref().is_none_or(|f| f.matches(&v)) {
+            by_id.insert(v["id"].as_str().unwrap_or_default().to_string(), row);
+            views.push(v);
+        }
+    }
+    if let Some((prop, desc)) =
+        q.orderby(spec.orderby).map_err(|e| GraphError::bad_request(format!("Invalid $orderby: {}", e.message)))?
+    {
+        odata::sort(&mut views, &prop, desc);
+    }
+    let total = views.len();
+    let mut body = page(t, path, q, views, t.scenario.graph.page_size, 999)?;
+    let mut out = vec![];
+    for v in body["value"].as_array().cloned().unwrap_or_default() {
+        let row = &by_id[v["id"].as_str().unwrap_or_default()];
+        out.push(project(render(row, &expand)?, select.as_deref(), &expand));
+    }
+    body["value"] = json!(out);
+    let set = path.trim_start_matches("/v1.0/").split("/filterByCurrentUser").next().unwrap_or_default();
+    body["@odata.context"] = json!(context(t, set));
+    if q.count()? {
+        body["@odata.count"] = json!(total);
+    }
+    Ok(body)
+}
