@@ -70,9 +70,10 @@ pub struct SignInFailure(pub RwSignal<Option<AppError>>);
 async fn load_config() -> Result<Config, Vec<crate::config::ConfigProblem>> {
     let problem = |reason: String| vec![crate::config::ConfigProblem { field: "config.json".into(), reason }];
     let window = web_sys::window().ok_or_else(|| problem("no window".into()))?;
-    let href = window.location().href().unwrap_or_default();
+    // Beside index.html (the document's base), whatever route the page was opened at.
+    let base = window.document().and_then(|d| d.base_uri().ok().flatten()).unwrap_or_default();
     let origin = window.location().origin().unwrap_or_default();
-    let url = url::Url::parse(&href).and_then(|u| u.join("config.json")).map_err(|e| problem(e.to_string()))?;
+    let url = url::Url::parse(&base).and_then(|u| u.join("config.json")).map_err(|e| problem(e.to_string()))?;
     let req = http::Request::get(url.as_str())
         .header("accept", "application/json")
         .body(vec![])
