@@ -79,7 +79,7 @@ async fn cold_start_ms(url: &str) -> Result<f64> {
 
 pub fn run() -> Result<()> {
     let dist = harness::repo_root().join("dist");
-    harness::dist::build(&dist)?;
+    harness::dist::ensure_built(&dist)?;
     println!("\nBundle ({})", dist.display());
     sizes(&dist)?;
     harness::tools::ensure_browser()?;

@@ -8,7 +8,7 @@ use devtenant::{Options, Switches};
 pub fn run() -> Result<()> {
     let root = harness::repo_root();
     let dist = root.join("dist");
-    harness::dist::build(&dist)?;
+    harness::dist::ensure_built(&dist)?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(serve(dist))
 }

@@ -53,7 +53,7 @@ fn test(extra: &[String]) -> Result<()> {
     harness::tools::ensure_build_tools()?;
     harness::tools::ensure_browser()?;
     let dist = harness::repo_root().join("target/e2e-dist");
-    harness::dist::build(&dist)?;
+    harness::dist::ensure_built(&dist)?;
     let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
     // Native: the app's logic, the local tenant, the harness.
     cargo(&[&["test", "--workspace", "--exclude", "portier-e2e"][..], &extra].concat(), &[])?;

@@ -34,6 +34,11 @@ fn newest(path: &Path) -> SystemTime {
     entries.map(|e| newest(&e.path())).max().unwrap_or(SystemTime::UNIX_EPOCH)
 }
 
+/// Builds into `out` unless it is already newer than every source.
+pub fn ensure_built(out: &Path) -> Result<()> {
+    if stale(out) { build(out) } else { Ok(()) }
+}
+
 /// Whether `out` is older than any of the app's sources.
 fn stale(out: &Path) -> bool {
     let root = crate::repo_root();
