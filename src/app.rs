@@ -8,6 +8,7 @@ use crate::graph::models::User;
 use crate::graph::{BrowserTransport, GraphClient};
 use crate::i18n::{I18n, use_texts};
 use crate::pages;
+pub use crate::pages::selection::Selection;
 use crate::routing::{Mode, Route, Router};
 use futures::channel::oneshot;
 use leptos::prelude::*;
@@ -109,6 +110,7 @@ fn Shell(config: Config) -> impl IntoView {
     provide_context(graph.clone());
     provide_context(PopupWait(RwSignal::new(None)));
     provide_context(SignInFailure(RwSignal::new(None)));
+    pages::selection::Selection::provide();
 
     // A sign-in that came back to this page is finished before anything else.
     let startup = {
@@ -168,6 +170,11 @@ fn Page(route: Memo<Route>) -> impl IntoView {
         (Route::NotFound(_), _) => view! { <pages::NotFound/> }.into_any(),
         (_, false) => view! { <pages::Welcome/> }.into_any(),
         (Route::Home, true) => view! { <pages::Home/> }.into_any(),
+        (Route::Catalog, true) => view! { <pages::Catalog/> }.into_any(),
+        (Route::Package(id), true) => view! { <pages::PackagePage id=id/> }.into_any(),
+        (Route::RequestSelection, true) => view! { <pages::selection::SelectionBar/> }.into_any(),
+        (Route::Requests, true) => view! { <pages::MyRequests/> }.into_any(),
+        (Route::Access, true) => view! { <pages::MyAccess/> }.into_any(),
     }
 }
 

@@ -25,7 +25,12 @@ pub fn Header() -> impl IntoView {
                     <span>{brand.name.clone()}</span>
                 </Link>
                 <nav aria-label=move || t.get().nav_label>
-                    <ul><li><Link route=Route::Home>{move || t.get().nav_home}</Link></li></ul>
+                    <ul>
+                        <li><Link route=Route::Home>{move || t.get().nav_home}</Link></li>
+                        <li><Link route=Route::Catalog>{move || t.get().nav_catalog}</Link></li>
+                        <li><Link route=Route::Requests>{move || t.get().nav_requests}</Link></li>
+                        <li><Link route=Route::Access>{move || t.get().nav_access}</Link></li>
+                    </ul>
                 </nav>
                 <LanguageSwitch/>
                 {move || if account.get().is_some() { view! { <AccountMenu/> }.into_any() } else { view! { <SignInButton/> }.into_any() }}

@@ -1,9 +1,18 @@
 //! Reusable widgets: the page frame, loading and error states, account and language controls.
 
+mod confirm;
+mod download;
 mod error_view;
+pub mod format;
 mod header;
 mod loading;
+mod state_badge;
+mod timeline;
 
+pub use confirm::ConfirmAction;
+pub use download::{csv, download};
 pub use error_view::{AppError, ErrorView};
 pub use header::Header;
 pub use loading::Loading;
+pub use state_badge::{StateBadge, state_label};
+pub use timeline::Timeline;

@@ -5,6 +5,7 @@
 mod api;
 pub mod batch;
 mod client;
+pub mod entitlement;
 pub mod error;
 pub mod models;
 pub mod retry;

@@ -1,12 +1,21 @@
 //! One module per route. Pages ask `graph` for data and show it through `components`; they
 //! never fetch.
 
+mod access;
+mod catalog;
 mod config_error;
 mod home;
 mod not_found;
+mod request;
+mod requests;
+pub mod selection;
 mod welcome;
 
+pub use access::MyAccess;
+pub use catalog::Catalog;
 pub use config_error::ConfigError;
 pub use home::Home;
 pub use not_found::NotFound;
+pub use request::PackagePage;
+pub use requests::MyRequests;
 pub use welcome::Welcome;

@@ -9,6 +9,16 @@ use wasm_bindgen::closure::Closure;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Home,
+    /// The packages one may request.
+    Catalog,
+    /// One package and its request form.
+    Package(String),
+    /// A request for several packages at once.
+    RequestSelection,
+    /// My requests.
+    Requests,
+    /// My access.
+    Access,
     NotFound(String),
 }
 
@@ -19,6 +29,11 @@ impl Route {
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         match segments.as_slice() {
             [] | ["index.html"] => Route::Home,
+            ["packages"] => Route::Catalog,
+            ["packages", id] => Route::Package(decode(id)),
+            ["request"] => Route::RequestSelection,
+            ["requests"] => Route::Requests,
+            ["access"] => Route::Access,
             _ => Route::NotFound(path.to_string()),
         }
     }
@@ -27,9 +42,23 @@ impl Route {
     pub fn path(&self) -> String {
         match self {
             Route::Home => "/".into(),
+            Route::Catalog => "/packages".into(),
+            Route::Package(id) => {
+                format!("/packages/{}", url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>())
+            }
+            Route::RequestSelection => "/request".into(),
+            Route::Requests => "/requests".into(),
+            Route::Access => "/access".into(),
             Route::NotFound(p) => p.clone(),
         }
     }
+}
+
+fn decode(segment: &str) -> String {
+    url::form_urlencoded::parse(format!("x={segment}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
 }
 
 /// Where the current route is kept.
@@ -90,6 +119,13 @@ impl Router {
     pub fn route(&self) -> Memo<Route> {
         let location = self.location;
         Memo::new(move |_| Route::parse(&location.get()))
+    }
+
+    /// A query parameter of the current route.
+    pub fn query(&self, name: &str) -> Option<String> {
+        let location = self.location.get();
+        let query = location.split_once('?')?.1;
+        url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
     }
 
     /// Path and query of the current route, for returning to it after a sign-in.
@@ -165,5 +201,11 @@ mod tests {
         assert_eq!(Route::parse("/index.html"), Route::Home);
         assert_eq!(Route::parse("/nowhere/at/all"), Route::NotFound("/nowhere/at/all".into()));
         assert_eq!(Route::Home.path(), "/");
+        assert_eq!(Route::parse("/packages"), Route::Catalog);
+        assert_eq!(Route::parse("/packages/a%20b?resubmit=1"), Route::Package("a b".into()));
+        assert_eq!(Route::Package("a b".into()).path(), "/packages/a+b");
+        assert_eq!(Route::parse(&Route::Package("x/y".into()).path()), Route::Package("x/y".into()));
+        assert_eq!(Route::parse("/requests"), Route::Requests);
+        assert_eq!(Route::parse("/access"), Route::Access);
     }
 }

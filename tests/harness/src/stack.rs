@@ -16,7 +16,7 @@ pub const DEMO_PASSWORD: &str = "Portier-demo-1";
 
 /// The app's delegated permissions in the demo.
 pub fn demo_scopes() -> Vec<&'static str> {
-    vec!["User.Read", "User.ReadBasic.All"]
+    vec!["User.Read", "User.ReadBasic.All", "EntitlementMgmt-SubjectAccess.ReadWrite", "EntitlementManagement.Read.All"]
 }
 
 /// What a test changes about the stack.
@@ -102,6 +102,74 @@ impl Stack {
         let config = app_config(&signin, &graph, &opts.config);
         let app = app_server::serve(listener, dist, config.to_string());
         Ok(Stack { tenant, app, app_url, signin, graph })
+    }
+
+    /// A Graph access token for a user of the tenant, signed with its key: what the user's own
+    /// sign-in would give an app, for tests that act as a second person (an approver).
+    pub fn token_for(&self, user: &str, scopes: &[&str]) -> Result<String> {
+        let t = &self.tenant.tenant;
+        let u = t.store.user_by_sign_in_name(user).with_context(|| format!("no user {user}"))?;
+        let now = t.now();
+        let claims = json!({
+            "aud": "https://graph.microsoft.com", "iss": t.issuer(), "iat": now, "nbf": now, "exp": now + 3600,
+            "oid": u.id, "tid": t.scenario.tenant.id, "scp": scopes.join(" "), "appid": CLIENT_ID, "ver": "1.0",
+        });
+        Ok(t.key.sign(&claims))
+    }
+
+    /// Calls Graph as `user` (JSON in, JSON out; the status with it).
+    pub async fn graph_as(&self, user: &str, method: &str, path: &str, body: Option<Value>) -> Result<(u16, Value)> {
+        let token = self.token_for(user, &["EntitlementManagement.ReadWrite.All", "User.ReadBasic.All"])?;
+        let client = reqwest::Client::new();
+        let mut req = client.request(method.parse()?, format!("{}/v1.0{path}", self.graph)).bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await?;
+        let status = res.status().as_u16();
+        let text = res.text().await?;
+        Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
+    }
+
+    /// Decides, as `approver`, the stage waiting for them on every request `requestor` (a mail
+    /// address) made.
+    pub async fn decide_for(&self, approver: &str, requestor: &str, approve: bool, reason: &str) -> Result<usize> {
+        let em = "/identityGovernance/entitlementManagement";
+        let path = format!("{em}/assignmentRequests/filterByCurrentUser(on='approver')?$expand=requestor");
+        let (_, list) = self.graph_as(approver, "GET", &path, None).await?;
+        let mut decided = 0;
+        let theirs = list["value"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| r["requestor"]["email"].as_str().is_some_and(|e| e.eq_ignore_ascii_case(requestor)));
+        for request in theirs {
+            let id = request["id"].as_str().unwrap_or_default();
+            let (_, stages) = self
+                .graph_as(approver, "GET", &format!("{em}/accessPackageAssignmentApprovals/{id}/stages"), None)
+                .await?;
+            for s in stages["value"].as_array().cloned().unwrap_or_default() {
+                if s["status"] == "InProgress" && s["assignedToMe"] == true {
+                    let body =
+                        json!({"reviewResult": if approve { "Approve" } else { "Deny" }, "justification": reason});
+                    let (status, _) = self
+                        .graph_as(
+                            approver,
+                            "PATCH",
+                            &format!(
+                                "{em}/accessPackageAssignmentApprovals/{id}/stages/{}",
+                                s["id"].as_str().unwrap_or_default()
+                            ),
+                            Some(body),
+                        )
+                        .await?;
+                    anyhow::ensure!(status == 204, "deciding a stage answered {status}");
+                    decided += 1;
+                }
+            }
+        }
+        Ok(decided)
     }
 
     /// Moves the tenant's clock forward, as `POST /_dev/clock` does.

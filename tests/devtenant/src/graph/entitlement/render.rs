@@ -124,8 +124,11 @@ pub fn request(c: &Connection, r: &RequestRow, ex: &[Expand]) -> rusqlite::Resul
         "justification": r.data["justification"], "schedule": r.data["schedule"], "answers": r.data["answers"],
         "customExtensionCalloutInstances": [],
     });
-    expand_into(&mut v, ex, "accessPackage", |_| {
-        Ok(db::package(c, &r.package_id)?.map(|p| p.data).unwrap_or(Value::Null))
+    // Nested: `accessPackage($expand=assignmentPolicies)` tells a requestor what their request's
+    // policy asks before any assignment exists.
+    expand_into(&mut v, ex, "accessPackage", |e| match db::package(c, &r.package_id)? {
+        Some(p) => package(c, &p, &e.nested),
+        None => Ok(Value::Null),
     })?;
     expand_into(&mut v, ex, "requestor", |e| {
         subject(c, r.target_id.as_deref(), &r.target_email, &r.target_name, &e.nested)

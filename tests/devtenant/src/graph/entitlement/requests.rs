@@ -29,8 +29,11 @@ const ASSIGNMENT_EXPAND: &[Allow] = &[
     Allow("accessPackage", &[]),
     Allow("assignmentPolicy", &[Allow("questions", &[])]),
 ];
-const REQUEST_EXPAND: &[Allow] =
-    &[Allow("accessPackage", &[]), Allow("requestor", SUBJECT_EXPAND), Allow("assignment", ASSIGNMENT_EXPAND)];
+const REQUEST_EXPAND: &[Allow] = &[
+    Allow("accessPackage", &[Allow("assignmentPolicies", &[Allow("questions", &[])])]),
+    Allow("requestor", SUBJECT_EXPAND),
+    Allow("assignment", ASSIGNMENT_EXPAND),
+];
 const REQUESTS: ListSpec = ListSpec {
     entity: "accessPackageAssignmentRequest",
     filters: &[

@@ -1,0 +1,65 @@
+//! A request's timeline: sent, each approval stage with who decides and by when, the decisions
+//! with their reasons, and the outcome. Every text from Graph is shown as text.
+
+use super::state_badge::state_label;
+use crate::graph::entitlement::timeline::{Approver, Entry, StageState};
+use crate::i18n::{Texts, use_texts};
+use leptos::prelude::*;
+
+fn stage_label(t: &Texts, s: &StageState) -> &'static str {
+    match s {
+        StageState::Waiting => t.stage_waiting,
+        StageState::InProgress => t.stage_in_progress,
+        StageState::Approved => t.stage_approved,
+        StageState::Denied => t.stage_denied,
+        StageState::Expired => t.stage_expired,
+    }
+}
+
+fn approver_name(t: &Texts, a: &Approver) -> String {
+    match a {
+        Approver::Named(n) => n.clone(),
+        Approver::Manager => t.approver_manager.into(),
+        Approver::InternalSponsors => t.approver_internal.into(),
+        Approver::ExternalSponsors => t.approver_external.into(),
+    }
+}
+
+#[component]
+pub fn Timeline(
+    /// The entries, in order.
+    entries: Vec<Entry>,
+) -> impl IntoView {
+    let t = use_texts();
+    let item = move |e: Entry| {
+        match e {
+        Entry::Submitted { at } => view! {
+            <li class="done"><strong>{move || t.get().timeline_submitted}</strong>" "<time>{super::format::date_time(at.as_deref())}</time></li>
+        }
+        .into_any(),
+        Entry::Stage { number, of, state, approvers, deadline, decided_by, decided_at, reason } => {
+            let class = format!("stage stage-{}", format!("{state:?}").to_ascii_lowercase());
+            let names = approvers.clone();
+            view! {
+                <li class=class data-testid=format!("stage-{number}")>
+                    <strong>{move || format!("{} {number} {} {of}", t.get().timeline_stage, t.get().timeline_of)}</strong>
+                    ": " <span class="stage-state">{move || stage_label(t.get(), &state)}</span>
+                    {(!names.is_empty()).then(|| view! {
+                        <div class="approvers">{move || t.get().approvers}": "
+                            {move || names.iter().map(|a| approver_name(t.get(), a)).collect::<Vec<_>>().join(", ")}</div>
+                    })}
+                    {deadline.clone().map(|d| view! { <div class="deadline">{move || t.get().deadline}": " <time>{super::format::date_time(Some(&d))}</time></div> })}
+                    {decided_by.clone().map(|by| view! { <div>{move || t.get().decided_by}": " {by.clone()} " " <time>{super::format::date_time(decided_at.as_deref())}</time></div> })}
+                    {reason.clone().map(|r| view! { <div class="reason">{move || t.get().reason}": " <q>{r}</q></div> })}
+                </li>
+            }
+            .into_any()
+        }
+        Entry::Outcome { state, at } => view! {
+            <li class="outcome"><strong>{move || state_label(t.get(), &state)}</strong>" "<time>{super::format::date_time(at.as_deref())}</time></li>
+        }
+        .into_any(),
+    }
+    };
+    view! { <ol class="timeline">{entries.into_iter().map(item).collect_view()}</ol> }
+}

@@ -1,0 +1,169 @@
+//! The entitlement-management calls a partner's pages make, each page in one round trip
+//! (`$batch` where it needs several calls). The only place that writes these Graph paths.
+
+use super::models::{AccessPackage, Approval, Assignment, AssignmentRequest, Named, NewRequest, Requirements};
+use super::timeline::Sponsors;
+use crate::graph::GraphClient;
+use crate::graph::batch::{BatchItem, take};
+use crate::graph::error::GraphError;
+use crate::graph::models::Page;
+use crate::net::Cancel;
+use http::Method;
+use serde::Deserialize;
+
+const EM: &str = "/identityGovernance/entitlementManagement";
+/// Items per catalog page: small enough to show at once, large enough to scroll.
+pub const CATALOG_PAGE: usize = 50;
+
+/// An OData string literal (quotes doubled), percent-encoded for a query.
+fn literal(text: &str) -> String {
+    let quoted = format!("'{}'", text.replace('\'', "''"));
+    url::form_urlencoded::byte_serialize(quoted.as_bytes()).collect()
+}
+
+/// A package page's data: the package, what it grants, and the policies open to the user.
+#[derive(Clone)]
+pub struct PackageDetails {
+    pub package: AccessPackage,
+    pub requirements: Vec<Requirements>,
+}
+
+/// The parts of a request's timeline that are not on the request.
+#[derive(Clone)]
+pub struct RequestTimeline {
+    pub approval: Option<Approval>,
+    pub sponsors: Sponsors,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Org {
+    #[serde(default)]
+    internal_sponsors: Vec<Named>,
+    #[serde(default)]
+    external_sponsors: Vec<Named>,
+}
+
+#[derive(Deserialize)]
+struct Collection<T> {
+    value: Vec<T>,
+}
+
+impl GraphClient {
+    /// One page of the packages the user may request, optionally those whose name or
+    /// description contains `search`; `link` continues from a previous page.
+    pub async fn requestable_packages(
+        &self,
+        search: &str,
+        link: Option<&str>,
+        cancel: Option<&Cancel>,
+    ) -> Result<Page<AccessPackage>, GraphError> {
+        if let Some(next) = link {
+            return self.get(next, cancel).await;
+        }
+        let mut path = format!(
+            "{EM}/accessPackages/filterByCurrentUser(on='allowedRequestor')?$select=id,displayName,description,isHidden&$top={CATALOG_PAGE}"
+        );
+        let search = search.trim();
+        if !search.is_empty() {
+            let l = literal(search);
+            path.push_str(&format!("&$filter=contains(displayName,{l})%20or%20contains(description,{l})"));
+        }
+        self.get(&path, cancel).await
+    }
+
+    /// A package with what it grants and the user's applicable policies, in one `$batch`.
+    pub async fn package_details(&self, id: &str, cancel: Option<&Cancel>) -> Result<PackageDetails, GraphError> {
+        let id = url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>();
+        let items = vec![
+            BatchItem::get(
+                "package",
+                &format!("{EM}/accessPackages/{id}?$expand=resourceRoleScopes($expand=role,scope)"),
+            ),
+            BatchItem::post(
+                "requirements",
+                &format!("{EM}/accessPackages/{id}/getApplicablePolicyRequirements"),
+                serde_json::json!({}),
+            ),
+        ];
+        let mut results = self.batch(items, cancel).await?;
+        let package: AccessPackage = take(&mut results, "package")?;
+        let requirements: Collection<Requirements> = take(&mut results, "requirements")?;
+        Ok(PackageDetails { package, requirements: requirements.value })
+    }
+
+    /// Sends a request; Graph answers with it (state `submitted`).
+    pub async fn submit_request(
+        &self,
+        request: &NewRequest,
+        cancel: Option<&Cancel>,
+    ) -> Result<AssignmentRequest, GraphError> {
+        self.post(&format!("{EM}/assignmentRequests"), request, cancel).await
+    }
+
+    /// The user's requests, newest first, with their packages.
+    pub async fn my_requests(&self, cancel: Option<&Cancel>) -> Result<Vec<AssignmentRequest>, GraphError> {
+        let path = format!(
+            "{EM}/assignmentRequests/filterByCurrentUser(on='target')?$expand=accessPackage($expand=assignmentPolicies),requestor($expand=connectedOrganization),assignment($expand=assignmentPolicy)&$orderby=createdDateTime%20desc"
+        );
+        self.all_pages(&path, 20, cancel).await
+    }
+
+    /// What a request's timeline needs beyond the request, in one `$batch`: its approval (stages,
+    /// decisions, reasons; the approval's id is the request's) and the sponsors of the
+    /// requestor's connected organization.
+    pub async fn request_timeline(
+        &self,
+        request: &AssignmentRequest,
+        cancel: Option<&Cancel>,
+    ) -> Result<RequestTimeline, GraphError> {
+        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let mut items = vec![BatchItem::get(
+            "approval",
+            &format!("{EM}/accessPackageAssignmentApprovals/{}?$expand=stages", enc(&request.id)),
+        )];
+        let org = request.requestor.as_ref().and_then(|r| r.connected_organization.as_ref()).and_then(|o| o.id.clone());
+        if let Some(org) = &org {
+            items.push(BatchItem::get(
+                "org",
+                &format!("{EM}/connectedOrganizations/{}?$expand=internalSponsors,externalSponsors", enc(org)),
+            ));
+        }
+        let mut results = self.batch(items, cancel).await?;
+        // No approval at all (auto-approved policies) is Graph's 404.
+        let approval = match take::<Approval>(&mut results, "approval") {
+            Ok(a) => Some(a),
+            Err(e) if e.status() == Some(404) => None,
+            Err(e) => return Err(e),
+        };
+        let mut sponsors = Sponsors::default();
+        if org.is_some()
+            && let Ok(o) = take::<Org>(&mut results, "org")
+        {
+            sponsors.internal = o.internal_sponsors.into_iter().filter_map(|s| s.display_name).collect();
+            sponsors.external = o.external_sponsors.into_iter().filter_map(|s| s.display_name).collect();
+        }
+        Ok(RequestTimeline { approval, sponsors })
+    }
+
+    pub async fn cancel_request(&self, request_id: &str, cancel: Option<&Cancel>) -> Result<(), GraphError> {
+        let id = url::form_urlencoded::byte_serialize(request_id.as_bytes()).collect::<String>();
+        self.send(Method::POST, &format!("{EM}/assignmentRequests/{id}/cancel"), None, cancel).await.map(|_| ())
+    }
+
+    /// The access the user holds, with packages and policies.
+    pub async fn my_assignments(&self, cancel: Option<&Cancel>) -> Result<Vec<Assignment>, GraphError> {
+        let path = format!("{EM}/assignments/filterByCurrentUser(on='target')?$expand=accessPackage,assignmentPolicy");
+        self.all_pages(&path, 20, cancel).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal;
+
+    #[test]
+    fn search_text_is_quoted_and_encoded() {
+        assert_eq!(literal("o'neil & co"), "%27o%27%27neil+%26+co%27");
+    }
+}

@@ -1,0 +1,7 @@
+//! Entitlement management: access packages, requests, approvals, assignments.
+
+mod api;
+pub mod models;
+pub mod timeline;
+
+pub use api::{CATALOG_PAGE, PackageDetails, RequestTimeline};

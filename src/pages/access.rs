@@ -1,0 +1,104 @@
+//! My access: what I hold, what it grants and until when (a warning when the end is near),
+//! extend where the policy allows it, give it up with confirmation.
+
+use crate::components::{AppError, ConfirmAction, ErrorView, Loading, StateBadge, format};
+use crate::graph::GraphClient;
+use crate::graph::entitlement::models::{Assignment, NewAssignment, NewRequest};
+use crate::graph::entitlement::timeline::{ends_at, ends_soon};
+use crate::i18n::use_texts;
+use crate::net::Cancel;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// An end within this many days gets a warning.
+const SOON_DAYS: i64 = 14;
+
+#[component]
+pub fn MyAccess() -> impl IntoView {
+    let t = use_texts();
+    let graph = expect_context::<GraphClient>();
+    let cancel = Cancel::on_cleanup();
+    let list = LocalResource::new(move || {
+        let (graph, cancel) = (graph.clone(), cancel.clone());
+        async move { graph.my_assignments(Some(&cancel)).await.map_err(AppError::from) }
+    });
+    view! {
+        <h1>{move || t.get().access_title}</h1>
+        {move || match list.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorView error=e on_retry=Callback::new(move |_| list.refetch())/> }.into_any(),
+            Some(Ok(items)) => {
+                let live: Vec<Assignment> = items.into_iter().filter(|a| a.state.as_deref() != Some("expired")).collect();
+                if live.is_empty() {
+                    view! { <p>{move || t.get().access_empty}</p> }.into_any()
+                } else {
+                    view! { <ul class="assignments">{live.into_iter().map(|a| view! { <AssignmentItem assignment=a/> }).collect_view()}</ul> }.into_any()
+                }
+            }
+        }}
+    }
+}
+
+#[component]
+fn AssignmentItem(assignment: Assignment) -> impl IntoView {
+    let t = use_texts();
+    let graph = expect_context::<GraphClient>();
+    let busy = RwSignal::new(false);
+    let done = RwSignal::new(None::<&'static str>);
+    let failure = RwSignal::new(None::<AppError>);
+    let name = assignment.access_package.as_ref().map(|p| p.display_name.clone()).unwrap_or_default();
+    let end = ends_at(assignment.schedule.as_ref()).or(assignment.expired_date_time.clone());
+    let now = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
+    let soon = end.as_deref().is_some_and(|e| ends_soon(e, now, SOON_DAYS));
+    let settings = assignment.assignment_policy.as_ref().and_then(|p| p.requestor_settings.clone()).unwrap_or_default();
+    let act = move |request_type: &'static str, message: fn(&crate::i18n::Texts) -> &'static str| {
+        let (graph, id) = (graph.clone(), assignment.id.clone());
+        Callback::new(move |_| {
+            let body = NewRequest {
+                request_type: request_type.into(),
+                assignment: NewAssignment { id: Some(id.clone()), ..Default::default() },
+                justification: None,
+                answers: vec![],
+                schedule: None,
+            };
+            let graph = graph.clone();
+            busy.set(true);
+            spawn_local(async move {
+                match graph.submit_request(&body, None).await {
+                    Ok(_) => done.set(Some(message(t.get_untracked()))),
+                    Err(e) => failure.set(Some(e.into())),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let extend = act("userExtend", |t| t.extend_sent);
+    let remove = act("userRemove", |t| t.remove_sent);
+    view! {
+        <li class="assignment" data-testid="assignment" data-package=name.clone()>
+            <div class="request-head">
+                <strong class="package-name">{name.clone()}</strong>
+                <StateBadge state=assignment.state.clone().unwrap_or_default()/>
+            </div>
+            <p class="ends" data-testid="ends">
+                {move || t.get().ends}": "
+                {match end.clone() { Some(e) => format::date(Some(&e)), None => t.get().no_end.to_string() }}
+                {soon.then(|| view! { " " <strong class="warning" data-testid="ends-soon">{move || t.get().ends_soon}</strong> })}
+            </p>
+            {move || done.get().map(|m| view! { <p role="status" data-testid="access-done">{m}</p> })}
+            {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
+            <Show when=move || done.get().is_none()>
+                <div class="actions">
+                    {settings.enable_targets_to_self_update_access.unwrap_or(false).then(|| view! {
+                        <button type="button" data-testid="extend" disabled=move || busy.get() on:click=move |_| extend.run(())>{move || t.get().extend}</button>
+                    })}
+                    {settings.enable_targets_to_self_remove_access.unwrap_or(false).then(|| view! {
+                        <ConfirmAction label=Signal::derive(move || t.get().remove_access) question=Signal::derive(move || t.get().confirm_remove)
+                            yes=Signal::derive(move || t.get().confirm_remove_yes) no=Signal::derive(move || t.get().keep)
+                            on_confirm=remove busy=busy testid="remove"/>
+                    })}
+                </div>
+            </Show>
+        </li>
+    }
+}

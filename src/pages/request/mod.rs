@@ -1,0 +1,153 @@
+//! A package's page: what it is and grants, and the form to request it. What was typed is a
+//! draft until the request is sent; Graph's refusals come back to the field they concern.
+
+mod form;
+pub mod values;
+
+use crate::app::Selection;
+use crate::components::{AppError, ErrorView, Loading};
+use crate::graph::entitlement::PackageDetails;
+use crate::graph::{GraphClient, GraphError};
+use crate::i18n::{I18n, Texts, use_texts};
+use crate::net::Cancel;
+use crate::routing::{Link, Route};
+use form::RequestForm;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use values::{FormValues, drop_draft, load_draft, save_draft, to_request};
+
+/// A sentence for Graph's refusal of a request, and the field it concerns.
+pub fn refusal_for(t: &Texts, e: &GraphError) -> Option<(String, Option<String>)> {
+    let (sentence, field) = match e.code()? {
+        "ExistingOpenRequest" => (t.err_existing_open_request, None),
+        "AccessPackageAlreadyAssigned" => (t.err_already_assigned, None),
+        "RequestorNotInPolicyScope" | "RequestTypeNotAllowedByPolicy" => (t.err_not_in_scope, None),
+        "MissingRequiredAnswer" => (t.err_missing_answer, Some("questions")),
+        "InvalidAnswer" => (t.err_invalid_answer, Some("questions")),
+        "RequestorJustificationRequired" => (t.err_justification_required, Some("justification")),
+        "InvalidRequestSchedule" => (t.err_invalid_schedule, Some("end")),
+        "RequestNotCancelable" => (t.err_not_cancelable, None),
+        _ => return None,
+    };
+    Some((sentence.to_string(), field.map(String::from)))
+}
+
+#[component]
+pub fn PackagePage(
+    /// The package's id (deep links carry it).
+    id: String,
+) -> impl IntoView {
+    let graph = expect_context::<GraphClient>();
+    let cancel = Cancel::on_cleanup();
+    let details = {
+        let (graph, id, cancel) = (graph.clone(), id.clone(), cancel.clone());
+        LocalResource::new(move || {
+            let (graph, id, cancel) = (graph.clone(), id.clone(), cancel.clone());
+            async move { graph.package_details(&id, Some(&cancel)).await.map_err(AppError::from) }
+        })
+    };
+    move || match details.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(e)) => view! { <ErrorView error=e on_retry=Callback::new(move |_| details.refetch())/> }.into_any(),
+        Some(Ok(d)) => view! { <Package details=d/> }.into_any(),
+    }
+}
+
+#[component]
+fn Package(details: PackageDetails) -> impl IntoView {
+    let t = use_texts();
+    let selection = expect_context::<Selection>();
+    let package = details.package.clone();
+    let grants = package.resource_role_scopes.clone().unwrap_or_default();
+    let (id, name) = (package.id.clone(), package.display_name.clone());
+    let in_selection = {
+        let id = id.clone();
+        move || selection.contains(&id)
+    };
+    let toggle = {
+        let (id, name) = (id.clone(), name.clone());
+        move |_| selection.toggle(&id, &name)
+    };
+    view! {
+        <article class="package" data-testid="package">
+            <h1>{package.display_name.clone()}</h1>
+            <p class="description">{package.description.clone()}</p>
+            {(!grants.is_empty()).then(|| view! {
+                <section aria-labelledby="grants-title">
+                    <h2 id="grants-title">{move || t.get().grants_title}</h2>
+                    <ul class="grants">
+                        {grants.into_iter().map(|g| {
+                            let role = g.role.clone().and_then(|r| r.display_name).unwrap_or_default();
+                            let resource = g.role.and_then(|r| r.resource).and_then(|r| r.display_name).or(g.scope.and_then(|s| s.display_name)).unwrap_or_default();
+                            view! { <li><strong>{resource}</strong>" — "{role}</li> }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+            <p><button type="button" aria-pressed=move || in_selection().to_string() on:click=toggle>{move || t.get().select_package}</button></p>
+            <section aria-labelledby="request-title">
+                <h2 id="request-title">{move || t.get().request_title}</h2>
+                {if details.requirements.is_empty() {
+                    view! { <p>{move || t.get().not_requestable}</p> }.into_any()
+                } else {
+                    view! { <RequestOne package_id=id requirements=details.requirements/> }.into_any()
+                }}
+            </section>
+        </article>
+    }
+}
+
+/// The form for one package, its draft and its sending.
+#[component]
+fn RequestOne(package_id: String, requirements: Vec<crate::graph::entitlement::models::Requirements>) -> impl IntoView {
+    let t = use_texts();
+    let graph = expect_context::<GraphClient>();
+    let i18n = expect_context::<I18n>();
+    let values = RwSignal::new(load_draft(&package_id).unwrap_or_else(FormValues::default));
+    let draft_id = package_id.clone();
+    Effect::new(move || values.with(|v| save_draft(&draft_id, v)));
+    let submitting = RwSignal::new(false);
+    let refusal = RwSignal::new(None::<(String, Option<String>)>);
+    let failure = RwSignal::new(None::<AppError>);
+    let sent = RwSignal::new(false);
+    let reqs = StoredValue::new(requirements.clone());
+    let submit = Callback::new(move |_| {
+        if submitting.get_untracked() {
+            return;
+        }
+        let v = values.get_untracked();
+        let Some(req) = reqs.with_value(|r| r.iter().find(|r| r.policy_id == v.policy_id).or(r.first()).cloned())
+        else {
+            return;
+        };
+        let body = to_request(&package_id, &v, &req, i18n.language.get_untracked().tag());
+        let (graph, package_id) = (graph.clone(), package_id.clone());
+        submitting.set(true);
+        refusal.set(None);
+        failure.set(None);
+        spawn_local(async move {
+            match graph.submit_request(&body, None).await {
+                Ok(_) => {
+                    drop_draft(&package_id);
+                    sent.set(true);
+                }
+                Err(e) => match refusal_for(t.get_untracked(), &e) {
+                    Some(r) => refusal.set(Some(r)),
+                    None => failure.set(Some(AppError::from(e))),
+                },
+            }
+            submitting.set(false);
+        });
+    });
+    view! {
+        <Show when=move || !sent.get() fallback=move || view! {
+            <div class="outcome" role="status" data-testid="request-sent">
+                <p><strong>{move || t.get().request_sent}</strong></p>
+                <p><Link route=Route::Requests>{move || t.get().view_requests}</Link></p>
+            </div>
+        }>
+            {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
+            <RequestForm requirements=requirements.clone() values=values refusal=refusal submitting=submitting on_submit=submit/>
+        </Show>
+    }
+}

@@ -1,0 +1,218 @@
+//! What a person types into a request form, kept as a draft in `sessionStorage` until the
+//! request is sent (a reload, a sign-in round trip or an expired session loses nothing), checked
+//! field by field, and turned into Graph's request.
+
+use crate::graph::entitlement::models::{
+    Answer, Expiration, NewAssignment, NewRequest, Question, Requirements, Schedule,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FormValues {
+    pub policy_id: String,
+    /// Answers by question id (a multiple choice may hold several).
+    pub answers: BTreeMap<String, Vec<String>>,
+    pub justification: String,
+    /// `YYYY-MM-DD`, empty when not asked for.
+    pub start: String,
+    pub end: String,
+}
+
+/// A field's problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldError {
+    Required,
+    Pattern,
+    EndBeforeStart,
+}
+
+/// Field key of a question's answer.
+pub fn question_field(q: &Question) -> String {
+    format!("q:{}", q.id)
+}
+
+/// Checks the form against a policy's requirements. `matches(pattern, text)` applies a
+/// question's regular expression (the browser's `RegExp`).
+pub fn validate(
+    values: &FormValues,
+    req: &Requirements,
+    matches: &dyn Fn(&str, &str) -> bool,
+) -> BTreeMap<String, FieldError> {
+    let mut errors = BTreeMap::new();
+    for q in &req.questions {
+        let answer: Vec<&String> =
+            values.answers.get(&q.id).map(|a| a.iter().filter(|v| !v.trim().is_empty()).collect()).unwrap_or_default();
+        if answer.is_empty() {
+            if q.is_required.unwrap_or(false) {
+                errors.insert(question_field(q), FieldError::Required);
+            }
+            continue;
+        }
+        if let Some(pattern) = q.regex_pattern.as_deref().filter(|p| !p.is_empty())
+            && !q.is_choice()
+            && !answer.iter().all(|a| matches(pattern, a.trim()))
+        {
+            errors.insert(question_field(q), FieldError::Pattern);
+        }
+    }
+    if req.is_requestor_justification_required.unwrap_or(false) && values.justification.trim().is_empty() {
+        errors.insert("justification".into(), FieldError::Required);
+    }
+    if !values.start.is_empty() && !values.end.is_empty() && values.end <= values.start {
+        errors.insert("end".into(), FieldError::EndBeforeStart);
+    }
+    errors
+}
+
+/// Graph's `userAdd` request for a package under a policy, answers in the form's language.
+pub fn to_request(package_id: &str, values: &FormValues, req: &Requirements, language: &str) -> NewRequest {
+    let answers = req
+        .questions
+        .iter()
+        .filter_map(|q| {
+            let chosen: Vec<String> =
+                values.answers.get(&q.id)?.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+            if chosen.is_empty() {
+                return None;
+            }
+            let shown: Vec<String> = if q.is_choice() {
+                chosen
+                    .iter()
+                    .map(|v| {
+                        q.choices
+                            .iter()
+                            .find(|c| &c.actual_value == v)
+                            .map(|c| c.text_in(language))
+                            .unwrap_or_else(|| v.clone())
+                    })
+                    .collect()
+            } else {
+                chosen.clone()
+            };
+            Some(Answer::to(q, chosen.join(","), shown.join(", ")))
+        })
+        .collect();
+    let custom = req.allow_custom_assignment_schedule.unwrap_or(false);
+    let schedule = (custom && (!values.start.is_empty() || !values.end.is_empty())).then(|| Schedule {
+        start_date_time: (!values.start.is_empty()).then(|| format!("{}T00:00:00Z", values.start)),
+        expiration: (!values.end.is_empty()).then(|| Expiration {
+            kind: Some("afterDateTime".into()),
+            end_date_time: Some(format!("{}T00:00:00Z", values.end)),
+            duration: None,
+        }),
+    });
+    let justification = values.justification.trim();
+    NewRequest {
+        request_type: "userAdd".into(),
+        assignment: NewAssignment {
+            access_package_id: Some(package_id.into()),
+            assignment_policy_id: Some(req.policy_id.clone()),
+            ..Default::default()
+        },
+        justification: (!justification.is_empty()).then(|| justification.to_string()),
+        answers,
+        schedule,
+    }
+}
+
+/// Where a form's draft lives: one per package or selection.
+pub fn draft_key(subject: &str) -> String {
+    format!("portier.draft.{subject}")
+}
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+pub fn load_draft(subject: &str) -> Option<FormValues> {
+    session()?.get_item(&draft_key(subject)).ok().flatten().and_then(|v| serde_json::from_str(&v).ok())
+}
+
+pub fn save_draft(subject: &str, values: &FormValues) {
+    if let Some(s) = session() {
+        let _ = s.set_item(&draft_key(subject), &serde_json::to_string(values).unwrap_or_default());
+    }
+}
+
+pub fn drop_draft(subject: &str) {
+    if let Some(s) = session() {
+        let _ = s.remove_item(&draft_key(subject));
+    }
+}
+
+/// The browser's regular expressions, as the policy author wrote them (JavaScript flavour).
+pub fn browser_regex(pattern: &str, text: &str) -> bool {
+    js_sys::RegExp::new(pattern, "u").test(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn requirements() -> Requirements {
+        serde_json::from_value(serde_json::json!({
+            "policyId": "p1", "isRequestorJustificationRequired": true, "allowCustomAssignmentSchedule": true,
+            "questions": [
+                {"@odata.type": "#microsoft.graph.accessPackageTextInputQuestion", "id": "code", "isRequired": true, "text": "Project code", "regexPattern": "^PRJ-[0-9]{4}$"},
+                {"@odata.type": "#microsoft.graph.accessPackageMultipleChoiceQuestion", "id": "role", "isRequired": false, "text": "Role",
+                 "choices": [{"actualValue": "dev", "text": "Developer", "localizations": [{"languageCode": "sv-SE", "text": "Utvecklare"}]}]},
+            ]}))
+        .unwrap()
+    }
+
+    /// A stand-in for the browser's `RegExp`: the only pattern the tests use.
+    fn prj(pattern: &str, text: &str) -> bool {
+        assert_eq!(pattern, "^PRJ-[0-9]{4}$");
+        text.len() == 8 && text.starts_with("PRJ-") && text[4..].chars().all(|c| c.is_ascii_digit())
+    }
+
+    #[test]
+    fn required_answers_patterns_justification_and_dates_are_checked() {
+        let r = requirements();
+        let empty = validate(&FormValues::default(), &r, &prj);
+        assert_eq!(empty.get("q:code"), Some(&FieldError::Required));
+        assert_eq!(empty.get("justification"), Some(&FieldError::Required));
+        assert!(!empty.contains_key("q:role"), "optional");
+        let mut v = FormValues {
+            justification: "Work".into(),
+            start: "2026-12-10".into(),
+            end: "2026-12-01".into(),
+            ..Default::default()
+        };
+        v.answers.insert("code".into(), vec!["PRJ-12".into()]);
+        let e = validate(&v, &r, &prj);
+        assert_eq!(e.get("q:code"), Some(&FieldError::Pattern));
+        assert_eq!(e.get("end"), Some(&FieldError::EndBeforeStart));
+        v.answers.insert("code".into(), vec!["PRJ-1234".into()]);
+        v.end = "2027-01-01".into();
+        assert!(validate(&v, &r, &prj).is_empty());
+    }
+
+    #[test]
+    fn the_request_carries_answers_in_the_forms_language_and_the_custom_schedule() {
+        let r = requirements();
+        let mut v = FormValues {
+            policy_id: "p1".into(),
+            justification: " Work on PRJ ".into(),
+            start: "2026-12-10".into(),
+            end: "2027-01-01".into(),
+            ..Default::default()
+        };
+        v.answers.insert("code".into(), vec!["PRJ-1234".into()]);
+        v.answers.insert("role".into(), vec!["dev".into()]);
+        let req = to_request("pkg", &v, &r, "sv");
+        let json = serde_json::to_value(&req).unwrap();
+        assert_eq!(json["requestType"], "userAdd");
+        assert_eq!(json["assignment"], serde_json::json!({"accessPackageId": "pkg", "assignmentPolicyId": "p1"}));
+        assert_eq!(json["justification"], "Work on PRJ");
+        assert_eq!(json["answers"][1]["value"], "dev");
+        assert_eq!(json["answers"][1]["displayValue"], "Utvecklare");
+        assert_eq!(
+            json["answers"][1]["answeredQuestion"]["@odata.type"],
+            "#microsoft.graph.accessPackageMultipleChoiceQuestion"
+        );
+        assert_eq!(json["schedule"]["startDateTime"], "2026-12-10T00:00:00Z");
+        assert_eq!(json["schedule"]["expiration"]["type"], "afterDateTime");
+    }
+}

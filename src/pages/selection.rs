@@ -1,0 +1,82 @@
+//! The packages a partner picks while browsing, to request together; kept for the tab in
+//! `sessionStorage` so a reload or a sign-in loses nothing.
+
+use crate::i18n::use_texts;
+use crate::routing::{Link, Route};
+use leptos::prelude::*;
+
+const KEY: &str = "portier.draft.selection";
+
+/// The selection: (package id, name) pairs, in the order picked.
+#[derive(Clone, Copy)]
+pub struct Selection(RwSignal<Vec<(String, String)>>);
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+impl Selection {
+    pub fn provide() -> Selection {
+        let stored = storage()
+            .and_then(|s| s.get_item(KEY).ok().flatten())
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or_default();
+        let selection = Selection(RwSignal::new(stored));
+        provide_context(selection);
+        Effect::new(move || {
+            let items = selection.0.get();
+            if let Some(s) = storage() {
+                let _ = s.set_item(KEY, &serde_json::to_string(&items).unwrap_or_default());
+            }
+        });
+        selection
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.with(|items| items.iter().any(|(i, _)| i == id))
+    }
+
+    pub fn toggle(&self, id: &str, name: &str) {
+        self.0.update(|items| match items.iter().position(|(i, _)| i == id) {
+            Some(i) => {
+                items.remove(i);
+            }
+            None => items.push((id.to_string(), name.to_string())),
+        });
+    }
+
+    pub fn items(&self) -> Vec<(String, String)> {
+        self.0.get()
+    }
+
+    pub fn clear(&self) {
+        self.0.set(vec![]);
+    }
+}
+
+/// The selection, when it has something in it: the packages and the way to request them.
+#[component]
+pub fn SelectionBar() -> impl IntoView {
+    let t = use_texts();
+    let selection = expect_context::<Selection>();
+    move || {
+        let items = selection.items();
+        (!items.is_empty()).then(|| {
+            view! {
+                <aside class="selection" aria-labelledby="selection-title" data-testid="selection">
+                    <h2 id="selection-title">{move || t.get().selection_title}" ("{items.len()}")"</h2>
+                    <ul>
+                        {items.into_iter().map(|(id, name)| {
+                            let remove = { let id = id.clone(); move |_| selection.toggle(&id, "") };
+                            view! { <li><Link route=Route::Package(id.clone())>{name}</Link>" " <button type="button" on:click=remove>{move || t.get().remove_from_selection}</button></li> }
+                        }).collect_view()}
+                    </ul>
+                    <div class="actions">
+                        <Link route=Route::RequestSelection class="button primary">{move || t.get().request_selected}</Link>
+                        <button type="button" on:click=move |_| selection.clear()>{move || t.get().clear_selection}</button>
+                    </div>
+                </aside>
+            }
+        })
+    }
+}
