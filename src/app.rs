@@ -172,7 +172,7 @@ fn Page(route: Memo<Route>) -> impl IntoView {
         (Route::Home, true) => view! { <pages::Home/> }.into_any(),
         (Route::Catalog, true) => view! { <pages::Catalog/> }.into_any(),
         (Route::Package(id), true) => view! { <pages::PackagePage id=id/> }.into_any(),
-        (Route::RequestSelection, true) => view! { <pages::selection::SelectionBar/> }.into_any(),
+        (Route::RequestSelection, true) => view! { <pages::SelectionPage/> }.into_any(),
         (Route::Requests, true) => view! { <pages::MyRequests/> }.into_any(),
         (Route::Access, true) => view! { <pages::MyAccess/> }.into_any(),
     }

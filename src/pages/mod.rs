@@ -16,6 +16,6 @@ pub use catalog::Catalog;
 pub use config_error::ConfigError;
 pub use home::Home;
 pub use not_found::NotFound;
-pub use request::PackagePage;
+pub use request::{PackagePage, SelectionPage};
 pub use requests::MyRequests;
 pub use welcome::Welcome;

@@ -74,22 +74,33 @@ impl GraphClient {
 
     /// A package with what it grants and the user's applicable policies, in one `$batch`.
     pub async fn package_details(&self, id: &str, cancel: Option<&Cancel>) -> Result<PackageDetails, GraphError> {
-        let id = url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>();
-        let items = vec![
-            BatchItem::get(
-                "package",
-                &format!("{EM}/accessPackages/{id}?$expand=resourceRoleScopes($expand=role,scope)"),
-            ),
-            BatchItem::post(
-                "requirements",
-                &format!("{EM}/accessPackages/{id}/getApplicablePolicyRequirements"),
-                serde_json::json!({}),
-            ),
-        ];
+        let mut all = self.packages_details(&[id.to_string()], cancel).await?;
+        all.pop().ok_or_else(|| GraphError::Unreadable { status: 200, detail: "empty batch".into() })
+    }
+
+    /// Several packages' details (at most ten: two calls each fill a batch), in one `$batch`.
+    pub async fn packages_details(
+        &self,
+        ids: &[String],
+        cancel: Option<&Cancel>,
+    ) -> Result<Vec<PackageDetails>, GraphError> {
+        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let ids: Vec<String> = ids.iter().take(crate::graph::batch::MAX_BATCH / 2).map(|i| enc(i)).collect();
+        let mut items = vec![];
+        for (i, id) in ids.iter().enumerate() {
+            let package = format!("{EM}/accessPackages/{id}?$expand=resourceRoleScopes($expand=role,scope)");
+            items.push(BatchItem::get(&format!("package{i}"), &package));
+            let requirements = format!("{EM}/accessPackages/{id}/getApplicablePolicyRequirements");
+            items.push(BatchItem::post(&format!("requirements{i}"), &requirements, serde_json::json!({})));
+        }
         let mut results = self.batch(items, cancel).await?;
-        let package: AccessPackage = take(&mut results, "package")?;
-        let requirements: Collection<Requirements> = take(&mut results, "requirements")?;
-        Ok(PackageDetails { package, requirements: requirements.value })
+        let mut out = vec![];
+        for i in 0..ids.len() {
+            let package: AccessPackage = take(&mut results, &format!("package{i}"))?;
+            let requirements: Collection<Requirements> = take(&mut results, &format!("requirements{i}"))?;
+            out.push(PackageDetails { package, requirements: requirements.value });
+        }
+        Ok(out)
     }
 
     /// Sends a request; Graph answers with it (state `submitted`).

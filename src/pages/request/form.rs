@@ -8,7 +8,7 @@ use crate::i18n::{I18n, Texts, use_texts};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
-fn field_message(t: &Texts, e: FieldError) -> &'static str {
+pub(super) fn field_message(t: &Texts, e: FieldError) -> &'static str {
     match e {
         FieldError::Required => t.field_required,
         FieldError::Pattern => t.field_pattern,
@@ -152,7 +152,7 @@ fn focus(field: &str) {
 
 /// A labelled field with its error message announced.
 #[component]
-fn Field(
+pub(super) fn Field(
     /// The control's id.
     id: &'static str,
     /// The visible label.
@@ -174,7 +174,7 @@ fn Field(
     }
 }
 
-fn question(
+pub(super) fn question(
     q: Question,
     lang: &'static str,
     values: RwSignal<FormValues>,

@@ -2,7 +2,10 @@
 //! draft until the request is sent; Graph's refusals come back to the field they concern.
 
 mod form;
+mod many;
 pub mod values;
+
+pub use many::SelectionPage;
 
 use crate::app::Selection;
 use crate::components::{AppError, ErrorView, Loading};

@@ -167,3 +167,88 @@ async fn partner_pages_speak_swedish() -> Result<()> {
     w.end().await;
     Ok(())
 }
+
+/// Marks a package for the selection from its own page.
+async fn select_from_page(w: &World, name: &str) -> Result<()> {
+    let c = w.client();
+    w.open(&format!("/packages/{}", package_id(name))).await?;
+    wait_for_text(c, "[data-testid=package] h1", name).await?;
+    click(c, "[data-testid=package] button[aria-pressed=false]").await?;
+    wait_for(c, "[data-testid=package] button[aria-pressed=true]").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn partner_requests_two_packages_at_once_and_sees_each_outcome() -> Result<()> {
+    let w = World::start(StackOptions::default()).await?;
+    let c = w.client();
+    nils_opens(&w, FABRIKAM).await?;
+    request_fabrikam(c, "PRJ-2222").await?;
+    // A second request for Fabrikam will be refused (one is open); the portal will go through.
+    select_from_page(&w, FABRIKAM).await?;
+    select_from_page(&w, "Partner portal").await?;
+    w.open("/request").await?;
+    wait_for(c, "[data-testid=selected-package]").await?;
+    type_into(c, "[data-question] input[type=text]", "PRJ-2222").await?;
+    click(c, "[data-question] input[type=radio]").await?;
+    type_into(c, "#justification", "Both for the integration.").await?;
+    click(c, "[data-testid=submit]").await?;
+    let fabrikam = wait_for(c, &format!("[data-testid=outcome][data-package='{FABRIKAM}']")).await?;
+    assert_eq!(fabrikam.attr("data-sent").await?.as_deref(), Some("false"));
+    assert!(fabrikam.text().await?.contains("already have an open request"), "{}", fabrikam.text().await?);
+    let portal = wait_for(c, "[data-testid=outcome][data-package='Partner portal']").await?;
+    assert_eq!(portal.attr("data-sent").await?.as_deref(), Some("true"));
+    w.end().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn partner_gives_up_access_and_an_employee_extends_theirs() -> Result<()> {
+    let w = World::start(StackOptions::default()).await?;
+    let c = w.client();
+    nils_opens(&w, "Partner portal").await?;
+    click(c, "[data-testid=review]").await?;
+    click(c, "[data-testid=submit]").await?;
+    wait_for(c, "[data-testid=request-sent]").await?;
+    w.open("/access").await?;
+    click(c, "[data-testid=assignment][data-package='Partner portal'] [data-testid=remove] button").await?;
+    click(c, "[data-testid=assignment][data-package='Partner portal'] [data-testid=remove] [data-role=yes]").await?;
+    wait_for(c, "[data-testid=assignment][data-package='Partner portal'] [data-testid=access-done]").await?;
+    c.refresh().await?;
+    wait_for_text(c, "main", "You hold no access packages.").await?;
+    w.end().await;
+
+    let w = World::start(StackOptions::default()).await?;
+    let c = w.client();
+    w.open("/access").await?;
+    click(c, "[data-testid=sign-in]").await?;
+    sign_in_at_tenant(c, "maja@contoso.com").await?;
+    click(c, "[data-testid=assignment][data-package='Engineering tools'] [data-testid=extend]").await?;
+    wait_for_text(
+        c,
+        "[data-testid=assignment][data-package='Engineering tools'] [data-testid=access-done]",
+        "Extension requested",
+    )
+    .await?;
+    w.end().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn partner_keeps_a_half_filled_form_through_an_expired_session_and_a_new_sign_in() -> Result<()> {
+    let w = World::start(StackOptions::default()).await?;
+    let c = w.client();
+    nils_opens(&w, FABRIKAM).await?;
+    type_into(c, "[data-question] input[type=text]", "PRJ-7777").await?;
+    type_into(c, "#justification", "Half written").await?;
+    w.stack.advance_clock(25 * 3600);
+    c.refresh().await?;
+    wait_for_text(c, ".error-view", "Sign in again").await?;
+    click(c, ".error-view button.primary").await?;
+    wait_for_text(c, "[data-testid=package] h1", FABRIKAM).await?;
+    let code = wait_for(c, "[data-question] input[type=text]").await?;
+    assert_eq!(code.prop("value").await?.unwrap_or_default(), "PRJ-7777");
+    assert_eq!(wait_for(c, "#justification").await?.prop("value").await?.unwrap_or_default(), "Half written");
+    w.end().await;
+    Ok(())
+}
