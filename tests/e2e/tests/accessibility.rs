@@ -1,0 +1,67 @@
+//! WCAG 2.2 AA, machine-checked: axe-core on every partner page, on a 375-pixel phone and in
+//! both languages, plus no horizontal scrolling.
+
+use anyhow::{Result, bail};
+use fantoccini::Client;
+use harness::stack::StackOptions;
+use portier_e2e::*;
+
+const AXE: &str = "axe-core@4.14.1";
+
+/// Runs axe on the page; returns the violations as "rule: target" lines.
+async fn axe(c: &Client) -> Result<Vec<String>> {
+    let source = std::fs::read_to_string(harness::tools::ensure_npm_package(AXE)?.join("axe-core/axe.min.js"))?;
+    c.execute(&format!("{source}; return true;"), vec![]).await?;
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+          .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+          .catch(e => done(['axe failed: ' + e]));
+    "#;
+    Ok(serde_json::from_value(c.execute_async(script, vec![]).await?)?)
+}
+
+async fn no_horizontal_scroll(c: &Client) -> Result<()> {
+    let over = c.execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![]).await?;
+    if over.as_i64().unwrap_or(0) > 0 {
+        bail!("the page scrolls sideways by {over} px at 375 px");
+    }
+    Ok(())
+}
+
+async fn check(c: &Client, page: &str) -> Result<()> {
+    let violations = axe(c).await?;
+    no_horizontal_scroll(c).await?;
+    if !violations.is_empty() {
+        bail!("{page}: {violations:#?}");
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn partner_pages_meet_wcag_aa_on_a_phone_in_both_languages() -> Result<()> {
+    let w = World::start(StackOptions::default()).await?;
+    let c = w.client();
+    c.set_window_size(375, 812).await?;
+    w.open("/").await?;
+    wait_for(c, "[data-testid=sign-in]").await?;
+    check(c, "welcome").await?;
+    click(c, "[data-testid=sign-in]").await?;
+    sign_in_at_tenant(c, "pat@fabrikam.com").await?;
+    for lang in ["en", "sv"] {
+        click(c, &format!(".language-switch button[lang={lang}]")).await?;
+        for (path, ready) in [
+            ("/", "[data-testid=who-am-i]"),
+            ("/packages", "[data-testid=package-card]"),
+            (&format!("/packages/{}", devtenant::scenario::derived_id("accessPackage", "Fabrikam delivery project")), "[data-testid=review]"),
+            ("/requests", "[data-testid=request]"),
+            ("/access", "main h1"),
+        ] {
+            w.open(path).await?;
+            wait_for(c, ready).await?;
+            check(c, &format!("{path} ({lang})")).await?;
+        }
+    }
+    w.end().await;
+    Ok(())
+}
