@@ -57,6 +57,10 @@ pub fn Catalog() -> impl IntoView {
                     Err(e) => failure.set(Some(e.into())),
                 }
                 loading.set(false);
+                // What `cargo xtask bench` times: typing to results on screen.
+                if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+                    let _ = p.mark("portier-catalog-results");
+                }
             });
         }
     };

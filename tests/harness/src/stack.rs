@@ -28,6 +28,8 @@ pub struct StackOptions {
     pub access_token_lifetime: Option<i64>,
     /// Merged into the app's `config.json`.
     pub config: Value,
+    /// A scenario file (under `tests/devtenant/scenarios/`) to use instead of the demo's.
+    pub scenario_file: Option<&'static str>,
 }
 
 pub struct Stack {
@@ -52,7 +54,7 @@ fn test_key() -> SigningKey {
 
 /// The demo scenario with its app origins replaced by `app_url`.
 pub fn demo_scenario(app_url: &str, opts: &StackOptions) -> Result<Scenario> {
-    let path = crate::repo_root().join("tests/devtenant/scenarios/demo.toml");
+    let path = crate::repo_root().join("tests/devtenant/scenarios").join(opts.scenario_file.unwrap_or("demo.toml"));
     let mut text = std::fs::read_to_string(&path).context("reading the demo scenario")?;
     text = text
         .replace("http://localhost:8080", app_url)
