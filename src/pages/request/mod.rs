@@ -35,6 +35,44 @@ pub fn refusal_for(t: &Texts, e: &GraphError) -> Option<(String, Option<String>)
     Some((sentence.to_string(), field.map(String::from)))
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::ServiceError;
+
+    fn refused(code: &str) -> GraphError {
+        GraphError::Service(ServiceError {
+            status: 400,
+            code: code.into(),
+            message: String::new(),
+            request_id: None,
+            client_request_id: None,
+            date: None,
+        })
+    }
+
+    #[test]
+    fn graphs_refusals_become_sentences_at_their_field_in_both_languages() {
+        for lang in [crate::config::Language::En, crate::config::Language::Sv] {
+            let t = crate::i18n::texts(lang);
+            assert_eq!(
+                refusal_for(t, &refused("InvalidAnswer")),
+                Some((t.err_invalid_answer.into(), Some("questions".into())))
+            );
+            assert_eq!(
+                refusal_for(t, &refused("RequestorJustificationRequired")).unwrap().1.as_deref(),
+                Some("justification")
+            );
+            assert_eq!(refusal_for(t, &refused("InvalidRequestSchedule")).unwrap().1.as_deref(), Some("end"));
+            assert_eq!(
+                refusal_for(t, &refused("ExistingOpenRequest")),
+                Some((t.err_existing_open_request.into(), None))
+            );
+            assert_eq!(refusal_for(t, &refused("generalException")), None, "not a refusal: the error view");
+        }
+    }
+}
+
 #[component]
 pub fn PackagePage(
     /// The package's id (deep links carry it).

@@ -106,6 +106,12 @@ async fn partner_reads_a_denial_reason_and_requests_again_prefilled() -> Result<
     assert_eq!(justification.prop("value").await?.unwrap_or_default(), "I deliver the Fabrikam integration.");
     let code = wait_for(c, "[data-question] input[type=text]").await?;
     assert_eq!(code.prop("value").await?.unwrap_or_default(), "PRJ-4321");
+    // The choice came back too: the form goes straight to review and is sent again.
+    click(c, "[data-testid=review]").await?;
+    click(c, "[data-testid=submit]").await?;
+    wait_for(c, "[data-testid=request-sent]").await?;
+    w.open("/requests").await?;
+    wait_for(c, &format!("[data-testid=request][data-package='{FABRIKAM}'][data-state=pendingApproval]")).await?;
     w.end().await;
     Ok(())
 }
@@ -115,8 +121,23 @@ async fn partner_cancels_a_pending_request_after_confirming() -> Result<()> {
     let w = World::start(StackOptions::default()).await?;
     let c = w.client();
     nils_opens(&w, FABRIKAM).await?;
-    request_fabrikam(c, "PRJ-1111").await?;
+    type_into(c, "[data-question] input[type=text]", "PRJ-1111").await?;
+    click(c, "[data-question] input[type=radio]").await?;
+    type_into(c, "#justification", "I deliver the Fabrikam integration.").await?;
+    click(c, "[data-testid=review]").await?;
+    // A double click sends one request.
+    wait_for(c, "[data-testid=submit]").await?;
+    c.execute("const b = document.querySelector('[data-testid=submit]'); b.click(); b.click();", vec![]).await?;
+    wait_for(c, "[data-testid=request-sent]").await?;
     w.open("/requests").await?;
+    wait_for(c, "[data-testid=request]").await?;
+    let count = c
+        .execute(
+            &format!("return document.querySelectorAll(\"[data-testid=request][data-package='{FABRIKAM}']\").length"),
+            vec![],
+        )
+        .await?;
+    assert_eq!(count, 1, "one request for one send");
     click(c, "[data-testid=cancel] button").await?;
     click(c, "[data-testid=cancel] [data-role=yes]").await?;
     let started = std::time::Instant::now();
