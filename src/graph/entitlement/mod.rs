@@ -1,6 +1,7 @@
 //! Entitlement management: access packages, requests, approvals, assignments.
 
 mod api;
+pub mod approver;
 pub mod models;
 pub mod timeline;
 

@@ -260,6 +260,8 @@ pub struct StageSettings {
     #[serde(default)]
     pub duration_before_automatic_denial: Option<String>,
     #[serde(default)]
+    pub is_approver_justification_required: Option<bool>,
+    #[serde(default)]
     pub primary_approvers: Vec<SubjectSet>,
     #[serde(default)]
     pub fallback_primary_approvers: Vec<SubjectSet>,

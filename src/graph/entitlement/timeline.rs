@@ -113,7 +113,7 @@ pub struct Sponsors {
 
 /// The policy a request follows: its assignment's once that exists; before that, the package's
 /// only policy, or the first whose number of stages fits the approval's (Graph does not say).
-fn policy_of<'a>(request: &'a AssignmentRequest, approval: Option<&Approval>) -> Option<&'a super::models::Policy> {
+pub fn policy_of<'a>(request: &'a AssignmentRequest, approval: Option<&Approval>) -> Option<&'a super::models::Policy> {
     if let Some(p) = request.assignment.as_ref().and_then(|a| a.assignment_policy.as_ref()) {
         return Some(p);
     }

@@ -70,9 +70,17 @@ pub async fn wait_for_text(c: &Client, css: &str, text: &str) -> Result<()> {
     }
 }
 
+/// Clicks an element, finding it again if the page replaced it in between.
 pub async fn click(c: &Client, css: &str) -> Result<()> {
-    wait_for(c, css).await?.click().await.with_context(|| format!("clicking {css}"))?;
-    Ok(())
+    let mut last = None;
+    for _ in 0..5 {
+        match wait_for(c, css).await?.click().await {
+            Ok(()) => return Ok(()),
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(last.expect("an attempt was made")).with_context(|| format!("clicking {css}"))
 }
 
 /// Signs in on the tenant's pages (the browser is there): credentials, then consent if asked.

@@ -73,6 +73,8 @@ async fn signs_in_against_an_independent_certified_provider() -> Result<()> {
     wait_for(c, "input[name=login]").await?.send_keys("interop").await?;
     wait_for(c, "input[name=password]").await?.send_keys("anything").await?;
     click(c, "button[type=submit]").await?;
+    // The consent page's button says "Continue" (the login page's, "Sign-in").
+    wait_for_text(c, "button[type=submit]", "Continue").await?;
     click(c, "button[type=submit]").await?;
     // Signed in from the verified id token (there is no Graph here, so /me fails, as it should).
     wait_for_text(c, ".account-name", "Interop Person").await?;
