@@ -19,6 +19,10 @@ use std::rc::Rc;
 #[derive(Clone, Copy)]
 pub struct Me(pub LocalResource<Result<Option<User>, AppError>>);
 
+/// Whether the signed-in person has decisions waiting (the inbox is shown only then).
+#[derive(Clone, Copy)]
+pub struct Inbox(pub LocalResource<bool>);
+
 /// A popup sign-in in progress: its cancel switch.
 #[derive(Clone, Copy)]
 pub struct PopupWait(pub RwSignal<Option<send_wrapper::SendWrapper<oneshot::Sender<()>>>>);
@@ -128,6 +132,7 @@ fn Shell(config: Config) -> impl IntoView {
         })
     };
     let account = session.account();
+    let graph_for_inbox = graph.clone();
     let me = LocalResource::new(move || {
         let graph = graph.clone();
         let signed_in = account.get().is_some();
@@ -139,6 +144,16 @@ fn Shell(config: Config) -> impl IntoView {
         }
     });
     provide_context(Me(me));
+    // Whether anything waits for this person's decision: only then is the inbox offered.
+    let inbox = {
+        let graph = graph_for_inbox.clone();
+        LocalResource::new(move || {
+            let graph = graph.clone();
+            let signed_in = account.get().is_some();
+            async move { signed_in && graph.pending_decisions(None).await.is_ok_and(|d| !d.is_empty()) }
+        })
+    };
+    provide_context(Inbox(inbox));
     let route = router.route();
     focus_heading_on_navigation(route);
 
@@ -175,6 +190,7 @@ fn Page(route: Memo<Route>) -> impl IntoView {
         (Route::RequestSelection, true) => view! { <pages::SelectionPage/> }.into_any(),
         (Route::Requests, true) => view! { <pages::MyRequests/> }.into_any(),
         (Route::Access, true) => view! { <pages::MyAccess/> }.into_any(),
+        (Route::Approvals, true) => view! { <pages::Approvals/> }.into_any(),
     }
 }
 

@@ -16,6 +16,7 @@ pub fn Header() -> impl IntoView {
     let session = expect_context::<Session>();
     let brand = session.config().branding.clone();
     let account = session.account();
+    let inbox = expect_context::<crate::app::Inbox>();
     view! {
         <header class="site-header">
             <a class="skip-link" href="#main">{move || t.get().skip_to_content}</a>
@@ -30,6 +31,7 @@ pub fn Header() -> impl IntoView {
                         <li><Link route=Route::Catalog>{move || t.get().nav_catalog}</Link></li>
                         <li><Link route=Route::Requests>{move || t.get().nav_requests}</Link></li>
                         <li><Link route=Route::Access>{move || t.get().nav_access}</Link></li>
+                        {move || inbox.0.get().unwrap_or(false).then(|| view! { <li><Link route=Route::Approvals>{move || t.get().nav_approvals}</Link></li> })}
                     </ul>
                 </nav>
                 <LanguageSwitch/>

@@ -145,6 +145,19 @@ pub struct Texts {
     pub csv_state: &'static str,
     pub csv_created: &'static str,
     pub csv_justification: &'static str,
+    pub nav_approvals: &'static str,
+    pub approvals_title: &'static str,
+    pub approvals_empty: &'static str,
+    pub bulk_title: &'static str,
+    pub approve_selected: &'static str,
+    pub deny_selected: &'static str,
+    pub approve: &'static str,
+    pub deny: &'static str,
+    pub decision_approved: &'static str,
+    pub decision_denied: &'static str,
+    pub decision_taken: &'static str,
+    pub requester: &'static str,
+    pub organisation: &'static str,
 }
 
 pub fn texts(lang: Language) -> &'static Texts {

@@ -2,6 +2,7 @@
 //! never fetch.
 
 mod access;
+mod approvals;
 mod catalog;
 mod config_error;
 mod home;
@@ -12,6 +13,7 @@ pub mod selection;
 mod welcome;
 
 pub use access::MyAccess;
+pub use approvals::Approvals;
 pub use catalog::Catalog;
 pub use config_error::ConfigError;
 pub use home::Home;

@@ -19,6 +19,8 @@ pub enum Route {
     Requests,
     /// My access.
     Access,
+    /// What waits for my decision.
+    Approvals,
     NotFound(String),
 }
 
@@ -34,6 +36,7 @@ impl Route {
             ["request"] => Route::RequestSelection,
             ["requests"] => Route::Requests,
             ["access"] => Route::Access,
+            ["approvals"] => Route::Approvals,
             _ => Route::NotFound(path.to_string()),
         }
     }
@@ -49,6 +52,7 @@ impl Route {
             Route::RequestSelection => "/request".into(),
             Route::Requests => "/requests".into(),
             Route::Access => "/access".into(),
+            Route::Approvals => "/approvals".into(),
             Route::NotFound(p) => p.clone(),
         }
     }

@@ -21,20 +21,46 @@ pub struct Decision {
 impl Decision {
     /// The stage I may decide now.
     pub fn my_stage(&self) -> Option<&super::models::ApprovalStage> {
-        self.approval.stages.iter().find(|s| s.assigned_to_me == Some(true) && s.status.as_deref() == Some("InProgress"))
+        self.approval
+            .stages
+            .iter()
+            .find(|s| s.assigned_to_me == Some(true) && s.status.as_deref() == Some("InProgress"))
     }
 }
 
 #[derive(Deserialize)]
 struct List<T> {
     value: Vec<T>,
+    #[serde(rename = "@odata.nextLink", default)]
+    next_link: Option<String>,
+}
+
+impl GraphClient {
+    /// A list's first page (from a batch) and the rest of its pages.
+    async fn rest<T: serde::de::DeserializeOwned>(
+        &self,
+        first: List<T>,
+        cancel: Option<&Cancel>,
+    ) -> Result<Vec<T>, GraphError> {
+        let mut all = first.value;
+        if let Some(next) = first.next_link {
+            all.extend(self.all_pages::<T>(&next, 50, cancel).await?);
+        }
+        Ok(all)
+    }
 }
 
 /// Pairs requests with their approvals (same id), keeping those with a stage of mine.
 pub fn pair(requests: Vec<AssignmentRequest>, approvals: Vec<Approval>) -> Vec<Decision> {
     let mut out: Vec<Decision> = requests
         .into_iter()
-        .filter_map(|r| approvals.iter().find(|a| a.id.eq_ignore_ascii_case(&r.id)).cloned().map(|approval| Decision { request: r, approval }))
+        .filter_map(|r| {
+            approvals
+                .iter()
+                .find(|a| a.id.eq_ignore_ascii_case(&r.id))
+                .cloned()
+                .map(|approval| Decision { request: r, approval })
+        })
         .collect();
     out.retain(|d| d.my_stage().is_some());
     out
@@ -47,15 +73,28 @@ impl GraphClient {
         let requests = format!(
             "{EM}/assignmentRequests/filterByCurrentUser(on='approver')?$expand=accessPackage($expand=assignmentPolicies($expand=questions)),requestor($expand=connectedOrganization)"
         );
-        let approvals = format!("{EM}/accessPackageAssignmentApprovals/filterByCurrentUser(on='approver')?$expand=stages");
-        let mut results = self.batch(vec![BatchItem::get("requests", &requests), BatchItem::get("approvals", &approvals)], cancel).await?;
+        let approvals =
+            format!("{EM}/accessPackageAssignmentApprovals/filterByCurrentUser(on='approver')?$expand=stages");
+        let mut results = self
+            .batch(vec![BatchItem::get("requests", &requests), BatchItem::get("approvals", &approvals)], cancel)
+            .await?;
         let requests: List<AssignmentRequest> = take(&mut results, "requests")?;
         let approvals: List<Approval> = take(&mut results, "approvals")?;
-        Ok(pair(requests.value, approvals.value))
+        // One round trip unless the inbox is longer than a page.
+        let requests = self.rest(requests, cancel).await?;
+        let approvals = self.rest(approvals, cancel).await?;
+        Ok(pair(requests, approvals))
     }
 
     /// Records my decision on a stage. Graph answers 409 when another approver decided first.
-    pub async fn decide(&self, request_id: &str, stage_id: &str, approve: bool, justification: &str, cancel: Option<&Cancel>) -> Result<(), GraphError> {
+    pub async fn decide(
+        &self,
+        request_id: &str,
+        stage_id: &str,
+        approve: bool,
+        justification: &str,
+        cancel: Option<&Cancel>,
+    ) -> Result<(), GraphError> {
         let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         let path = format!("{EM}/accessPackageAssignmentApprovals/{}/stages/{}", enc(request_id), enc(stage_id));
         let body = serde_json::json!({ "reviewResult": if approve { "Approve" } else { "Deny" }, "justification": justification });
@@ -69,7 +108,8 @@ mod tests {
 
     #[test]
     fn only_requests_with_a_stage_of_mine_in_progress_are_kept() {
-        let requests: Vec<AssignmentRequest> = serde_json::from_value(serde_json::json!([{"id": "A"}, {"id": "b"}, {"id": "c"}])).unwrap();
+        let requests: Vec<AssignmentRequest> =
+            serde_json::from_value(serde_json::json!([{"id": "A"}, {"id": "b"}, {"id": "c"}])).unwrap();
         let approvals: Vec<Approval> = serde_json::from_value(serde_json::json!([
             {"id": "a", "stages": [{"id": "1", "assignedToMe": true, "status": "InProgress"}]},
             {"id": "b", "stages": [{"id": "1", "assignedToMe": false, "status": "InProgress"}]},

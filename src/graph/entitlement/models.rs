@@ -235,6 +235,9 @@ pub struct Policy {
     pub request_approval_settings: Option<ApprovalSettings>,
     #[serde(default)]
     pub expiration: Option<Expiration>,
+    /// When expanded.
+    #[serde(default)]
+    pub questions: Vec<Question>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]

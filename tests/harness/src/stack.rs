@@ -16,7 +16,13 @@ pub const DEMO_PASSWORD: &str = "Portier-demo-1";
 
 /// The app's delegated permissions in the demo.
 pub fn demo_scopes() -> Vec<&'static str> {
-    vec!["User.Read", "User.ReadBasic.All", "EntitlementMgmt-SubjectAccess.ReadWrite", "EntitlementManagement.Read.All"]
+    vec![
+        "User.Read",
+        "User.ReadBasic.All",
+        "EntitlementMgmt-SubjectAccess.ReadWrite",
+        "EntitlementManagement.Read.All",
+        "EntitlementManagement.ReadWrite.All",
+    ]
 }
 
 /// What a test changes about the stack.
@@ -137,13 +143,18 @@ impl Stack {
     /// address) made.
     pub async fn decide_for(&self, approver: &str, requestor: &str, approve: bool, reason: &str) -> Result<usize> {
         let em = "/identityGovernance/entitlementManagement";
-        let path = format!("{em}/assignmentRequests/filterByCurrentUser(on='approver')?$expand=requestor");
-        let (_, list) = self.graph_as(approver, "GET", &path, None).await?;
+        let mut path = format!("{em}/assignmentRequests/filterByCurrentUser(on='approver')?$expand=requestor");
+        let mut all = vec![];
+        loop {
+            let (_, page) = self.graph_as(approver, "GET", &path, None).await?;
+            all.extend(page["value"].as_array().cloned().unwrap_or_default());
+            match page["@odata.nextLink"].as_str() {
+                Some(next) => path = next.trim_start_matches(&format!("{}/v1.0", self.graph)).to_string(),
+                None => break,
+            }
+        }
         let mut decided = 0;
-        let theirs = list["value"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
+        let theirs = all
             .into_iter()
             .filter(|r| r["requestor"]["email"].as_str().is_some_and(|e| e.eq_ignore_ascii_case(requestor)));
         for request in theirs {

@@ -1,0 +1,247 @@
+//! The approvals inbox: every request waiting for my decision with everything the requester
+//! gave (who, package, policy, answers, justification, dates, stage and deadline), approve or
+//! deny with a reason, one at a time or many at once, each outcome said plainly.
+
+use crate::components::{AppError, ErrorView, Loading, format};
+use crate::graph::entitlement::approver::Decision;
+use crate::graph::entitlement::timeline::{self, Entry, Sponsors, StageState};
+use crate::graph::{GraphClient, GraphError};
+use crate::i18n::{I18n, Texts, use_texts};
+use crate::net::Cancel;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What happened to one decision.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    Done(bool),
+    DecidedFirst,
+    Failed(AppError),
+}
+
+fn outcome_text(t: &Texts, o: &Outcome) -> String {
+    match o {
+        Outcome::Done(true) => t.decision_approved.into(),
+        Outcome::Done(false) => t.decision_denied.into(),
+        Outcome::DecidedFirst => t.decision_taken.into(),
+        Outcome::Failed(e) => e.sentence(t).into(),
+    }
+}
+
+fn outcome_of(result: Result<(), GraphError>, approve: bool) -> Outcome {
+    match result {
+        Ok(()) => Outcome::Done(approve),
+        Err(e) if e.status() == Some(409) => Outcome::DecidedFirst,
+        Err(e) => Outcome::Failed(e.into()),
+    }
+}
+
+/// Whether the stage I decide asks for a reason.
+fn reason_required(d: &Decision) -> bool {
+    let policy = timeline::policy_of(&d.request, Some(&d.approval));
+    let index = d
+        .approval
+        .stages
+        .iter()
+        .position(|s| s.assigned_to_me == Some(true) && s.status.as_deref() == Some("InProgress"))
+        .unwrap_or(0);
+    policy
+        .and_then(|p| p.request_approval_settings.as_ref())
+        .and_then(|s| s.stages.get(index))
+        .and_then(|s| s.is_approver_justification_required)
+        .unwrap_or(false)
+}
+
+#[component]
+pub fn Approvals() -> impl IntoView {
+    let t = use_texts();
+    let graph = expect_context::<GraphClient>();
+    let cancel = Cancel::on_cleanup();
+    let list = {
+        let graph = graph.clone();
+        LocalResource::new(move || {
+            let (graph, cancel) = (graph.clone(), cancel.clone());
+            async move { graph.pending_decisions(Some(&cancel)).await.map_err(AppError::from) }
+        })
+    };
+    let outcomes = RwSignal::new(BTreeMap::<String, (String, Outcome)>::new());
+    let selected = RwSignal::new(BTreeSet::<String>::new());
+    let bulk_reason = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let decide_many = {
+        let graph = graph.clone();
+        move |ids: Vec<(String, String, String)>, approve: bool, reason: String| {
+            let graph = graph.clone();
+            busy.set(true);
+            spawn_local(async move {
+                for (request_id, stage_id, name) in ids {
+                    let o = outcome_of(graph.decide(&request_id, &stage_id, approve, &reason, None).await, approve);
+                    outcomes.update(|m| {
+                        m.insert(request_id, (name, o));
+                    });
+                }
+                selected.set(BTreeSet::new());
+                busy.set(false);
+                list.refetch();
+            });
+        }
+    };
+    let bulk = {
+        let decide_many = decide_many.clone();
+        move |approve: bool| {
+            let Some(Ok(items)) = list.get_untracked() else { return };
+            let chosen = selected.get_untracked();
+            let ids = items
+                .iter()
+                .filter(|d| chosen.contains(&d.request.id))
+                .filter_map(|d| d.my_stage().map(|s| (d.request.id.clone(), s.id.clone(), name_of(d))))
+                .collect();
+            decide_many(ids, approve, bulk_reason.get_untracked());
+        }
+    };
+    let (bulk_yes, bulk_no) = (bulk.clone(), bulk);
+    view! {
+        <h1>{move || t.get().approvals_title}</h1>
+        <ul class="outcomes" role="status" data-testid="decision-outcomes">
+            {move || outcomes.get().into_iter().map(|(id, (name, o))| view! {
+                <li data-testid="decision-outcome" data-request=id data-result=format!("{o:?}")><strong>{name}</strong>": "{outcome_text(t.get(), &o)}</li>
+            }).collect_view()}
+        </ul>
+        {move || match list.get() {
+            None => view! { <Loading/> }.into_any(),
+            Some(Err(e)) => view! { <ErrorView error=e on_retry=Callback::new(move |_| list.refetch())/> }.into_any(),
+            Some(Ok(items)) if items.is_empty() => view! { <p>{move || t.get().approvals_empty}</p> }.into_any(),
+            Some(Ok(items)) => {
+                let decide_many = decide_many.clone();
+                view! {
+                    <section class="bulk" aria-labelledby="bulk-title">
+                        <h2 id="bulk-title">{move || t.get().bulk_title}</h2>
+                        <div class="field">
+                            <label for="bulk-reason">{move || t.get().reason}</label>
+                            <textarea id="bulk-reason" rows="2" prop:value=move || bulk_reason.get() on:input=move |e| bulk_reason.set(event_target_value(&e))></textarea>
+                        </div>
+                        <div class="actions">
+                            <button type="button" data-testid="approve-selected" disabled=move || busy.get() || selected.with(BTreeSet::is_empty) on:click={ let b = bulk_yes.clone(); move |_| b(true) }>{move || t.get().approve_selected}</button>
+                            <button type="button" class="danger" data-testid="deny-selected" disabled=move || busy.get() || selected.with(BTreeSet::is_empty) on:click={ let b = bulk_no.clone(); move |_| b(false) }>{move || t.get().deny_selected}</button>
+                        </div>
+                    </section>
+                    <ul class="decisions">
+                        {items.into_iter().map(|d| {
+                            let decide_many = decide_many.clone();
+                            view! { <DecisionItem decision=d selected=selected busy=busy on_decide=Callback::new(move |(ids, approve, reason)| decide_many(ids, approve, reason))/> }
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }
+        }}
+    }
+}
+
+fn name_of(d: &Decision) -> String {
+    d.request.access_package.as_ref().map(|p| p.display_name.clone()).unwrap_or_default()
+}
+
+type Decide = (Vec<(String, String, String)>, bool, String);
+
+#[component]
+fn DecisionItem(
+    decision: Decision,
+    selected: RwSignal<BTreeSet<String>>,
+    busy: RwSignal<bool>,
+    on_decide: Callback<Decide>,
+) -> impl IntoView {
+    let t = use_texts();
+    let i18n = expect_context::<I18n>();
+    let lang = i18n.language.get_untracked().tag();
+    let reason = RwSignal::new(String::new());
+    let missing = RwSignal::new(false);
+    let r = &decision.request;
+    let requestor = r.requestor.clone();
+    let who = requestor.as_ref().and_then(|s| s.display_name.clone()).unwrap_or_default();
+    let mail = requestor.as_ref().and_then(|s| s.email.clone()).unwrap_or_default();
+    let org = requestor.as_ref().and_then(|s| s.connected_organization.as_ref()).and_then(|o| o.display_name.clone());
+    let policy = timeline::policy_of(r, Some(&decision.approval)).cloned();
+    let questions: Vec<_> = r
+        .access_package
+        .as_ref()
+        .and_then(|p| p.assignment_policies.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|p| p.questions)
+        .collect();
+    let answers: Vec<(String, String)> = r
+        .answers
+        .iter()
+        .map(|a| {
+            let id = a.answered_question.as_ref().map(|q| q.id.clone()).unwrap_or_default();
+            let text = questions.iter().find(|q| q.id == id).map(|q| q.text_in(lang)).unwrap_or(id);
+            (text, a.display_value.clone().or(a.value.clone()).unwrap_or_default())
+        })
+        .collect();
+    let stage = timeline::build(r, Some(&decision.approval), &Sponsors::default())
+        .into_iter()
+        .find(|e| matches!(e, Entry::Stage { state: StageState::InProgress, .. }));
+    let (stage_no, stage_of, deadline) = match &stage {
+        Some(Entry::Stage { number, of, deadline, .. }) => (*number, *of, deadline.clone()),
+        _ => (1, 1, None),
+    };
+    let needs_reason = reason_required(&decision);
+    let id = r.id.clone();
+    let stage_id = decision.my_stage().map(|s| s.id.clone()).unwrap_or_default();
+    let package = name_of(&decision);
+    let act = {
+        let (id, stage_id, package) = (id.clone(), stage_id.clone(), package.clone());
+        move |approve: bool| {
+            if needs_reason && reason.get_untracked().trim().is_empty() {
+                missing.set(true);
+                return;
+            }
+            on_decide.run((vec![(id.clone(), stage_id.clone(), package.clone())], approve, reason.get_untracked()));
+        }
+    };
+    let (approve, deny) = (act.clone(), act);
+    let check_id = format!("pick-{id}");
+    let reason_id = format!("reason-{id}");
+    let checked = {
+        let id = id.clone();
+        move || selected.with(|s| s.contains(&id))
+    };
+    let toggle = {
+        let id = id.clone();
+        move |_| {
+            selected.update(|s| {
+                if !s.remove(&id) {
+                    s.insert(id.clone());
+                }
+            })
+        }
+    };
+    view! {
+        <li class="decision" data-testid="decision" data-package=package.clone() data-requestor=mail.clone()>
+            <div class="request-head">
+                <input type="checkbox" id=check_id.clone() prop:checked=checked on:change=toggle/>
+                <label for=check_id><strong>{package.clone()}</strong></label>
+                <span>{move || format!("{} {stage_no} {} {stage_of}", t.get().timeline_stage, t.get().timeline_of)}</span>
+            </div>
+            <dl class="facts">
+                <dt>{move || t.get().requester}</dt><dd>{who}" <"{mail.clone()}">"</dd>
+                <dt>{move || t.get().organisation}</dt><dd>{org.clone().map(|o| format!("{o} ({})", t.get_untracked().guest)).unwrap_or_else(|| t.get_untracked().member.to_string())}</dd>
+                {policy.and_then(|p| p.display_name).map(|p| view! { <dt>{move || t.get().policy_label}</dt><dd>{p}</dd> })}
+                {answers.into_iter().map(|(q, a)| view! { <dt>{q}</dt><dd>{a}</dd> }).collect_view()}
+                <dt>{move || t.get().justification_label}</dt><dd class="justification">{r.justification.clone()}</dd>
+                {deadline.map(|d| view! { <dt>{move || t.get().deadline}</dt><dd><time>{format::date_time(Some(&d))}</time></dd> })}
+            </dl>
+            <div class="field" class:invalid=move || missing.get()>
+                <label for=reason_id.clone()>{move || t.get().reason}{needs_reason.then(|| view! { " " <span class="required">"(" {move || t.get().required} ")"</span> })}</label>
+                <textarea id=reason_id rows="2" data-testid="reason" prop:value=move || reason.get() on:input=move |e| { reason.set(event_target_value(&e)); missing.set(false); }></textarea>
+                {move || missing.get().then(|| view! { <p class="field-error" role="alert">{move || t.get().field_required}</p> })}
+            </div>
+            <div class="actions">
+                <button type="button" class="primary" data-testid="approve" disabled=move || busy.get() on:click=move |_| approve(true)>{move || t.get().approve}</button>
+                <button type="button" class="danger" data-testid="deny" disabled=move || busy.get() on:click=move |_| deny(false)>{move || t.get().deny}</button>
+            </div>
+        </li>
+    }
+}
