@@ -164,18 +164,8 @@ pub async fn start_with(opts: Options, serving: Serving) -> anyhow::Result<Runni
     let origins = Origins {
         signin_bound: bound_origin(&serving, &opts.public_host, signin_addr.port()),
         graph_bound: bound_origin(&serving, &opts.public_host, graph_addr.port()),
-        signin_public: serving
-            .signin_public_url
-            .as_deref()
-            .map(origin::parse_public_url)
-            .transpose()
-            .map_err(anyhow::Error::msg)?,
-        graph_public: serving
-            .graph_public_url
-            .as_deref()
-            .map(origin::parse_public_url)
-            .transpose()
-            .map_err(anyhow::Error::msg)?,
+        signin_public: public_origin(serving.signin_public_url.as_deref())?,
+        graph_public: public_origin(serving.graph_public_url.as_deref())?,
     };
     let tls = match &serving.tls {
         Some(source) => Some(tls::prepare(source, &certificate_hosts(&opts.public_host, &origins))?),
@@ -216,6 +206,11 @@ pub async fn start_with(opts: Options, serving: Serving) -> anyhow::Result<Runni
     serve(signin, signin_routes.into_router(), config.clone(), stopped.clone())?;
     serve(graph, graph_routes.into_router(), config, stopped)?;
     Ok(Running { tenant, signin_addr, graph_addr, seeded, tls, routes, stop })
+}
+
+/// A configured public URL, checked and reduced to its origin.
+fn public_origin(url: Option<&str>) -> anyhow::Result<Option<String>> {
+    url.map(origin::parse_public_url).transpose().map_err(anyhow::Error::msg)
 }
 
 /// `http(s)://<public host>:<port>`.
