@@ -1,16 +1,17 @@
 //! Developer endpoints under `/_dev` on the sign-in origin, for tests and people: reset to the
-//! scenario, move the clock (and run what it makes due), inject Graph faults, read the outbox,
-//! flip switches. Loopback only.
+//! scenario, move the clock (and run what it makes due), inject Graph faults and read the Graph
+//! request log, read the outbox, flip switches. Loopback only.
 
 use crate::faults::FaultSpec;
+use crate::routes::Routes;
 use crate::{Switches, Tenant};
+use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{delete, get, post};
-use axum::{Json, Router};
 use maud::{DOCTYPE, html};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -18,17 +19,23 @@ use serde_json::json;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-pub fn router(t: Arc<Tenant>) -> Router {
-    Router::new()
-        .route("/_dev/reset", post(reset))
-        .route("/_dev/clock", get(clock).post(advance_clock))
-        .route("/_dev/faults", get(faults).post(add_fault).delete(clear_faults))
-        .route("/_dev/faults/{id}", delete(remove_fault))
-        .route("/_dev/outbox", get(outbox))
-        .route("/_dev/outbox.html", get(outbox_page))
-        .route("/_dev/switches", get(switches).post(set_switches))
-        .layer(middleware::from_fn(loopback_only))
-        .with_state(t)
+pub fn router(t: Arc<Tenant>) -> Routes {
+    Routes::new()
+        .post("/_dev/reset", reset)
+        .get("/_dev/clock", clock)
+        .post("/_dev/clock", advance_clock)
+        .get("/_dev/faults", faults)
+        .post("/_dev/faults", add_fault)
+        .delete("/_dev/faults", clear_faults)
+        .post("/_dev/faults/seed", set_fault_seed)
+        .delete("/_dev/faults/{id}", remove_fault)
+        .get("/_dev/log", log)
+        .delete("/_dev/log", clear_log)
+        .get("/_dev/outbox", outbox)
+        .get("/_dev/outbox.html", outbox_page)
+        .get("/_dev/switches", switches)
+        .post("/_dev/switches", set_switches)
+        .map(|r| r.layer(middleware::from_fn(loopback_only)).with_state(t))
 }
 
 /// A refusal from a developer endpoint.
@@ -53,6 +60,7 @@ async fn reset(State(t): State<Arc<Tenant>>) -> Response {
         return refuse(StatusCode::INTERNAL_SERVER_ERROR, format!("reset failed: {e}"));
     }
     t.faults.clear();
+    t.log.clear();
     if let Err(e) = crate::graph::entitlement::process_due(&t) {
         return refuse(StatusCode::INTERNAL_SERVER_ERROR, e.message);
     }
@@ -94,7 +102,41 @@ async fn advance_clock(State(t): State<Arc<Tenant>>, body: Bytes) -> Response {
 }
 
 async fn faults(State(t): State<Arc<Tenant>>) -> Json<serde_json::Value> {
-    Json(json!({"value": t.faults.list()}))
+    Json(json!({"seed": t.faults.seed(), "value": t.faults.list()}))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Seed {
+    seed: u64,
+}
+
+/// Clears the faults and seeds those added next: the same seed and faults draw the same again.
+async fn set_fault_seed(State(t): State<Arc<Tenant>>, body: Bytes) -> Response {
+    let s: Seed = match read(&body) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    t.faults.reseed(s.seed);
+    Json(json!({"seed": s.seed})).into_response()
+}
+
+#[derive(Deserialize)]
+struct LogQuery {
+    #[serde(default)]
+    since: u64,
+}
+
+async fn log(State(t): State<Arc<Tenant>>, query: Result<Query<LogQuery>, QueryRejection>) -> Response {
+    let Ok(Query(q)) = query else {
+        return refuse(StatusCode::BAD_REQUEST, "since must be a whole number (the seq of the last entry read).");
+    };
+    Json(json!({"value": t.log.since(q.since)})).into_response()
+}
+
+async fn clear_log(State(t): State<Arc<Tenant>>) -> StatusCode {
+    t.log.clear();
+    StatusCode::NO_CONTENT
 }
 
 async fn add_fault(State(t): State<Arc<Tenant>>, body: Bytes) -> Response {

@@ -2,8 +2,10 @@
 
 use clap::Parser;
 use devtenant::scenario::Scenario;
-use devtenant::{Options, Switches};
+use devtenant::tls::TlsSource;
+use devtenant::{Options, Serving, Switches};
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// A local stand-in for Entra ID sign-in and the Microsoft Graph endpoints Portier calls.
@@ -31,6 +33,63 @@ struct Cli {
     /// Send `Cross-Origin-Opener-Policy: same-origin` on the sign-in pages (popups lose their opener).
     #[arg(long)]
     coop: bool,
+    /// Serve both origins over https with a certificate from a local CA kept in the data directory.
+    #[arg(long, conflicts_with_all = ["cert", "key"])]
+    tls: bool,
+    /// Serve https with this certificate (PEM, the chain) instead of the local CA's.
+    #[arg(long, value_name = "FILE", requires = "key")]
+    cert: Option<PathBuf>,
+    /// The private key (PEM) of --cert.
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    key: Option<PathBuf>,
+    /// Where the local CA is kept (default: beside --db; a temporary one per run with `:memory:`).
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// The sign-in origin as browsers reach it through a proxy, e.g. https://login.example.
+    #[arg(long, value_name = "URL")]
+    signin_public_url: Option<String>,
+    /// The Graph origin as browsers reach it through a proxy, e.g. https://graph.example.
+    #[arg(long, value_name = "URL")]
+    graph_public_url: Option<String>,
+    /// Seed of the faults' draws (failure rates, statuses, latency); random when left out.
+    #[arg(long, value_name = "N")]
+    fault_seed: Option<u64>,
+}
+
+/// Where the local CA lives: `--data-dir`, else beside the database; with `:memory:`, a
+/// directory of this run only (a new CA every run).
+fn data_dir(cli: &Cli) -> PathBuf {
+    if let Some(dir) = &cli.data_dir {
+        return dir.clone();
+    }
+    if cli.db == ":memory:" {
+        return std::env::temp_dir().join(format!("devtenant-{}", std::process::id()));
+    }
+    let parent = std::path::Path::new(&cli.db).parent().map(PathBuf::from).unwrap_or_default();
+    if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent }
+}
+
+fn tls_source(cli: &Cli) -> Option<TlsSource> {
+    match (&cli.cert, &cli.key) {
+        (Some(cert), Some(key)) => Some(TlsSource::Files { cert: cert.clone(), key: key.clone() }),
+        _ if cli.tls => Some(TlsSource::LocalCa { dir: data_dir(cli) }),
+        _ => None,
+    }
+}
+
+/// How to trust the certificate, for people and for tests.
+fn print_trust(tls: &devtenant::tls::Tls) {
+    match &tls.ca_file {
+        Some(ca) => {
+            println!("  https certificate:   issued by the local CA {}", ca.display());
+            println!("    trust it in a browser: import that file as an authority (Chromium: Settings > Privacy and");
+            println!("    security > Security > Manage certificates > Authorities; Firefox: Settings > Certificates >");
+            println!("    View Certificates > Authorities > Import), or system-wide: copy it to");
+            println!("    /usr/local/share/ca-certificates/devtenant-ca.crt and run update-ca-certificates");
+        }
+        None => println!("  https certificate:   from --cert"),
+    }
+    println!("    Chromium in tests: --ignore-certificate-errors-spki-list={}", tls.spki_sha256);
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -72,6 +131,11 @@ async fn main() -> ExitCode {
         })
         .collect();
     let tenant_id = scenario.tenant.id.clone();
+    let serving = Serving {
+        tls: tls_source(&cli),
+        signin_public_url: cli.signin_public_url.clone(),
+        graph_public_url: cli.graph_public_url.clone(),
+    };
     let opts = Options {
         scenario,
         db: cli.db.clone(),
@@ -82,10 +146,13 @@ async fn main() -> ExitCode {
         switches: Switches { coop: cli.coop },
         key: None,
     };
-    let running = match devtenant::start(opts).await {
+    let running = match devtenant::start_with(opts, serving).await {
         Ok(r) => r,
         Err(e) => return fail(format!("{e:#}")),
     };
+    if let Some(seed) = cli.fault_seed {
+        running.tenant.faults.reseed(seed);
+    }
     let t = &running.tenant;
     println!("Local tenant {} ({tenant_id}) is running.", t.scenario.tenant.display_name);
     println!("  sign-in (authority): {}/{tenant_id}", t.signin_origin);
@@ -97,6 +164,10 @@ async fn main() -> ExitCode {
         cli.db,
         if running.seeded { "seeded from the scenario" } else { "state kept from before" }
     );
+    if let Some(tls) = &running.tls {
+        print_trust(tls);
+    }
+    println!("  fault seed:          {}", t.faults.seed());
     println!("Accounts:");
     for (name, kind, display, password) in &accounts {
         println!("  {name:<28} {kind:<7} {display:<20} {password}");

@@ -206,7 +206,7 @@ async fn developer_endpoints_refuse_other_machines() {
         req.extensions_mut().insert(ConnectInfo(peer.parse::<std::net::SocketAddr>().unwrap()));
         req
     };
-    let app = devtenant::dev::router(t.running.tenant.clone());
+    let app = devtenant::dev::router(t.running.tenant.clone()).into_router();
     assert_eq!(app.clone().oneshot(request("192.0.2.7:5000")).await.unwrap().status(), 403);
     assert_eq!(app.oneshot(request("127.0.0.1:5000")).await.unwrap().status(), 200);
 }

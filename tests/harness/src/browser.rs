@@ -32,6 +32,12 @@ fn free_port() -> u16 {
 impl Browser {
     /// Starts chromedriver and a browser session; `extra_args` add Chromium flags.
     pub async fn start(extra_args: &[&str]) -> Result<Browser> {
+        Self::start_with_prefs(extra_args, serde_json::json!({})).await
+    }
+
+    /// [`Browser::start`] with Chromium profile preferences (`goog:chromeOptions.prefs`), e.g.
+    /// `{"profile.cookie_controls_mode": 0}` to allow third-party cookies.
+    pub async fn start_with_prefs(extra_args: &[&str], prefs: serde_json::Value) -> Result<Browser> {
         crate::tools::ensure_browser()?;
         let port = free_port();
         let mut cmd = Command::new(crate::tools::CHROMEDRIVER);
@@ -43,7 +49,7 @@ impl Browser {
         args.extend_from_slice(extra_args);
         let caps = serde_json::json!({
             "browserName": "chrome",
-            "goog:chromeOptions": { "binary": crate::tools::CHROMIUM, "args": args },
+            "goog:chromeOptions": { "binary": crate::tools::CHROMIUM, "args": args, "prefs": prefs },
             "goog:loggingPrefs": { "browser": "ALL" },
         });
         let serde_json::Value::Object(caps) = caps else { unreachable!() };

@@ -11,3 +11,7 @@ pub mod tools;
 pub fn repo_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
 }
+
+/// The local tenant's own crate, for tests that start it their own way (over https, behind a
+/// proxy) instead of through [`stack`].
+pub use devtenant;

@@ -186,7 +186,7 @@ fn sign_in(
     p.user_id = Some(user.id.clone());
     t.store.save_pending(flow, &p, t.now());
     let response = continue_flow(t, segment, flow, p, Some(&session));
-    (jar.add(session_cookie(&session)), response).into_response()
+    (jar.add(session_cookie(t, &session)), response).into_response()
 }
 
 pub async fn select(

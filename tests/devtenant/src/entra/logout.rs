@@ -1,14 +1,13 @@
 //! `/{tenant}/oauth2/v2.0/logout`: ends the browser session (or one account of it) and returns
 //! to a registered `post_logout_redirect_uri`, as MSAL.js calls it (no `client_id` needed).
 
-use super::{SESSION_COOKIE, error_page, mint, pages, session_id, unknown_tenant};
+use super::{error_page, mint, pages, session_cookie, session_id, unknown_tenant};
 use crate::Tenant;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum_extra::extract::CookieJar;
-use axum_extra::extract::cookie::Cookie;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -35,7 +34,7 @@ pub async fn logout(
             Some(id) if accounts.len() > 1 => t.store.remove_session_account(&session, id),
             _ => {
                 t.store.end_session(&session);
-                jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+                jar = jar.remove(session_cookie(&t, ""));
             }
         }
     }

@@ -60,8 +60,10 @@ pub fn issue(t: &Tenant, g: &Grant) -> Issued {
     let now = t.now();
     let lifetime = t.scenario.tokens.access_token_lifetime_seconds;
     let user = g.user;
+    let issuer = t.issuer();
+    t.note_issuer(&issuer);
     let mut access = json!({
-        "aud": GRAPH_RESOURCE, "iss": t.issuer(), "iat": now, "nbf": now, "exp": now + lifetime,
+        "aud": GRAPH_RESOURCE, "iss": issuer, "iat": now, "nbf": now, "exp": now + lifetime,
         "oid": user.id, "tid": t.scenario.tenant.id, "sub": pairwise_sub(&user.id, GRAPH_RESOURCE),
         "scp": g.scopes.scp(), "appid": g.client_id, "azp": g.client_id, "name": user.display_name(),
         "upn": user.upn, "idtyp": "user", "ver": "1.0", "uti": random_token(16),

@@ -10,13 +10,14 @@ mod redeem;
 mod token;
 
 use crate::Tenant;
+use crate::origin::{self, Side};
+use crate::routes::Routes;
 pub use mint::{pairwise_sub, random_token};
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use error::{AuthError, TraceIds};
 use serde_json::json;
 use std::sync::Arc;
@@ -25,22 +26,26 @@ use tower_http::cors::CorsLayer;
 /// The browser session cookie (Entra's is `ESTSAUTH`).
 pub const SESSION_COOKIE: &str = "devtenant_session";
 
-pub fn router(tenant: Arc<Tenant>) -> Router {
+pub fn router(tenant: Arc<Tenant>) -> Routes {
     // Discovery and keys are public documents: any origin may read them, as with Entra.
-    let public = Router::new()
-        .route("/{tenant}/v2.0/.well-known/openid-configuration", get(discovery))
-        .route("/{tenant}/discovery/v2.0/keys", get(keys))
-        .layer(CorsLayer::permissive());
-    let pages = Router::new()
-        .route("/{tenant}/oauth2/v2.0/authorize", get(authorize::authorize))
-        .route("/{tenant}/login", post(interact::login))
-        .route("/{tenant}/signup", post(interact::sign_up))
-        .route("/{tenant}/select", post(interact::select))
-        .route("/{tenant}/consent", post(interact::consent))
-        .route("/{tenant}/oauth2/v2.0/logout", get(logout::logout).post(logout::logout))
-        .route("/redeem", get(redeem::show).post(redeem::decide))
-        .layer(axum::middleware::map_response_with_state(tenant.clone(), frame_protection));
-    Router::new().merge(public).merge(pages).merge(token::router(&tenant)).with_state(tenant)
+    let public = Routes::new()
+        .get("/{tenant}/v2.0/.well-known/openid-configuration", discovery)
+        .get("/{tenant}/discovery/v2.0/keys", keys)
+        .map(|r| r.layer(CorsLayer::permissive()));
+    let frames = axum::middleware::map_response_with_state(tenant.clone(), frame_protection);
+    let pages = Routes::new()
+        .get("/{tenant}/oauth2/v2.0/authorize", authorize::authorize)
+        .post("/{tenant}/login", interact::login)
+        .post("/{tenant}/signup", interact::sign_up)
+        .post("/{tenant}/select", interact::select)
+        .post("/{tenant}/consent", interact::consent)
+        .get("/{tenant}/oauth2/v2.0/logout", logout::logout)
+        .post("/{tenant}/oauth2/v2.0/logout", logout::logout)
+        .get("/redeem", redeem::show)
+        .post("/redeem", redeem::decide)
+        .map(|r| r.layer(frames));
+    let track = axum::middleware::from_fn_with_state((tenant.clone(), Side::SignIn), origin::track);
+    public.merge(pages).merge(token::router(&tenant)).map(|r| r.with_state(tenant).layer(track))
 }
 
 /// Entra's pages refuse to be framed; the COOP switch also cuts a popup off from its opener.
@@ -85,14 +90,15 @@ async fn discovery(State(t): State<Arc<Tenant>>, Path(segment): Path<String>) ->
     if !t.scenario.is_tenant(&segment) {
         return unknown_tenant(&segment).token_response(&TraceIds::new(None), t.now());
     }
-    let base = format!("{}/{}", t.signin_origin, segment);
+    let base = format!("{}/{}", t.signin_url(), segment);
+    let graph = t.graph_url();
     Json(json!({
         "issuer": t.issuer(),
         "authorization_endpoint": format!("{base}/oauth2/v2.0/authorize"),
         "token_endpoint": format!("{base}/oauth2/v2.0/token"),
         "end_session_endpoint": format!("{base}/oauth2/v2.0/logout"),
         "jwks_uri": format!("{base}/discovery/v2.0/keys"),
-        "userinfo_endpoint": format!("{}/oidc/userinfo", t.graph_origin),
+        "userinfo_endpoint": format!("{graph}/oidc/userinfo"),
         "response_types_supported": ["code"],
         "response_modes_supported": ["query", "fragment"],
         "subject_types_supported": ["pairwise"],
@@ -107,7 +113,7 @@ async fn discovery(State(t): State<Arc<Tenant>>, Path(segment): Path<String>) ->
         "frontchannel_logout_supported": true,
         "tenant_region_scope": "EU",
         "cloud_instance_name": "devtenant.local",
-        "msgraph_host": t.graph_origin.trim_start_matches("http://").trim_start_matches("https://"),
+        "msgraph_host": graph.split_once("://").map(|(_, host)| host).unwrap_or(&graph),
     }))
     .into_response()
 }
@@ -124,12 +130,17 @@ fn session_id(jar: &axum_extra::extract::CookieJar) -> Option<String> {
     jar.get(SESSION_COOKIE).map(|c| c.value().to_string())
 }
 
-/// A `Set-Cookie` for the browser session: `HttpOnly`, and `SameSite=Lax` over plain http
-/// (a browser refuses `SameSite=None` without `Secure`).
-fn session_cookie(id: &str) -> axum_extra::extract::cookie::Cookie<'static> {
-    axum_extra::extract::cookie::Cookie::build((SESSION_COOKIE, id.to_string()))
+/// A `Set-Cookie` for the browser session, `HttpOnly`. Over https (the request's public origin)
+/// it is `SameSite=None; Secure`, so that a hidden iframe in the app's page (silent sign-in) gets
+/// it. Over plain http a browser refuses `SameSite=None` without `Secure`, so it is `Lax`: sent
+/// in frames only when the app is on the same site (any port of `localhost`, say).
+fn session_cookie(t: &Tenant, id: &str) -> axum_extra::extract::cookie::Cookie<'static> {
+    use axum_extra::extract::cookie::{Cookie, SameSite};
+    let secure = t.signin_url().starts_with("https://");
+    Cookie::build((SESSION_COOKIE, id.to_string()))
         .path("/")
         .http_only(true)
-        .same_site(axum_extra::extract::cookie::SameSite::Lax)
+        .secure(secure)
+        .same_site(if secure { SameSite::None } else { SameSite::Lax })
         .build()
 }

@@ -94,5 +94,5 @@ pub async fn decide(State(t): State<Arc<Tenant>>, jar: CookieJar, Form(f): Form<
     accept_invitation(&t, &user);
     let session = session_id(&jar).unwrap_or_else(|| mint::random_token(32));
     t.store.add_session_account(&session, &user.id, t.now());
-    (jar.add(session_cookie(&session)), (StatusCode::FOUND, [(header::LOCATION, inv.redirect_url)])).into_response()
+    (jar.add(session_cookie(&t, &session)), (StatusCode::FOUND, [(header::LOCATION, inv.redirect_url)])).into_response()
 }

@@ -6,14 +6,14 @@ use super::error::{AuthError, TraceIds};
 use super::mint::{self, Grant, Issued};
 use super::unknown_tenant;
 use crate::Tenant;
+use crate::routes::Routes;
 use crate::scopes::ScopeRequest;
 use crate::store::{CodeRedemption, RefreshRedemption};
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use serde_json::json;
@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-pub fn router(t: &Arc<Tenant>) -> Router<Arc<Tenant>> {
+pub fn router(t: &Arc<Tenant>) -> Routes<Arc<Tenant>> {
     let origins = t.scenario.spa_origins();
     // CORS on every answer (errors included, or MSAL sees a network error), for SPA origins only.
     let cors = CorsLayer::new()
@@ -31,7 +31,7 @@ pub fn router(t: &Arc<Tenant>) -> Router<Arc<Tenant>> {
         }))
         .allow_methods([axum::http::Method::POST])
         .allow_headers(tower_http::cors::AllowHeaders::mirror_request());
-    Router::new().route("/{tenant}/oauth2/v2.0/token", post(token)).layer(cors)
+    Routes::new().post("/{tenant}/oauth2/v2.0/token", token).map(|r| r.layer(cors))
 }
 
 async fn token(

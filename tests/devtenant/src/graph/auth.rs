@@ -37,7 +37,8 @@ impl Caller {
 fn unauthenticated(t: &Tenant, message: &str) -> GraphError {
     let challenge = format!(
         "Bearer realm=\"\", authorization_uri=\"{}/{}/oauth2/authorize\", client_id=\"{GRAPH_APP_ID}\"",
-        t.signin_origin, t.scenario.tenant.id
+        t.signin_url(),
+        t.scenario.tenant.id
     );
     GraphError::new(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", message)
         .with_header("www-authenticate", challenge)
@@ -60,7 +61,7 @@ pub fn authenticate(t: &Tenant, authorization: Option<&str>) -> Result<Caller, G
     if aud != GRAPH_RESOURCE && aud != GRAPH_APP_ID {
         return Err(unauthenticated(t, "Access token validation failure. Invalid audience."));
     }
-    if claims["iss"].as_str() != Some(t.issuer().as_str())
+    if !claims["iss"].as_str().is_some_and(|iss| t.is_own_issuer(iss))
         || claims["tid"].as_str() != Some(t.scenario.tenant.id.as_str())
     {
         return Err(unauthenticated(t, "Access token validation failure. Invalid issuer."));

@@ -118,7 +118,10 @@ fn title_case(name: &HeaderName) -> String {
 }
 
 async fn run(api: &Router, item: &Item, authorization: Option<&str>) -> Value {
-    let mut req = axum::http::Request::builder().method(item.method.clone()).uri(&item.url);
+    let mut req = axum::http::Request::builder()
+        .method(item.method.clone())
+        .uri(&item.url)
+        .extension(crate::faults::log::BatchItem);
     for (k, v) in &item.headers {
         req = req.header(k.as_str(), v.as_str());
     }

@@ -187,14 +187,17 @@ pub async fn create(
     t.store.save_invitation(&invitation);
     let redeem_url = format!(
         "{}/redeem?tenant={}&user={}&ticket={}",
-        t.signin_origin, t.scenario.tenant.id, user.id, invitation.ticket
+        t.signin_url(),
+        t.scenario.tenant.id,
+        user.id,
+        invitation.ticket
     );
     if req.send_invitation_message {
         let custom = info.customized_message_body.as_deref().filter(|b| !b.trim().is_empty());
         t.store.send_mail(&invitation_mail(&t, &caller.user, email, &cc, &language, custom, &redeem_url));
     }
     let body = json!({
-        "@odata.context": format!("{}/v1.0/$metadata#invitations/$entity", t.graph_origin),
+        "@odata.context": format!("{}/v1.0/$metadata#invitations/$entity", t.graph_url()),
         "id": invitation.id,
         "inviteRedeemUrl": redeem_url,
         "inviteRedirectUrl": redirect,

@@ -12,45 +12,48 @@ pub mod schema;
 mod users;
 
 use crate::Tenant;
-use axum::Router;
+use crate::origin::{self, Side};
+use crate::routes::Routes;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
 use error::GraphError;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-pub fn router(t: Arc<Tenant>) -> Router {
+pub fn router(t: Arc<Tenant>) -> Routes {
     let api = api(t.clone());
-    // `$batch` dispatches its items into `api`, so routing, faults and errors are the same.
-    let batch = Router::new()
-        .route("/v1.0/$batch", post(batch::handle))
-        .with_state(batch::Inner { t: t.clone(), api: api.clone() })
-        .layer(middleware::from_fn_with_state(t.clone(), crate::faults::inject))
-        .layer(middleware::from_fn_with_state(t, request_ids));
-    batch.merge(api).layer(cors())
+    let inner = batch::Inner { t: t.clone(), api: api.clone().into_router() };
+    // `$batch` dispatches its items into `api`, so routing, faults, errors and the log are the same.
+    let batch = Routes::new().post("/v1.0/$batch", batch::handle).map(|r| {
+        r.with_state(inner)
+            .layer(middleware::from_fn_with_state(t.clone(), crate::faults::inject))
+            .layer(middleware::from_fn_with_state(t.clone(), request_ids))
+            .layer(middleware::from_fn_with_state(t.clone(), crate::faults::log::record))
+    });
+    let track = middleware::from_fn_with_state((t, Side::Graph), origin::track);
+    batch.merge(api).map(|r| r.layer(cors()).layer(track))
 }
 
-/// Every Graph route but `$batch`, with faults and Graph's error bodies.
-fn api(t: Arc<Tenant>) -> Router {
-    let v1 = Router::new()
-        .route("/me", get(users::me))
-        .route("/users", get(users::list))
-        .route("/users/{id}", get(users::get))
-        .route("/invitations", post(invitations::create))
+/// Every Graph route but `$batch`, with faults, Graph's error bodies and the request log.
+fn api(t: Arc<Tenant>) -> Routes {
+    let v1 = Routes::new()
+        .get("/me", users::me)
+        .get("/users", users::list)
+        .get("/users/{id}", users::get)
+        .post("/invitations", invitations::create)
         .nest("/identityGovernance/entitlementManagement", entitlement::router(t.clone()));
-    Router::new()
-        .nest("/v1.0", v1)
-        .route("/oidc/userinfo", get(users::userinfo))
-        .fallback(unknown_segment)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(t.clone(), crate::faults::inject))
-        .layer(middleware::from_fn_with_state(t.clone(), request_ids))
-        .with_state(t)
+    Routes::new().nest("/v1.0", v1).get("/oidc/userinfo", users::userinfo).map(|r| {
+        r.fallback(unknown_segment)
+            .method_not_allowed_fallback(method_not_allowed)
+            .layer(middleware::from_fn_with_state(t.clone(), crate::faults::inject))
+            .layer(middleware::from_fn_with_state(t.clone(), request_ids))
+            .layer(middleware::from_fn_with_state(t.clone(), crate::faults::log::record))
+            .with_state(t)
+    })
 }
 
 /// Graph answers any origin that sends a bearer token, and lets it read its ids and `Retry-After`.

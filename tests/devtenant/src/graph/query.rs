@@ -105,7 +105,7 @@ pub fn page(
         let mut pairs = q.without_skiptoken();
         pairs.push(("$skiptoken".into(), encode_skiptoken(offset + size)));
         let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
-        body["@odata.nextLink"] = json!(format!("{}{path}?{query}", t.graph_origin));
+        body["@odata.nextLink"] = json!(format!("{}{path}?{query}", t.graph_url()));
     }
     Ok(body)
 }

@@ -64,7 +64,7 @@ fn view(u: &UserRecord, select: Option<&[String]>, full: bool) -> Value {
 
 fn context(t: &Tenant, select: Option<&[String]>, entity: bool) -> String {
     let sel = select.map(|s| format!("({})", s.join(","))).unwrap_or_default();
-    format!("{}/v1.0/$metadata#users{sel}{}", t.graph_origin, if entity { "/$entity" } else { "" })
+    format!("{}/v1.0/$metadata#users{sel}{}", t.graph_url(), if entity { "/$entity" } else { "" })
 }
 
 fn with_context(mut v: Value, context: String) -> Value {

@@ -301,3 +301,36 @@ pub async fn outbox(t: &TestTenant) -> Vec<Value> {
     let r: Value = http().get(format!("{}/_dev/outbox", t.signin)).send().await.unwrap().json().await.unwrap();
     r["value"].as_array().cloned().unwrap_or_default()
 }
+
+/// A tenant started with `serving` (https, public URLs) on free ports, in memory unless `db` says.
+pub async fn start_served(db: &str, serving: devtenant::Serving) -> TestTenant {
+    let scenario = Scenario::parse(&demo_scenario_text(), "test.toml").expect("test scenario");
+    let running = devtenant::start_with(
+        Options {
+            scenario,
+            db: db.into(),
+            host: "127.0.0.1".parse().unwrap(),
+            signin_port: 0,
+            graph_port: 0,
+            public_host: "localhost".into(),
+            switches: Switches::default(),
+            key: Some(key()),
+        },
+        serving,
+    )
+    .await
+    .expect("tenant starts");
+    let signin = running.tenant.signin_origin.clone();
+    let graph = running.tenant.graph_origin.clone();
+    TestTenant { running, signin, graph }
+}
+
+/// The bound (plain, reachable) address of the sign-in origin, whatever its public URL.
+pub fn bound_signin(t: &TestTenant) -> String {
+    format!("http://{}", t.running.signin_addr)
+}
+
+/// The bound address of the Graph origin.
+pub fn bound_graph(t: &TestTenant) -> String {
+    format!("http://{}", t.running.graph_addr)
+}

@@ -17,11 +17,10 @@ use super::schema;
 use crate::Tenant;
 use crate::entitlement::{Ctx, lifecycle};
 use crate::odata;
-use axum::Router;
+use crate::routes::Routes;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -38,23 +37,24 @@ pub const SUBJECT: [&str; 3] = [
 ];
 pub const SUBJECT_WRITE: [&str; 2] = ["EntitlementMgmt-SubjectAccess.ReadWrite", "EntitlementManagement.ReadWrite.All"];
 
-pub fn router(t: Arc<Tenant>) -> Router<Arc<Tenant>> {
-    Router::new()
-        .route("/accessPackages", get(packages::list))
-        .route("/accessPackages/{id}", get(packages::get))
-        .route("/accessPackages/{id}/getApplicablePolicyRequirements", post(packages::requirements))
-        .route("/assignmentPolicies/{id}", get(packages::policy))
-        .route("/assignmentRequests", post(requests::create))
-        .route("/assignmentRequests/{id}", get(requests::get))
-        .route("/assignmentRequests/{id}/cancel", post(requests::cancel))
-        .route("/assignments/{id}", get(assignments::get))
-        .route("/accessPackageAssignmentApprovals/{id}", get(approvals::get))
-        .route("/accessPackageAssignmentApprovals/{id}/stages", get(approvals::stages))
-        .route("/accessPackageAssignmentApprovals/{id}/stages/{stage}", get(approvals::stage).patch(approvals::decide))
-        .route("/connectedOrganizations", get(orgs::list))
-        .route("/connectedOrganizations/{id}", get(orgs::get))
-        .route("/connectedOrganizations/{id}/{relation}", get(orgs::sponsors))
-        .layer(middleware::from_fn_with_state(t, catch_up))
+pub fn router(t: Arc<Tenant>) -> Routes<Arc<Tenant>> {
+    Routes::new()
+        .get("/accessPackages", packages::list)
+        .get("/accessPackages/{id}", packages::get)
+        .post("/accessPackages/{id}/getApplicablePolicyRequirements", packages::requirements)
+        .get("/assignmentPolicies/{id}", packages::policy)
+        .post("/assignmentRequests", requests::create)
+        .get("/assignmentRequests/{id}", requests::get)
+        .post("/assignmentRequests/{id}/cancel", requests::cancel)
+        .get("/assignments/{id}", assignments::get)
+        .get("/accessPackageAssignmentApprovals/{id}", approvals::get)
+        .get("/accessPackageAssignmentApprovals/{id}/stages", approvals::stages)
+        .get("/accessPackageAssignmentApprovals/{id}/stages/{stage}", approvals::stage)
+        .patch("/accessPackageAssignmentApprovals/{id}/stages/{stage}", approvals::decide)
+        .get("/connectedOrganizations", orgs::list)
+        .get("/connectedOrganizations/{id}", orgs::get)
+        .get("/connectedOrganizations/{id}/{relation}", orgs::sponsors)
+        .map(|r| r.layer(middleware::from_fn_with_state(t, catch_up)))
 }
 
 /// Runs what the tenant clock has made due before any entitlement call is answered.
@@ -122,7 +122,7 @@ pub fn project(v: Value, select: Option<&[String]>, expand: &[Expand]) -> Value 
 }
 
 pub fn context(t: &Tenant, what: &str) -> String {
-    format!("{}/v1.0/$metadata#{what}", t.graph_origin)
+    format!("{}/v1.0/$metadata#{what}", t.graph_url())
 }
 
 /// One entity with its `@odata.context`.
