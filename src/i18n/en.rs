@@ -152,4 +152,5 @@ pub static TEXTS: Texts = Texts {
     decision_taken: "Someone else decided this first; the list is refreshed.",
     requester: "Requested by",
     organisation: "Organisation",
+    policies_title: "How it can be requested",
 };

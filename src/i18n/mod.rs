@@ -158,6 +158,7 @@ pub struct Texts {
     pub decision_taken: &'static str,
     pub requester: &'static str,
     pub organisation: &'static str,
+    pub policies_title: &'static str,
 }
 
 pub fn texts(lang: Language) -> &'static Texts {

@@ -152,4 +152,5 @@ pub static TEXTS: Texts = Texts {
     decision_taken: "Någon annan beslutade först; listan har uppdaterats.",
     requester: "Begärd av",
     organisation: "Organisation",
+    policies_title: "Så kan det begäras",
 };

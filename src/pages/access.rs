@@ -1,7 +1,7 @@
 //! My access: what I hold, what it grants and until when (a warning when the end is near),
 //! extend where the policy allows it, give it up with confirmation.
 
-use crate::components::{AppError, ConfirmAction, ErrorView, Loading, StateBadge, format};
+use crate::components::{AppError, ConfirmAction, ErrorView, Grants, Loading, StateBadge, format};
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::{Assignment, NewAssignment, NewRequest};
 use crate::graph::entitlement::timeline::{ends_at, ends_soon};
@@ -47,6 +47,7 @@ fn AssignmentItem(assignment: Assignment) -> impl IntoView {
     let done = RwSignal::new(None::<&'static str>);
     let failure = RwSignal::new(None::<AppError>);
     let name = assignment.access_package.as_ref().map(|p| p.display_name.clone()).unwrap_or_default();
+    let grants = assignment.access_package.as_ref().and_then(|p| p.resource_role_scopes.clone()).unwrap_or_default();
     let end = ends_at(assignment.schedule.as_ref()).or(assignment.expired_date_time.clone());
     let now = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
     let soon = end.as_deref().is_some_and(|e| ends_soon(e, now, SOON_DAYS));
@@ -80,6 +81,7 @@ fn AssignmentItem(assignment: Assignment) -> impl IntoView {
                 <strong class="package-name">{name.clone()}</strong>
                 <StateBadge state=assignment.state.clone().unwrap_or_default()/>
             </div>
+            <Grants scopes=grants/>
             <p class="ends" data-testid="ends">
                 {move || t.get().ends}": "
                 {match end.clone() { Some(e) => format::date(Some(&e)), None => t.get().no_end.to_string() }}

@@ -25,8 +25,13 @@ impl Selection {
         provide_context(selection);
         Effect::new(move || {
             let items = selection.0.get();
+            // An empty selection leaves nothing behind (sign-out must find no trace).
             if let Some(s) = storage() {
-                let _ = s.set_item(KEY, &serde_json::to_string(&items).unwrap_or_default());
+                let _ = if items.is_empty() {
+                    s.remove_item(KEY)
+                } else {
+                    s.set_item(KEY, &serde_json::to_string(&items).unwrap_or_default())
+                };
             }
         });
         selection

@@ -56,7 +56,7 @@ fn test(extra: &[String]) -> Result<()> {
     harness::dist::ensure_built(&dist)?;
     let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
     // Native: the app's logic, the local tenant, the harness.
-    cargo(&[&["test", "--workspace", "--exclude", "portier-e2e"][..], &extra].concat(), &[])?;
+    cargo(&[&["test", "--no-fail-fast", "--workspace", "--exclude", "portier-e2e"][..], &extra].concat(), &[])?;
     // In the browser: wasm-bindgen-test in headless Chromium.
     let runner = [
         ("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner".to_string()),
@@ -65,6 +65,9 @@ fn test(extra: &[String]) -> Result<()> {
     ];
     cargo(&["test", "-p", "portier", "--target", "wasm32-unknown-unknown"], &runner)?;
     // End to end, against the build made above.
-    cargo(&[&["test", "-p", "portier-e2e"][..], &extra].concat(), &[("PORTIER_DIST", dist.display().to_string())])?;
+    cargo(
+        &[&["test", "--no-fail-fast", "-p", "portier-e2e"][..], &extra].concat(),
+        &[("PORTIER_DIST", dist.display().to_string())],
+    )?;
     Ok(())
 }

@@ -164,7 +164,9 @@ impl GraphClient {
 
     /// The access the user holds, with packages and policies.
     pub async fn my_assignments(&self, cancel: Option<&Cancel>) -> Result<Vec<Assignment>, GraphError> {
-        let path = format!("{EM}/assignments/filterByCurrentUser(on='target')?$expand=accessPackage,assignmentPolicy");
+        let path = format!(
+            "{EM}/assignments/filterByCurrentUser(on='target')?$expand=accessPackage($expand=resourceRoleScopes($expand=role,scope)),assignmentPolicy"
+        );
         self.all_pages(&path, 20, cancel).await
     }
 }

@@ -8,7 +8,7 @@ pub mod values;
 pub use many::SelectionPage;
 
 use crate::app::Selection;
-use crate::components::{AppError, ErrorView, Loading};
+use crate::components::{AppError, ErrorView, Grants, Loading};
 use crate::graph::entitlement::PackageDetails;
 use crate::graph::{GraphClient, GraphError};
 use crate::i18n::{I18n, Texts, use_texts};
@@ -100,6 +100,17 @@ fn Package(details: PackageDetails) -> impl IntoView {
     let selection = expect_context::<Selection>();
     let package = details.package.clone();
     let grants = package.resource_role_scopes.clone().unwrap_or_default();
+    let policies: Vec<(Option<String>, Option<String>, bool)> = details
+        .requirements
+        .iter()
+        .map(|r| {
+            (
+                r.policy_display_name.clone(),
+                r.policy_description.clone(),
+                r.is_approval_required_for_add.unwrap_or(true),
+            )
+        })
+        .collect();
     let (id, name) = (package.id.clone(), package.display_name.clone());
     let in_selection = {
         let id = id.clone();
@@ -116,11 +127,16 @@ fn Package(details: PackageDetails) -> impl IntoView {
             {(!grants.is_empty()).then(|| view! {
                 <section aria-labelledby="grants-title">
                     <h2 id="grants-title">{move || t.get().grants_title}</h2>
-                    <ul class="grants">
-                        {grants.into_iter().map(|g| {
-                            let role = g.role.clone().and_then(|r| r.display_name).unwrap_or_default();
-                            let resource = g.role.and_then(|r| r.resource).and_then(|r| r.display_name).or(g.scope.and_then(|s| s.display_name)).unwrap_or_default();
-                            view! { <li><strong>{resource}</strong>" — "{role}</li> }
+                    <Grants scopes=grants/>
+                </section>
+            })}
+            {(!policies.is_empty()).then(|| view! {
+                <section aria-labelledby="policies-title">
+                    <h2 id="policies-title">{move || t.get().policies_title}</h2>
+                    <ul class="policies">
+                        {policies.into_iter().map(|(name, description, approval)| view! {
+                            <li><strong>{name}</strong>{description.map(|d| view! { " — " {d} })}" "
+                                <span class="muted">{move || if approval { t.get().approval_needed } else { t.get().no_approval }}</span></li>
                         }).collect_view()}
                     </ul>
                 </section>

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 const EXPAND: &[Allow] = &[
-    Allow("accessPackage", &[]),
+    Allow("accessPackage", &[Allow("resourceRoleScopes", &[Allow("role", &[]), Allow("scope", &[])])]),
     Allow("assignmentPolicy", &[Allow("questions", &[])]),
     Allow("target", &[Allow("connectedOrganization", &[])]),
 ];

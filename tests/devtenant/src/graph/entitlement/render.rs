@@ -148,8 +148,10 @@ pub fn assignment(c: &Connection, a: &AssignmentRow, ex: &[Expand]) -> rusqlite:
         "id": a.id, "state": a.state, "status": a.status, "expiredDateTime": a.expired_at.map(iso),
         "schedule": assignment_schedule(a), "customExtensionCalloutInstances": [],
     });
-    expand_into(&mut v, ex, "accessPackage", |_| {
-        Ok(db::package(c, &a.package_id)?.map(|p| p.data).unwrap_or(Value::Null))
+    // Nested: `accessPackage($expand=resourceRoleScopes(...))` says what the access grants.
+    expand_into(&mut v, ex, "accessPackage", |e| match db::package(c, &a.package_id)? {
+        Some(p) => package(c, &p, &e.nested),
+        None => Ok(Value::Null),
     })?;
     expand_into(&mut v, ex, "assignmentPolicy", |e| match db::policy(c, &a.policy_id)? {
         Some(p) => policy(c, &p, &e.nested),
