@@ -106,6 +106,56 @@ pub async fn sign_in_at_tenant(c: &Client, user: &str) -> Result<()> {
     Ok(())
 }
 
+/// Opens a path of the app and signs in there as a demo user.
+pub async fn sign_in_at(w: &World, path: &str, user: &str) -> Result<()> {
+    w.open(path).await?;
+    click(w.client(), "[data-testid=sign-in]").await?;
+    sign_in_at_tenant(w.client(), user).await
+}
+
+/// The app's path of a demo package, by name (ids are derived from names).
+pub fn package_path(name: &str) -> String {
+    format!("/packages/{}", harness::devtenant::scenario::derived_id("accessPackage", name))
+}
+
+/// nils@fabrikam.com is not in the directory: he signs up from the tenant's sign-in page.
+pub async fn sign_up_nils(c: &Client) -> Result<()> {
+    wait_for(c, "#username").await?.send_keys("nils@fabrikam.com").await?;
+    click(c, "button[type=submit]").await?;
+    wait_for(c, "#display_name").await?.send_keys("Nils Ek").await?;
+    wait_for(c, "#password").await?.send_keys("Nils-pass-1").await?;
+    click(c, "button[type=submit]").await?;
+    click(c, "button[value=accept]").await?;
+    Ok(())
+}
+
+/// Opens a package by its link as nils, signing him up on the way.
+pub async fn nils_opens(w: &World, name: &str) -> Result<()> {
+    w.open(&package_path(name)).await?;
+    click(w.client(), "[data-testid=sign-in]").await?;
+    sign_up_nils(w.client()).await?;
+    wait_for_text(w.client(), "[data-testid=package] h1", name).await
+}
+
+/// Clears a field and types into it.
+pub async fn type_into(c: &Client, css: &str, text: &str) -> Result<()> {
+    let e = wait_for(c, css).await?;
+    e.clear().await?;
+    e.send_keys(text).await?;
+    Ok(())
+}
+
+/// Fills the Fabrikam package's form (project code, role, justification) and sends it.
+pub async fn request_fabrikam(c: &Client, code: &str) -> Result<()> {
+    type_into(c, "[data-question] input[type=text]", code).await?;
+    click(c, "[data-question] input[type=radio]").await?;
+    type_into(c, "#justification", "I deliver the Fabrikam integration.").await?;
+    click(c, "[data-testid=review]").await?;
+    click(c, "[data-testid=submit]").await?;
+    wait_for(c, "[data-testid=request-sent]").await?;
+    Ok(())
+}
+
 /// The keys the app left in session and local storage.
 pub async fn storage_keys(c: &Client) -> Result<Vec<String>> {
     let v = c.execute("return Object.keys(sessionStorage).concat(Object.keys(localStorage));", vec![]).await?;

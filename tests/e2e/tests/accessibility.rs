@@ -53,10 +53,7 @@ async fn partner_pages_meet_wcag_aa_on_a_phone_in_both_languages() -> Result<()>
         for (path, ready) in [
             ("/", "[data-testid=who-am-i]"),
             ("/packages", "[data-testid=package-card]"),
-            (
-                &format!("/packages/{}", devtenant::scenario::derived_id("accessPackage", "Fabrikam delivery project")),
-                "[data-testid=review]",
-            ),
+            (&package_path("Fabrikam delivery project"), "[data-testid=review]"),
             ("/requests", "[data-testid=request]"),
             ("/access", "main h1"),
         ] {

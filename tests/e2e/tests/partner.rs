@@ -9,49 +9,6 @@ use portier_e2e::*;
 
 const FABRIKAM: &str = "Fabrikam delivery project";
 
-fn package_id(name: &str) -> String {
-    devtenant::scenario::derived_id("accessPackage", name)
-}
-
-/// Signs up nils@fabrikam.com from the tenant's sign-in page (he is not in the directory).
-async fn sign_up_nils(c: &Client) -> Result<()> {
-    wait_for(c, "#username").await?.send_keys("nils@fabrikam.com").await?;
-    click(c, "button[type=submit]").await?;
-    wait_for(c, "#display_name").await?.send_keys("Nils Ek").await?;
-    wait_for(c, "#password").await?.send_keys("Nils-pass-1").await?;
-    click(c, "button[type=submit]").await?;
-    click(c, "button[value=accept]").await?;
-    Ok(())
-}
-
-/// Opens a package by its link as nils, signing him up on the way.
-async fn nils_opens(w: &World, name: &str) -> Result<()> {
-    let c = w.client();
-    w.open(&format!("/packages/{}", package_id(name))).await?;
-    click(c, "[data-testid=sign-in]").await?;
-    sign_up_nils(c).await?;
-    wait_for_text(c, "[data-testid=package] h1", name).await?;
-    Ok(())
-}
-
-async fn type_into(c: &Client, css: &str, text: &str) -> Result<()> {
-    let e = wait_for(c, css).await?;
-    e.clear().await?;
-    e.send_keys(text).await?;
-    Ok(())
-}
-
-/// Fills the Fabrikam form (project code, role, justification) and sends it.
-async fn request_fabrikam(c: &Client, code: &str) -> Result<()> {
-    type_into(c, "[data-question] input[type=text]", code).await?;
-    click(c, "[data-question] input[type=radio]").await?;
-    type_into(c, "#justification", "I deliver the Fabrikam integration.").await?;
-    click(c, "[data-testid=review]").await?;
-    click(c, "[data-testid=submit]").await?;
-    wait_for(c, "[data-testid=request-sent]").await?;
-    Ok(())
-}
-
 async fn state_of(c: &Client, package: &str) -> Result<String> {
     let e = wait_for(c, &format!("[data-testid=request][data-package='{package}']")).await?;
     Ok(e.attr("data-state").await?.unwrap_or_default())
@@ -163,7 +120,7 @@ async fn partner_opens_the_hidden_package_by_link_and_never_sees_the_members_onl
     assert!(!names.contains("Engineering tools"), "members-only: {names}");
     type_into(c, "[data-testid=catalog-search]", "Engineering").await?;
     wait_for_text(c, "main", "No packages match.").await?;
-    w.open(&format!("/packages/{}", package_id("Engineering tools"))).await?;
+    w.open(&package_path("Engineering tools")).await?;
     wait_for(c, ".error-view").await?;
     w.end().await;
     Ok(())
@@ -192,7 +149,7 @@ async fn partner_pages_speak_swedish() -> Result<()> {
 /// Marks a package for the selection from its own page.
 async fn select_from_page(w: &World, name: &str) -> Result<()> {
     let c = w.client();
-    w.open(&format!("/packages/{}", package_id(name))).await?;
+    w.open(&package_path(name)).await?;
     wait_for_text(c, "[data-testid=package] h1", name).await?;
     click(c, "[data-testid=package] button[aria-pressed=false]").await?;
     wait_for(c, "[data-testid=package] button[aria-pressed=true]").await?;

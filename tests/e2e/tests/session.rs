@@ -8,9 +8,7 @@ use portier_e2e::*;
 async fn signs_in_by_redirect_and_sees_who_they_are() -> anyhow::Result<()> {
     let w = World::start(StackOptions::default()).await?;
     let c = w.client();
-    w.open("/").await?;
-    click(c, "[data-testid=sign-in]").await?;
-    sign_in_at_tenant(c, "pat@fabrikam.com").await?;
+    sign_in_at(&w, "/", "pat@fabrikam.com").await?;
     wait_for_text(c, "[data-testid=who-am-i] .display-name", "Pat Jansen").await?;
     wait_for_text(c, "[data-testid=who-am-i] .account-kind", "Guest").await?;
     wait_for_text(c, ".account-org", "Fabrikam").await?;
@@ -24,9 +22,7 @@ async fn signs_in_by_redirect_and_sees_who_they_are() -> anyhow::Result<()> {
 async fn a_reload_keeps_the_session() -> anyhow::Result<()> {
     let w = World::start(StackOptions::default()).await?;
     let c = w.client();
-    w.open("/").await?;
-    click(c, "[data-testid=sign-in]").await?;
-    sign_in_at_tenant(c, "maja@contoso.com").await?;
+    sign_in_at(&w, "/", "maja@contoso.com").await?;
     wait_for_text(c, ".display-name", "Maja Holm").await?;
     c.refresh().await?;
     wait_for_text(c, ".display-name", "Maja Holm").await?;
@@ -39,9 +35,7 @@ async fn a_reload_keeps_the_session() -> anyhow::Result<()> {
 async fn an_expired_access_token_is_renewed_silently() -> anyhow::Result<()> {
     let w = World::start(StackOptions::default()).await?;
     let c = w.client();
-    w.open("/").await?;
-    click(c, "[data-testid=sign-in]").await?;
-    sign_in_at_tenant(c, "maja@contoso.com").await?;
+    sign_in_at(&w, "/", "maja@contoso.com").await?;
     wait_for_text(c, ".display-name", "Maja Holm").await?;
     // On the tenant's clock the access token is now expired; the app still holds it.
     w.stack.advance_clock(3700);
@@ -56,9 +50,7 @@ async fn an_expired_access_token_is_renewed_silently() -> anyhow::Result<()> {
 async fn an_expired_refresh_token_leads_to_a_new_sign_in() -> anyhow::Result<()> {
     let w = World::start(StackOptions::default()).await?;
     let c = w.client();
-    w.open("/").await?;
-    click(c, "[data-testid=sign-in]").await?;
-    sign_in_at_tenant(c, "maja@contoso.com").await?;
+    sign_in_at(&w, "/", "maja@contoso.com").await?;
     wait_for_text(c, ".display-name", "Maja Holm").await?;
     w.stack.advance_clock(25 * 3600);
     c.refresh().await?;
@@ -96,9 +88,7 @@ async fn signs_in_through_a_popup() -> anyhow::Result<()> {
 async fn signs_out_and_leaves_nothing_behind() -> anyhow::Result<()> {
     let w = World::start(StackOptions::default()).await?;
     let c = w.client();
-    w.open("/").await?;
-    click(c, "[data-testid=sign-in]").await?;
-    sign_in_at_tenant(c, "maja@contoso.com").await?;
+    sign_in_at(&w, "/", "maja@contoso.com").await?;
     wait_for_text(c, ".display-name", "Maja Holm").await?;
     click(c, ".account button").await?;
     wait_for(c, "[data-testid=sign-in]").await?;

@@ -12,22 +12,8 @@ const FABRIKAM: &str = "Fabrikam delivery project";
 
 /// Nils signs up from the Fabrikam package's link and requests it.
 async fn nils_requests_fabrikam(w: &World, code: &str) -> Result<()> {
-    let c = w.client();
-    w.open(&format!("/packages/{}", devtenant::scenario::derived_id("accessPackage", FABRIKAM))).await?;
-    click(c, "[data-testid=sign-in]").await?;
-    wait_for(c, "#username").await?.send_keys("nils@fabrikam.com").await?;
-    click(c, "button[type=submit]").await?;
-    wait_for(c, "#display_name").await?.send_keys("Nils Ek").await?;
-    wait_for(c, "#password").await?.send_keys("Nils-pass-1").await?;
-    click(c, "button[type=submit]").await?;
-    click(c, "button[value=accept]").await?;
-    wait_for(c, "[data-question] input[type=text]").await?.send_keys(code).await?;
-    click(c, "[data-question] input[type=radio]").await?;
-    wait_for(c, "#justification").await?.send_keys("I deliver the Fabrikam integration.").await?;
-    click(c, "[data-testid=review]").await?;
-    click(c, "[data-testid=submit]").await?;
-    wait_for(c, "[data-testid=request-sent]").await?;
-    Ok(())
+    nils_opens(w, FABRIKAM).await?;
+    request_fabrikam(w.client(), code).await
 }
 
 /// A second person's browser on the same tenant and app, signed in at the inbox.
@@ -136,18 +122,14 @@ async fn sponsor_never_sees_actions_that_are_not_theirs() -> Result<()> {
     let w = World::start(StackOptions::default()).await?;
     let c = w.client();
     // Maja decides nothing: no inbox in her navigation, nothing to act on.
-    w.open("/approvals").await?;
-    click(c, "[data-testid=sign-in]").await?;
-    sign_in_at_tenant(c, "maja@contoso.com").await?;
+    sign_in_at(&w, "/approvals", "maja@contoso.com").await?;
     wait_for_text(c, "main", "Nothing waits for your decision.").await?;
     assert!(c.find(Locator::Css("a[href='/approvals']")).await.is_err());
     w.end().await;
     // Sara requests access herself: her own request never reaches her inbox.
     let w = World::start(StackOptions::default()).await?;
     let c = w.client();
-    w.open(&format!("/packages/{}", devtenant::scenario::derived_id("accessPackage", "Engineering tools"))).await?;
-    click(c, "[data-testid=sign-in]").await?;
-    sign_in_at_tenant(c, "sara@contoso.com").await?;
+    sign_in_at(&w, &package_path("Engineering tools"), "sara@contoso.com").await?;
     click(c, "[data-testid=review]").await?;
     click(c, "[data-testid=submit]").await?;
     wait_for(c, "[data-testid=request-sent]").await?;
