@@ -191,6 +191,7 @@ fn Page(route: Memo<Route>) -> impl IntoView {
         (Route::Requests, true) => view! { <pages::MyRequests/> }.into_any(),
         (Route::Access, true) => view! { <pages::MyAccess/> }.into_any(),
         (Route::Approvals, true) => view! { <pages::Approvals/> }.into_any(),
+        (Route::Invite, true) => view! { <pages::Invite/> }.into_any(),
     }
 }
 

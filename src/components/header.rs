@@ -17,6 +17,9 @@ pub fn Header() -> impl IntoView {
     let brand = session.config().branding.clone();
     let account = session.account();
     let inbox = expect_context::<crate::app::Inbox>();
+    let me = expect_context::<Me>();
+    // Members invite partners; guests are not offered it.
+    let member = move || me.0.get().and_then(|r| r.ok()).flatten().is_some_and(|u| !u.is_guest());
     view! {
         <header class="site-header">
             <a class="skip-link" href="#main">{move || t.get().skip_to_content}</a>
@@ -32,6 +35,7 @@ pub fn Header() -> impl IntoView {
                         <li><Link route=Route::Requests>{move || t.get().nav_requests}</Link></li>
                         <li><Link route=Route::Access>{move || t.get().nav_access}</Link></li>
                         {move || inbox.0.get().unwrap_or(false).then(|| view! { <li><Link route=Route::Approvals>{move || t.get().nav_approvals}</Link></li> })}
+                        {move || member().then(|| view! { <li><Link route=Route::Invite>{move || t.get().nav_invite}</Link></li> })}
                     </ul>
                 </nav>
                 <LanguageSwitch/>

@@ -7,6 +7,7 @@ pub mod batch;
 mod client;
 pub mod entitlement;
 pub mod error;
+pub mod invitations;
 pub mod models;
 pub mod retry;
 #[cfg(test)]

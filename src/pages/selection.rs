@@ -54,6 +54,14 @@ impl Selection {
         self.0.get()
     }
 
+    pub fn items_untracked(&self) -> Vec<(String, String)> {
+        self.0.get_untracked()
+    }
+
+    pub fn replace(&self, items: Vec<(String, String)>) {
+        self.0.set(items);
+    }
+
     pub fn clear(&self) {
         self.0.set(vec![]);
     }

@@ -21,6 +21,8 @@ pub enum Route {
     Access,
     /// What waits for my decision.
     Approvals,
+    /// Invite a partner.
+    Invite,
     NotFound(String),
 }
 
@@ -37,6 +39,7 @@ impl Route {
             ["requests"] => Route::Requests,
             ["access"] => Route::Access,
             ["approvals"] => Route::Approvals,
+            ["invite"] => Route::Invite,
             _ => Route::NotFound(path.to_string()),
         }
     }
@@ -53,6 +56,7 @@ impl Route {
             Route::Requests => "/requests".into(),
             Route::Access => "/access".into(),
             Route::Approvals => "/approvals".into(),
+            Route::Invite => "/invite".into(),
             Route::NotFound(p) => p.clone(),
         }
     }
@@ -127,7 +131,7 @@ impl Router {
 
     /// A query parameter of the current route.
     pub fn query(&self, name: &str) -> Option<String> {
-        let location = self.location.get();
+        let location = self.location.get_untracked();
         let query = location.split_once('?')?.1;
         url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
     }

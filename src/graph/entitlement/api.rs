@@ -103,6 +103,12 @@ impl GraphClient {
         Ok(out)
     }
 
+    /// Packages a sponsor may attach to an invitation (the ones Graph lets them see).
+    pub async fn packages_to_attach(&self, cancel: Option<&Cancel>) -> Result<Vec<AccessPackage>, GraphError> {
+        self.all_pages(&format!("{EM}/accessPackages?$select=id,displayName,isHidden&$orderby=displayName"), 5, cancel)
+            .await
+    }
+
     /// Sends a request; Graph answers with it (state `submitted`).
     pub async fn submit_request(
         &self,

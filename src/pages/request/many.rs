@@ -13,7 +13,7 @@ use crate::graph::GraphClient;
 use crate::graph::entitlement::PackageDetails;
 use crate::i18n::{I18n, use_texts};
 use crate::net::Cancel;
-use crate::routing::{Link, Route};
+use crate::routing::{Link, Route, use_router};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeMap;
@@ -34,7 +34,15 @@ pub fn SelectionPage() -> impl IntoView {
     let graph = expect_context::<GraphClient>();
     let selection = expect_context::<Selection>();
     let cancel = Cancel::on_cleanup();
-    let ids: Vec<String> = selection.items().into_iter().map(|(id, _)| id).collect();
+    // An invitation's link names the packages its partner should request: they become the selection.
+    if let Some(listed) = use_router().query("packages") {
+        let ids: Vec<(String, String)> =
+            listed.split(',').filter(|s| !s.is_empty()).map(|s| (s.to_string(), String::new())).collect();
+        if !ids.is_empty() {
+            selection.replace(ids);
+        }
+    }
+    let ids: Vec<String> = selection.items_untracked().into_iter().map(|(id, _)| id).collect();
     let details = LocalResource::new(move || {
         let (graph, cancel, ids) = (graph.clone(), cancel.clone(), ids.clone());
         async move { graph.packages_details(&ids, Some(&cancel)).await.map_err(AppError::from) }

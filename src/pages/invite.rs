@@ -1,0 +1,268 @@
+//! Invite a partner through Graph's invitation manager, then hand over the redeem link one's own
+//! way: copy it, show it as a QR code, or send an own message (copy or the mail program). Packages
+//! attached to the invitation become the partner's pre-filled request after they accept.
+
+use crate::app::Me;
+use crate::components::{AppError, ErrorView};
+use crate::graph::GraphClient;
+use crate::graph::entitlement::models::AccessPackage;
+use crate::graph::invitations::{Address, Invitation, MessageInfo, NewInvitation, Recipient, UserRef};
+use crate::i18n::{I18n, use_texts};
+use crate::routing::Route;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::BTreeSet;
+
+/// An address Graph's invitation manager takes (its documented forbidden characters).
+pub fn valid_email(address: &str) -> bool {
+    const FORBIDDEN: &str = "~!#$%^&*()+=[]{}\\/|;:\"<>?, ";
+    let Some((local, domain)) = address.rsplit_once('@') else { return false };
+    !local.is_empty()
+        && domain.contains('.')
+        && !address.chars().any(|c| FORBIDDEN.contains(c))
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+}
+
+/// The sponsor's own message: the template with its placeholders filled.
+pub fn fill(template: &str, name: &str, sponsor: &str, link: &str, packages: &str) -> String {
+    template
+        .replace("{name}", name)
+        .replace("{sponsor}", sponsor)
+        .replace("{link}", link)
+        .replace("{packages}", packages)
+}
+
+/// A `mailto:` link with subject and body.
+pub fn mailto(to: &str, subject: &str, body: &str) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect::<String>()
+    };
+    format!("mailto:{}?subject={}&body={}", enc(to), enc(subject), enc(body))
+}
+
+/// The invitation link as a QR code (SVG made here from the link; nothing from Graph is markup).
+fn qr_svg(link: &str) -> String {
+    qrcode::QrCode::new(link.as_bytes())
+        .map(|c| c.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build())
+        .unwrap_or_default()
+}
+
+#[component]
+pub fn Invite() -> impl IntoView {
+    let t = use_texts();
+    let i18n = expect_context::<I18n>();
+    let graph = expect_context::<GraphClient>();
+    let me = expect_context::<Me>();
+    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    let email = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let send_mail = RwSignal::new(false);
+    let message = RwSignal::new(String::new());
+    let cc = RwSignal::new(String::new());
+    let language = RwSignal::new(if i18n.language.get_untracked().tag() == "sv" {
+        "sv-SE".to_string()
+    } else {
+        "en-US".to_string()
+    });
+    let attached = RwSignal::new(BTreeSet::<String>::new());
+    let invalid = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let failure = RwSignal::new(None::<String>);
+    let other_failure = RwSignal::new(None::<AppError>);
+    let result = RwSignal::new(None::<Invitation>);
+    let packages = {
+        let graph = graph.clone();
+        LocalResource::new(move || {
+            let graph = graph.clone();
+            async move {
+                graph
+                    .packages_to_attach(None)
+                    .await
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|p| !p.is_hidden.unwrap_or(false))
+                    .collect::<Vec<AccessPackage>>()
+            }
+        })
+    };
+    let redirect = {
+        let origin = origin.clone();
+        move || {
+            let ids = attached.get_untracked();
+            if ids.is_empty() {
+                format!("{origin}/")
+            } else {
+                format!(
+                    "{origin}{}?packages={}",
+                    Route::RequestSelection.path(),
+                    ids.into_iter().collect::<Vec<_>>().join(",")
+                )
+            }
+        }
+    };
+    let send = {
+        let graph = graph.clone();
+        move |reset: Option<String>| {
+            let address = email.get_untracked().trim().to_string();
+            if !valid_email(&address) {
+                invalid.set(true);
+                return;
+            }
+            let cc_address = cc.get_untracked().trim().to_string();
+            let info = MessageInfo {
+                customized_message_body: Some(message.get_untracked()).filter(|m| !m.trim().is_empty()),
+                message_language: Some(language.get_untracked()),
+                cc_recipients: (!cc_address.is_empty())
+                    .then(|| Recipient { email_address: Address { address: cc_address } })
+                    .into_iter()
+                    .collect(),
+            };
+            let body = NewInvitation {
+                invited_user_email_address: address,
+                invited_user_display_name: Some(name.get_untracked()).filter(|n| !n.trim().is_empty()),
+                invite_redirect_url: redirect(),
+                send_invitation_message: send_mail.get_untracked(),
+                invited_user_message_info: Some(info),
+                reset_redemption: reset.is_some(),
+                invited_user: reset.map(|id| UserRef { id }),
+            };
+            let graph = graph.clone();
+            busy.set(true);
+            failure.set(None);
+            other_failure.set(None);
+            spawn_local(async move {
+                match graph.invite(&body, None).await {
+                    Ok(i) => result.set(Some(i)),
+                    Err(e) if e.status() == Some(400) => failure.set(Some(t.get_untracked().invite_refused.into())),
+                    Err(e) if e.status() == Some(403) => failure.set(Some(t.get_untracked().invite_forbidden.into())),
+                    Err(e) => other_failure.set(Some(e.into())),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let send_new = send.clone();
+    let again = move |_| {
+        if let Some(id) = result.get_untracked().and_then(|r| r.invited_user).map(|u| u.id) {
+            send(Some(id));
+        }
+    };
+    let sponsor = move || me.0.get().and_then(|r| r.ok()).flatten().and_then(|u| u.display_name).unwrap_or_default();
+    let package_names = move || {
+        let ids = attached.get();
+        packages
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| ids.contains(&p.id))
+            .map(|p| p.display_name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let own = RwSignal::new(String::new());
+    Effect::new(move || own.set(t.get().own_template.to_string()));
+    let link = move || result.get().and_then(|r| r.invite_redeem_url).unwrap_or_default();
+    let filled = move || fill(&own.get(), &name.get(), &sponsor(), &link(), &package_names());
+    let copied = RwSignal::new(None::<&'static str>);
+    let copy = move |what: &'static str, text: String| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&text);
+        }
+        copied.set(Some(what));
+    };
+    view! {
+        <h1>{move || t.get().invite_title}</h1>
+        {move || failure.get().map(|f| view! { <p class="form-error" role="alert" data-testid="invite-refused">{f}</p> })}
+        {move || other_failure.get().map(|e| view! { <ErrorView error=e/> })}
+        <Show when=move || result.get().is_none() fallback=move || view! {
+            <section class="invitation" data-testid="invitation">
+                <p role="status">{move || t.get().invite_done}</p>
+                <div class="field">
+                    <input type="text" readonly data-testid="redeem-url" aria-label=move || t.get().copy_link prop:value=link/>
+                </div>
+                <div class="actions">
+                    <button type="button" data-testid="copy-link" on:click=move |_| copy("link", link())>{move || if copied.get() == Some("link") { t.get().copied } else { t.get().copy_link }}</button>
+                    <button type="button" data-testid="invite-again" disabled=move || busy.get() on:click=again.clone()>{move || t.get().invite_again}</button>
+                </div>
+                <figure class="qr" role="img" aria-label=move || t.get().qr_label data-testid="qr" inner_html=move || qr_svg(&link())></figure>
+                <h2>{move || t.get().own_message}</h2>
+                <div class="field"><textarea rows="6" aria-label=move || t.get().own_message prop:value=move || own.get() on:input=move |e| own.set(event_target_value(&e))></textarea></div>
+                <pre class="preview" data-testid="own-message">{filled}</pre>
+                <div class="actions">
+                    <button type="button" on:click=move |_| copy("message", filled())>{move || if copied.get() == Some("message") { t.get().copied } else { t.get().copy_link }}</button>
+                    <a class="button" data-testid="mailto" href=move || mailto(&email.get(), t.get().invite_title, &filled())>{move || t.get().open_in_mail}</a>
+                </div>
+            </section>
+        }>
+            <form class="request-form" novalidate on:submit=move |e| e.prevent_default()>
+                <div class="field" class:invalid=move || invalid.get()>
+                    <label for="invite-email">{move || t.get().invite_email}</label>
+                    <input id="invite-email" type="email" autocomplete="off" prop:value=move || email.get() on:input=move |e| { email.set(event_target_value(&e)); invalid.set(false); }/>
+                    {move || invalid.get().then(|| view! { <p class="field-error" role="alert">{move || t.get().invalid_email}</p> })}
+                </div>
+                <div class="field">
+                    <label for="invite-name">{move || t.get().invite_name}</label>
+                    <input id="invite-name" type="text" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/>
+                </div>
+                <fieldset class="field">
+                    <legend>{move || t.get().invite_attach}</legend>
+                    {move || packages.get().unwrap_or_default().into_iter().map(|p| {
+                        let id = p.id.clone();
+                        let checked = { let id = id.clone(); move || attached.with(|a| a.contains(&id)) };
+                        view! { <label class="choice"><input type="checkbox" data-package=p.display_name.clone() prop:checked=checked
+                            on:change=move |_| attached.update(|a| if !a.remove(&id) { a.insert(id.clone()); })/><span>{p.display_name.clone()}</span></label> }
+                    }).collect_view()}
+                </fieldset>
+                <label class="choice"><input type="checkbox" id="invite-send-mail" prop:checked=move || send_mail.get() on:change=move |_| send_mail.update(|s| *s = !*s)/><span>{move || t.get().invite_send_mail}</span></label>
+                <Show when=move || send_mail.get()>
+                    <div class="field"><label for="invite-message">{move || t.get().invite_message}</label>
+                        <textarea id="invite-message" rows="3" prop:value=move || message.get() on:input=move |e| message.set(event_target_value(&e))></textarea></div>
+                    <div class="field"><label for="invite-cc">{move || t.get().invite_cc}</label>
+                        <input id="invite-cc" type="email" prop:value=move || cc.get() on:input=move |e| cc.set(event_target_value(&e))/></div>
+                    <div class="field"><label for="invite-language">{move || t.get().invite_language}</label>
+                        <select id="invite-language" on:change=move |e| language.set(event_target_value(&e))>
+                            <option value="en-US" selected=move || language.get() == "en-US">"English"</option>
+                            <option value="sv-SE" selected=move || language.get() == "sv-SE">"Svenska"</option>
+                        </select></div>
+                </Show>
+                <div class="actions">
+                    <button type="button" class="primary" data-testid="invite" disabled=move || busy.get() on:click={ let s = send_new.clone(); move |_| s(None) }>{move || t.get().invite_send}</button>
+                </div>
+            </form>
+        </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_templates_and_mail_links() {
+        assert!(valid_email("kim@fabrikam.com"));
+        for bad in ["kim", "kim@", "kim@fabrikam", "k im@fabrikam.com", "kim(x)@fabrikam.com"] {
+            assert!(!valid_email(bad), "{bad}");
+        }
+        assert_eq!(
+            fill("Hi {name}, {sponsor}: {link} ({packages})", "Kim", "Sara", "https://l", "A, B"),
+            "Hi Kim, Sara: https://l (A, B)"
+        );
+        assert_eq!(
+            mailto("kim@fabrikam.com", "Hi & bye", "a\nb"),
+            "mailto:kim%40fabrikam.com?subject=Hi%20%26%20bye&body=a%0Ab"
+        );
+        assert!(
+            qr_svg("https://example.com/redeem?x=1").starts_with("<?xml")
+                || qr_svg("https://example.com/redeem?x=1").contains("<svg")
+        );
+    }
+}
