@@ -174,4 +174,5 @@ pub static TEXTS: Texts = Texts {
     invite_refused: "This address cannot be invited: it may belong to someone already in this organisation, or to a domain that is not allowed.",
     invite_forbidden: "You are not allowed to invite partners.",
     qr_label: "QR code of the invitation link",
+    invite_redirect: "Where the partner goes after accepting (when no access is attached)",
 };

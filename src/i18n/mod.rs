@@ -180,6 +180,7 @@ pub struct Texts {
     pub invite_refused: &'static str,
     pub invite_forbidden: &'static str,
     pub qr_label: &'static str,
+    pub invite_redirect: &'static str,
 }
 
 pub fn texts(lang: Language) -> &'static Texts {

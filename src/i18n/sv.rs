@@ -174,4 +174,5 @@ pub static TEXTS: Texts = Texts {
     invite_refused: "Den här adressen kan inte bjudas in: den kan tillhöra någon som redan finns i organisationen, eller en domän som inte är tillåten.",
     invite_forbidden: "Du får inte bjuda in partner.",
     qr_label: "QR-kod för inbjudningslänken",
+    invite_redirect: "Vart partnern kommer efter att ha accepterat (när ingen åtkomst bifogas)",
 };

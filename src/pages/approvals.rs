@@ -2,7 +2,7 @@
 //! gave (who, package, policy, answers, justification, dates, stage and deadline), approve or
 //! deny with a reason, one at a time or many at once, each outcome said plainly.
 
-use crate::components::{AppError, ErrorView, Loading, format};
+use crate::components::{AppError, ErrorView, Grants, Loading, format};
 use crate::graph::entitlement::approver::Decision;
 use crate::graph::entitlement::timeline::{self, Entry, Sponsors, StageState};
 use crate::graph::{GraphClient, GraphError};
@@ -163,6 +163,7 @@ fn DecisionItem(
     let mail = requestor.as_ref().and_then(|s| s.email.clone()).unwrap_or_default();
     let org = requestor.as_ref().and_then(|s| s.connected_organization.as_ref()).and_then(|o| o.display_name.clone());
     let policy = timeline::policy_of(r, Some(&decision.approval)).cloned();
+    let grants = r.access_package.as_ref().and_then(|p| p.resource_role_scopes.clone()).unwrap_or_default();
     let questions: Vec<_> = r
         .access_package
         .as_ref()
@@ -230,6 +231,7 @@ fn DecisionItem(
                 <dt>{move || t.get().organisation}</dt><dd>{org.clone().map(|o| format!("{o} ({})", t.get_untracked().guest)).unwrap_or_else(|| t.get_untracked().member.to_string())}</dd>
                 {policy.and_then(|p| p.display_name).map(|p| view! { <dt>{move || t.get().policy_label}</dt><dd>{p}</dd> })}
                 {answers.into_iter().map(|(q, a)| view! { <dt>{q}</dt><dd>{a}</dd> }).collect_view()}
+                <dt>{move || t.get().grants_title}</dt><dd><Grants scopes=grants/></dd>
                 <dt>{move || t.get().justification_label}</dt><dd class="justification">{r.justification.clone()}</dd>
                 {deadline.map(|d| view! { <dt>{move || t.get().deadline}</dt><dd><time>{format::date_time(Some(&d))}</time></dd> })}
             </dl>

@@ -74,6 +74,7 @@ pub fn Invite() -> impl IntoView {
         "en-US".to_string()
     });
     let attached = RwSignal::new(BTreeSet::<String>::new());
+    let redirect_to = RwSignal::new(format!("{origin}/"));
     let invalid = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
@@ -99,7 +100,7 @@ pub fn Invite() -> impl IntoView {
         move || {
             let ids = attached.get_untracked();
             if ids.is_empty() {
-                format!("{origin}/")
+                redirect_to.get_untracked()
             } else {
                 format!(
                     "{origin}{}?packages={}",
@@ -109,10 +110,15 @@ pub fn Invite() -> impl IntoView {
             }
         }
     };
+    let origin_check = origin.clone();
     let send = {
         let graph = graph.clone();
         move |reset: Option<String>| {
             let address = email.get_untracked().trim().to_string();
+            // Only this portal's pages: an invitation must not become an open redirect.
+            if !redirect_to.get_untracked().starts_with(&format!("{origin_check}/")) {
+                redirect_to.set(format!("{origin_check}/"));
+            }
             if !valid_email(&address) {
                 invalid.set(true);
                 return;
@@ -212,6 +218,10 @@ pub fn Invite() -> impl IntoView {
                 <div class="field">
                     <label for="invite-name">{move || t.get().invite_name}</label>
                     <input id="invite-name" type="text" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/>
+                </div>
+                <div class="field">
+                    <label for="invite-redirect">{move || t.get().invite_redirect}</label>
+                    <input id="invite-redirect" type="url" prop:value=move || redirect_to.get() on:input=move |e| redirect_to.set(event_target_value(&e))/>
                 </div>
                 <fieldset class="field">
                     <legend>{move || t.get().invite_attach}</legend>

@@ -71,7 +71,7 @@ impl GraphClient {
     /// requestors and approvals: one round trip.
     pub async fn pending_decisions(&self, cancel: Option<&Cancel>) -> Result<Vec<Decision>, GraphError> {
         let requests = format!(
-            "{EM}/assignmentRequests/filterByCurrentUser(on='approver')?$expand=accessPackage($expand=assignmentPolicies($expand=questions)),requestor($expand=connectedOrganization)"
+            "{EM}/assignmentRequests/filterByCurrentUser(on='approver')?$expand=accessPackage($expand=assignmentPolicies($expand=questions),resourceRoleScopes($expand=role,scope)),requestor($expand=connectedOrganization)"
         );
         let approvals =
             format!("{EM}/accessPackageAssignmentApprovals/filterByCurrentUser(on='approver')?$expand=stages");

@@ -156,6 +156,15 @@ pub async fn request_fabrikam(c: &Client, code: &str) -> Result<()> {
     Ok(())
 }
 
+/// A second person's browser on the same tenant and app, signed in at `path`.
+pub async fn second_person_at(w: &World, path: &str, user: &str) -> Result<Browser> {
+    let b = Browser::start(&[]).await?;
+    b.client.goto(&format!("{}{path}", w.stack.app_url)).await?;
+    click(&b.client, "[data-testid=sign-in]").await?;
+    sign_in_at_tenant(&b.client, user).await?;
+    Ok(b)
+}
+
 /// The keys the app left in session and local storage.
 pub async fn storage_keys(c: &Client) -> Result<Vec<String>> {
     let v = c.execute("return Object.keys(sessionStorage).concat(Object.keys(localStorage));", vec![]).await?;

@@ -56,6 +56,8 @@ async fn partner_pages_meet_wcag_aa_on_a_phone_in_both_languages() -> Result<()>
             (&package_path("Fabrikam delivery project"), "[data-testid=review]"),
             ("/requests", "[data-testid=request]"),
             ("/access", "main h1"),
+            ("/approvals", "main h1"),
+            ("/invite", "#invite-email"),
         ] {
             w.open(path).await?;
             wait_for(c, ready).await?;

@@ -46,8 +46,18 @@ async fn sponsor_invites_a_partner_who_redeems_lands_on_the_prefilled_request_an
     click(k, "[data-testid=submit]").await?;
     let outcome = wait_for(k, &format!("[data-testid=outcome][data-package='{FABRIKAM}']")).await?;
     assert_eq!(outcome.attr("data-sent").await?.as_deref(), Some("true"));
-    assert_eq!(w.stack.decide_for("sara@contoso.com", "kim@fabrikam.com", true, "Welcome").await?, 1);
-    assert_eq!(w.stack.decide_for("oskar@contoso.com", "kim@fabrikam.com", true, "Approved").await?, 1);
+    // Sara approves stage 1 in her inbox (with the reason it asks for), Oskar stage 2 in his.
+    let item = "[data-testid=decision][data-requestor='kim@fabrikam.com']";
+    let sara = second_person_at(&w, "/approvals", "sara@contoso.com").await?;
+    wait_for_text(&sara.client, item, FABRIKAM).await?;
+    wait_for(&sara.client, &format!("{item} textarea")).await?.send_keys("Welcome, Kim").await?;
+    click(&sara.client, &format!("{item} [data-testid=approve]")).await?;
+    wait_for_text(&sara.client, "[data-testid=decision-outcome]", "Approved").await?;
+    sara.close().await;
+    let oskar = second_person_at(&w, "/approvals", "oskar@contoso.com").await?;
+    click(&oskar.client, &format!("{item} [data-testid=approve]")).await?;
+    wait_for_text(&oskar.client, "[data-testid=decision-outcome]", "Approved").await?;
+    oskar.close().await;
     k.goto(&format!("{}/requests", w.stack.app_url)).await?;
     wait_for(k, &format!("[data-testid=request][data-package='{FABRIKAM}'][data-state=delivered]")).await?;
     kim.close().await;
@@ -66,13 +76,24 @@ async fn sponsor_invitation_mail_carries_the_message_cc_and_language() -> Result
     type_into(c, "#invite-cc", "sara@contoso.com").await?;
     wait_for(c, "#invite-language").await?.select_by_value("sv-SE").await?;
     click(c, "[data-testid=invite]").await?;
-    wait_for(c, "[data-testid=invitation]").await?;
+    let first = wait_for(c, "[data-testid=redeem-url]").await?.prop("value").await?.unwrap_or_default();
     let outbox = w.stack.tenant.tenant.store.outbox();
     let mail = outbox.first().expect("a mail was sent");
     assert_eq!(mail.to, ["kim@fabrikam.com"]);
     assert_eq!(mail.cc, ["sara@contoso.com"]);
     assert_eq!(mail.language, "sv-SE");
     assert!(mail.body.contains("Välkommen till projektet!"));
+    // A lost link: invite again, and a new one replaces it.
+    click(c, "[data-testid=invite-again]").await?;
+    let started = std::time::Instant::now();
+    loop {
+        let now = wait_for(c, "[data-testid=redeem-url]").await?.prop("value").await?.unwrap_or_default();
+        if now != first && !now.is_empty() {
+            break;
+        }
+        anyhow::ensure!(started.elapsed().as_secs() < 20, "no new link");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     w.end().await;
     Ok(())
 }

@@ -4,7 +4,6 @@
 use anyhow::Result;
 use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
-use harness::browser::Browser;
 use harness::stack::StackOptions;
 use portier_e2e::*;
 
@@ -16,15 +15,6 @@ async fn nils_requests_fabrikam(w: &World, code: &str) -> Result<()> {
     request_fabrikam(w.client(), code).await
 }
 
-/// A second person's browser on the same tenant and app, signed in at the inbox.
-async fn approver(w: &World, user: &str) -> Result<Browser> {
-    let b = Browser::start(&[]).await?;
-    b.client.goto(&format!("{}/approvals", w.stack.app_url)).await?;
-    click(&b.client, "[data-testid=sign-in]").await?;
-    sign_in_at_tenant(&b.client, user).await?;
-    Ok(b)
-}
-
 fn nils_item() -> &'static str {
     "[data-testid=decision][data-requestor='nils@fabrikam.com']"
 }
@@ -33,7 +23,7 @@ fn nils_item() -> &'static str {
 async fn sponsor_and_owner_approve_both_stages_in_the_inbox_and_the_partner_sees_it_delivered() -> Result<()> {
     let w = World::start(StackOptions::default()).await?;
     nils_requests_fabrikam(&w, "PRJ-5555").await?;
-    let sara = approver(&w, "sara@contoso.com").await?;
+    let sara = second_person_at(&w, "/approvals", "sara@contoso.com").await?;
     let s = &sara.client;
     wait_for(s, "a[href='/approvals']").await?;
     let item = wait_for(s, nils_item()).await?;
@@ -48,7 +38,7 @@ async fn sponsor_and_owner_approve_both_stages_in_the_inbox_and_the_partner_sees
     click(s, &format!("{} [data-testid=approve]", nils_item())).await?;
     wait_for_text(s, "[data-testid=decision-outcome]", "Approved").await?;
     sara.close().await;
-    let oskar = approver(&w, "oskar@contoso.com").await?;
+    let oskar = second_person_at(&w, "/approvals", "oskar@contoso.com").await?;
     click(&oskar.client, &format!("{} [data-testid=approve]", nils_item())).await?;
     wait_for_text(&oskar.client, "[data-testid=decision-outcome]", "Approved").await?;
     oskar.close().await;
@@ -76,7 +66,7 @@ async fn tab_to(c: &Client, testid: &str) -> Result<()> {
 async fn sponsor_approves_by_keyboard_alone() -> Result<()> {
     let w = World::start(StackOptions::default()).await?;
     nils_requests_fabrikam(&w, "PRJ-6666").await?;
-    let sara = approver(&w, "sara@contoso.com").await?;
+    let sara = second_person_at(&w, "/approvals", "sara@contoso.com").await?;
     let s = &sara.client;
     wait_for(s, nils_item()).await?;
     s.execute("document.activeElement && document.activeElement.blur(); document.body.focus();", vec![]).await?;
@@ -95,7 +85,7 @@ async fn sponsor_approves_by_keyboard_alone() -> Result<()> {
 async fn sponsor_bulk_decides_and_hears_which_one_someone_else_decided_first() -> Result<()> {
     let w = World::start(StackOptions::default()).await?;
     nils_requests_fabrikam(&w, "PRJ-7777").await?;
-    let sara = approver(&w, "sara@contoso.com").await?;
+    let sara = second_person_at(&w, "/approvals", "sara@contoso.com").await?;
     let s = &sara.client;
     wait_for(s, nils_item()).await?;
     let boxes = s.find_all(Locator::Css("[data-testid=decision] input[type=checkbox]")).await?;
@@ -125,6 +115,8 @@ async fn sponsor_never_sees_actions_that_are_not_theirs() -> Result<()> {
     sign_in_at(&w, "/approvals", "maja@contoso.com").await?;
     wait_for_text(c, "main", "Nothing waits for your decision.").await?;
     assert!(c.find(Locator::Css("a[href='/approvals']")).await.is_err());
+    click(c, ".language-switch button[lang=sv]").await?;
+    wait_for_text(c, "main", "Inget väntar på ditt beslut.").await?;
     w.end().await;
     // Sara requests access herself: her own request never reaches her inbox.
     let w = World::start(StackOptions::default()).await?;

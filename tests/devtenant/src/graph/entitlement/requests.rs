@@ -30,7 +30,13 @@ const ASSIGNMENT_EXPAND: &[Allow] = &[
     Allow("assignmentPolicy", &[Allow("questions", &[])]),
 ];
 const REQUEST_EXPAND: &[Allow] = &[
-    Allow("accessPackage", &[Allow("assignmentPolicies", &[Allow("questions", &[])])]),
+    Allow(
+        "accessPackage",
+        &[
+            Allow("assignmentPolicies", &[Allow("questions", &[])]),
+            Allow("resourceRoleScopes", &[Allow("role", &[]), Allow("scope", &[])]),
+        ],
+    ),
     Allow("requestor", SUBJECT_EXPAND),
     Allow("assignment", ASSIGNMENT_EXPAND),
 ];
