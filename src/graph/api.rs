@@ -1,6 +1,7 @@
 //! The Graph calls Portier makes, one typed function each; the only place that writes Graph
 //! paths and query options.
 
+use super::batch::{BatchItem, take};
 use super::client::GraphClient;
 use super::error::GraphError;
 use super::models::{Page, User};
@@ -13,6 +14,25 @@ impl GraphClient {
     /// The signed-in user, with what the header shows (organisation, guest or member).
     pub async fn me(&self, cancel: Option<&Cancel>) -> Result<User, GraphError> {
         self.get(&format!("/me?$select={ME_SELECT}"), cancel).await
+    }
+
+    /// Users by id, with their invitation state, in one `$batch` (up to 20).
+    pub async fn users_by_id(&self, ids: &[String], cancel: Option<&Cancel>) -> Result<Vec<User>, GraphError> {
+        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let items: Vec<BatchItem> = ids
+            .iter()
+            .take(crate::graph::batch::MAX_BATCH)
+            .enumerate()
+            .map(|(i, id)| {
+                BatchItem::get(
+                    &i.to_string(),
+                    &format!("/users/{}?$select=id,displayName,mail,userType,externalUserState", enc(id)),
+                )
+            })
+            .collect();
+        let count = items.len();
+        let mut results = self.batch(items, cancel).await?;
+        Ok((0..count).filter_map(|i| take::<User>(&mut results, &i.to_string()).ok()).collect())
     }
 
     /// Every item of a collection, following `@odata.nextLink` (which may give empty pages), up

@@ -175,4 +175,10 @@ pub static TEXTS: Texts = Texts {
     invite_forbidden: "You are not allowed to invite partners.",
     qr_label: "QR code of the invitation link",
     invite_redirect: "Where the partner goes after accepting (when no access is attached)",
+    history_title: "What I decided",
+    history_filter: "Show",
+    history_all: "All",
+    invited_title: "People I invited",
+    invited_pending: "Has not accepted yet",
+    invited_accepted: "Accepted",
 };

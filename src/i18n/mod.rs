@@ -181,6 +181,12 @@ pub struct Texts {
     pub invite_forbidden: &'static str,
     pub qr_label: &'static str,
     pub invite_redirect: &'static str,
+    pub history_title: &'static str,
+    pub history_filter: &'static str,
+    pub history_all: &'static str,
+    pub invited_title: &'static str,
+    pub invited_pending: &'static str,
+    pub invited_accepted: &'static str,
 }
 
 pub fn texts(lang: Language) -> &'static Texts {

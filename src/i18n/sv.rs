@@ -175,4 +175,10 @@ pub static TEXTS: Texts = Texts {
     invite_forbidden: "Du får inte bjuda in partner.",
     qr_label: "QR-kod för inbjudningslänken",
     invite_redirect: "Vart partnern kommer efter att ha accepterat (när ingen åtkomst bifogas)",
+    history_title: "Det jag har beslutat",
+    history_filter: "Visa",
+    history_all: "Alla",
+    invited_title: "Personer jag har bjudit in",
+    invited_pending: "Har inte accepterat än",
+    invited_accepted: "Har accepterat",
 };

@@ -2,7 +2,9 @@
 //! gave (who, package, policy, answers, justification, dates, stage and deadline), approve or
 //! deny with a reason, one at a time or many at once, each outcome said plainly.
 
-use crate::components::{AppError, ErrorView, Grants, Loading, format};
+use super::kept::{self, Decided};
+use crate::auth::Session;
+use crate::components::{AppError, ErrorView, Grants, Loading, csv, download, format};
 use crate::graph::entitlement::approver::Decision;
 use crate::graph::entitlement::timeline::{self, Entry, Sponsors, StageState};
 use crate::graph::{GraphClient, GraphError};
@@ -69,14 +71,27 @@ pub fn Approvals() -> impl IntoView {
     let selected = RwSignal::new(BTreeSet::<String>::new());
     let bulk_reason = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
+    let session = expect_context::<Session>();
+    let history = RwSignal::new(kept::read::<Decided>(&session, "decisions"));
     let decide_many = {
-        let graph = graph.clone();
-        move |ids: Vec<(String, String, String)>, approve: bool, reason: String| {
-            let graph = graph.clone();
+        let (graph, session) = (graph.clone(), session.clone());
+        move |ids: Vec<(String, String, String, String)>, approve: bool, reason: String| {
+            let (graph, session) = (graph.clone(), session.clone());
             busy.set(true);
             spawn_local(async move {
-                for (request_id, stage_id, name) in ids {
+                for (request_id, stage_id, name, requester) in ids {
                     let o = outcome_of(graph.decide(&request_id, &stage_id, approve, &reason, None).await, approve);
+                    if o == Outcome::Done(approve) {
+                        let d = Decided {
+                            package: name.clone(),
+                            requester,
+                            approved: approve,
+                            reason: reason.clone(),
+                            at: kept::now_iso(),
+                        };
+                        kept::push(&session, "decisions", d.clone());
+                        history.update(|h| h.push(d));
+                    }
                     outcomes.update(|m| {
                         m.insert(request_id, (name, o));
                     });
@@ -95,7 +110,7 @@ pub fn Approvals() -> impl IntoView {
             let ids = items
                 .iter()
                 .filter(|d| chosen.contains(&d.request.id))
-                .filter_map(|d| d.my_stage().map(|s| (d.request.id.clone(), s.id.clone(), name_of(d))))
+                .filter_map(|d| d.my_stage().map(|s| (d.request.id.clone(), s.id.clone(), name_of(d), requester_of(d))))
                 .collect();
             decide_many(ids, approve, bulk_reason.get_untracked());
         }
@@ -103,6 +118,7 @@ pub fn Approvals() -> impl IntoView {
     let (bulk_yes, bulk_no) = (bulk.clone(), bulk);
     view! {
         <h1>{move || t.get().approvals_title}</h1>
+        <History history=history/>
         <ul class="outcomes" role="status" data-testid="decision-outcomes">
             {move || outcomes.get().into_iter().map(|(id, (name, o))| view! {
                 <li data-testid="decision-outcome" data-request=id data-result=format!("{o:?}")><strong>{name}</strong>": "{outcome_text(t.get(), &o)}</li>
@@ -139,11 +155,15 @@ pub fn Approvals() -> impl IntoView {
     }
 }
 
+fn requester_of(d: &Decision) -> String {
+    d.request.requestor.as_ref().and_then(|r| r.email.clone().or(r.display_name.clone())).unwrap_or_default()
+}
+
 fn name_of(d: &Decision) -> String {
     d.request.access_package.as_ref().map(|p| p.display_name.clone()).unwrap_or_default()
 }
 
-type Decide = (Vec<(String, String, String)>, bool, String);
+type Decide = (Vec<(String, String, String, String)>, bool, String);
 
 #[component]
 fn DecisionItem(
@@ -192,14 +212,19 @@ fn DecisionItem(
     let id = r.id.clone();
     let stage_id = decision.my_stage().map(|s| s.id.clone()).unwrap_or_default();
     let package = name_of(&decision);
+    let requester = requester_of(&decision);
     let act = {
-        let (id, stage_id, package) = (id.clone(), stage_id.clone(), package.clone());
+        let (id, stage_id, package, requester) = (id.clone(), stage_id.clone(), package.clone(), requester.clone());
         move |approve: bool| {
             if needs_reason && reason.get_untracked().trim().is_empty() {
                 missing.set(true);
                 return;
             }
-            on_decide.run((vec![(id.clone(), stage_id.clone(), package.clone())], approve, reason.get_untracked()));
+            on_decide.run((
+                vec![(id.clone(), stage_id.clone(), package.clone(), requester.clone())],
+                approve,
+                reason.get_untracked(),
+            ));
         }
     };
     let (approve, deny) = (act.clone(), act);
@@ -245,5 +270,61 @@ fn DecisionItem(
                 <button type="button" class="danger" data-testid="deny" disabled=move || busy.get() on:click=move |_| deny(false)>{move || t.get().deny}</button>
             </div>
         </li>
+    }
+}
+
+/// What I decided (kept by the app: Graph lists only what still waits), filtered, as CSV.
+#[component]
+fn History(history: RwSignal<Vec<Decided>>) -> impl IntoView {
+    let t = use_texts();
+    let filter = RwSignal::new(String::from("all"));
+    let shown = move || {
+        let f = filter.get();
+        history.get().into_iter().rev().filter(|d| f == "all" || (f == "approved") == d.approved).collect::<Vec<_>>()
+    };
+    let export = move |_| {
+        let t = t.get_untracked();
+        let mut rows = vec![vec![
+            t.csv_package.to_string(),
+            t.requester.to_string(),
+            t.csv_state.to_string(),
+            t.reason.to_string(),
+            t.error_date.to_string(),
+        ]];
+        rows.extend(shown().into_iter().map(|d| {
+            vec![
+                d.package,
+                d.requester,
+                (if d.approved { t.stage_approved } else { t.stage_denied }).to_string(),
+                d.reason,
+                d.at,
+            ]
+        }));
+        download("my-decisions.csv", "text/csv;charset=utf-8", &csv(&rows));
+    };
+    view! {
+        <Show when=move || history.with(|h| !h.is_empty())>
+            <details class="history" data-testid="history">
+                <summary>{move || t.get().history_title}</summary>
+                <div class="actions">
+                    <label for="history-filter">{move || t.get().history_filter}</label>
+                    <select id="history-filter" on:change=move |e| filter.set(event_target_value(&e))>
+                        <option value="all">{move || t.get().history_all}</option>
+                        <option value="approved">{move || t.get().stage_approved}</option>
+                        <option value="denied">{move || t.get().stage_denied}</option>
+                    </select>
+                    <button type="button" data-testid="history-csv" on:click=export>{move || t.get().export_csv}</button>
+                </div>
+                <ul>
+                    {move || shown().into_iter().map(|d| view! {
+                        <li data-testid="history-item" data-approved=d.approved.to_string()>
+                            <strong>{d.package.clone()}</strong>" — "{d.requester.clone()}": "
+                            {move || if d.approved { t.get().stage_approved } else { t.get().stage_denied }}
+                            {(!d.reason.is_empty()).then(|| view! { " (" <q>{d.reason.clone()}</q> ")" })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </details>
+        </Show>
     }
 }

@@ -2,7 +2,9 @@
 //! way: copy it, show it as a QR code, or send an own message (copy or the mail program). Packages
 //! attached to the invitation become the partner's pre-filled request after they accept.
 
+use super::kept::{self, Invited};
 use crate::app::Me;
+use crate::auth::Session;
 use crate::components::{AppError, ErrorView};
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::AccessPackage;
@@ -111,8 +113,25 @@ pub fn Invite() -> impl IntoView {
         }
     };
     let origin_check = origin.clone();
+    let session = expect_context::<Session>();
+    // The people I invited, their state fetched fresh from Graph each time they are shown.
+    let invited = {
+        let (graph, session) = (graph.clone(), session.clone());
+        LocalResource::new(move || {
+            let (graph, session) = (graph.clone(), session.clone());
+            async move {
+                let ids: Vec<String> =
+                    kept::read::<Invited>(&session, "invited").into_iter().map(|i| i.user_id).collect();
+                if ids.is_empty() {
+                    return Vec::new();
+                }
+                graph.users_by_id(&ids, None).await.unwrap_or_default()
+            }
+        })
+    };
     let send = {
         let graph = graph.clone();
+        let session = session.clone();
         move |reset: Option<String>| {
             let address = email.get_untracked().trim().to_string();
             // Only this portal's pages: an invitation must not become an open redirect.
@@ -141,13 +160,25 @@ pub fn Invite() -> impl IntoView {
                 reset_redemption: reset.is_some(),
                 invited_user: reset.map(|id| UserRef { id }),
             };
-            let graph = graph.clone();
+            let (graph, session) = (graph.clone(), session.clone());
+            let reset_kept = body.reset_redemption;
+            let email_kept = body.invited_user_email_address.clone();
             busy.set(true);
             failure.set(None);
             other_failure.set(None);
             spawn_local(async move {
                 match graph.invite(&body, None).await {
-                    Ok(i) => result.set(Some(i)),
+                    Ok(i) => {
+                        if let (false, Some(u)) = (reset_kept, i.invited_user.clone()) {
+                            kept::push(
+                                &session,
+                                "invited",
+                                Invited { user_id: u.id, email: email_kept, at: kept::now_iso() },
+                            );
+                        }
+                        result.set(Some(i));
+                        invited.refetch();
+                    }
                     Err(e) if e.status() == Some(400) => failure.set(Some(t.get_untracked().invite_refused.into())),
                     Err(e) if e.status() == Some(403) => failure.set(Some(t.get_untracked().invite_forbidden.into())),
                     Err(e) => other_failure.set(Some(e.into())),
@@ -249,6 +280,25 @@ pub fn Invite() -> impl IntoView {
                 </div>
             </form>
         </Show>
+        {move || {
+            let people = invited.get().unwrap_or_default();
+            (!people.is_empty()).then(|| view! {
+                <section aria-labelledby="invited-title" data-testid="invited">
+                    <h2 id="invited-title">{move || t.get().invited_title}</h2>
+                    <ul>
+                        {people.into_iter().map(|u| {
+                            let accepted = u.external_user_state.as_deref() == Some("Accepted");
+                            view! {
+                                <li data-testid="invited-person" data-mail=u.mail.clone().unwrap_or_default() data-accepted=accepted.to_string()>
+                                    <strong>{u.display_name.clone()}</strong>" <"{u.mail.clone()}"> — "
+                                    {move || if accepted { t.get().invited_accepted } else { t.get().invited_pending }}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })
+        }}
     }
 }
 

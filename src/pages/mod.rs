@@ -7,6 +7,7 @@ mod catalog;
 mod config_error;
 mod home;
 mod invite;
+mod kept;
 mod not_found;
 mod request;
 mod requests;

@@ -29,6 +29,7 @@ async fn sponsor_invites_a_partner_who_redeems_lands_on_the_prefilled_request_an
     let mailto = wait_for(c, "[data-testid=mailto]").await?.attr("href").await?.unwrap_or_default();
     assert!(mailto.starts_with("mailto:kim%40fabrikam.com?subject="), "{mailto}");
     assert!(w.stack.tenant.tenant.store.outbox().is_empty(), "no mail from Microsoft was asked for");
+    wait_for(c, "[data-testid=invited-person][data-mail='kim@fabrikam.com'][data-accepted=false]").await?;
 
     // The partner, in their own browser, follows the link.
     let kim = Browser::start(&[]).await?;
@@ -40,6 +41,9 @@ async fn sponsor_invites_a_partner_who_redeems_lands_on_the_prefilled_request_an
     // Redemption signed her in at the tenant: consent, and back to the request.
     click(k, "button[value=accept]").await?;
     wait_for_text(k, "[data-testid=selected-package] h2", FABRIKAM).await?;
+    // Sara's list of people she invited, fetched fresh, now says Kim accepted.
+    c.refresh().await?;
+    wait_for(c, "[data-testid=invited-person][data-mail='kim@fabrikam.com'][data-accepted=true]").await?;
     type_into(k, "[data-question] input[type=text]", "PRJ-8888").await?;
     click(k, "[data-question] input[type=radio]").await?;
     type_into(k, "#justification", "Invited by Sara.").await?;

@@ -37,6 +37,8 @@ async fn sponsor_and_owner_approve_both_stages_in_the_inbox_and_the_partner_sees
     wait_for(s, &format!("{} textarea", nils_item())).await?.send_keys("Welcome aboard").await?;
     click(s, &format!("{} [data-testid=approve]", nils_item())).await?;
     wait_for_text(s, "[data-testid=decision-outcome]", "Approved").await?;
+    // What she decided stays in her history, filterable and exportable.
+    wait_for(s, "[data-testid=history-item][data-approved=true]").await?;
     sara.close().await;
     let oskar = second_person_at(&w, "/approvals", "oskar@contoso.com").await?;
     click(&oskar.client, &format!("{} [data-testid=approve]", nils_item())).await?;

@@ -19,6 +19,7 @@ pub fn demo_scopes() -> Vec<&'static str> {
     vec![
         "User.Read",
         "User.ReadBasic.All",
+        "User.Read.All",
         "User.Invite.All",
         "EntitlementMgmt-SubjectAccess.ReadWrite",
         "EntitlementManagement.Read.All",
