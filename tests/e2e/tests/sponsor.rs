@@ -15,6 +15,44 @@ async fn nils_requests_fabrikam(w: &World, code: &str) -> Result<()> {
     request_fabrikam(w.client(), code).await
 }
 
+/// A second partner's request, made through Graph with their own token: Sara invites Kim, and
+/// Kim asks for the Fabrikam package with her answers.
+async fn kim_requests_fabrikam(w: &World) -> Result<()> {
+    let em = "/identityGovernance/entitlementManagement";
+    let invite = serde_json::json!({"invitedUserEmailAddress": "kim@fabrikam.com", "inviteRedirectUrl": format!("{}/", w.stack.app_url)});
+    let (status, _) = w.stack.graph_as("sara@contoso.com", "POST", "/invitations", Some(invite)).await?;
+    anyhow::ensure!(status == 201, "invitation answered {status}");
+    let id = harness::devtenant::scenario::derived_id("accessPackage", FABRIKAM);
+    let (_, package) = w
+        .stack
+        .graph_as(
+            "kim@fabrikam.com",
+            "GET",
+            &format!("{em}/accessPackages/{id}?$expand=assignmentPolicies($expand=questions)"),
+            None,
+        )
+        .await?;
+    let policy = &package["assignmentPolicies"][0];
+    let answers: Vec<serde_json::Value> = policy["questions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|q| {
+            let choice = q["choices"][0]["actualValue"].as_str().map(String::from);
+            let value = choice.clone().unwrap_or_else(|| "PRJ-3333".into());
+            serde_json::json!({"@odata.type": "#microsoft.graph.accessPackageAnswerString", "value": value, "displayValue": value,
+                "answeredQuestion": {"@odata.type": q["@odata.type"], "id": q["id"]}})
+        })
+        .collect();
+    let body = serde_json::json!({"requestType": "userAdd", "justification": "Kim joins the integration.", "answers": answers,
+        "assignment": {"accessPackageId": id, "assignmentPolicyId": policy["id"]}});
+    let (status, answer) =
+        w.stack.graph_as("kim@fabrikam.com", "POST", &format!("{em}/assignmentRequests"), Some(body)).await?;
+    anyhow::ensure!(status == 201, "Kim's request answered {status}: {answer}");
+    Ok(())
+}
+
 fn nils_item() -> &'static str {
     "[data-testid=decision][data-requestor='nils@fabrikam.com']"
 }
@@ -75,10 +113,36 @@ async fn sponsor_approves_by_keyboard_alone() -> Result<()> {
     // Tab to the first item's reason, type it, then on to its approve button.
     tab_to(s, "reason").await?;
     s.active_element().await?.send_keys("Fine by me").await?;
+    // The inbox speaks Swedish too.
+    click(s, ".language-switch button[lang=sv]").await?;
+    wait_for_text(s, "h1", "Väntar på ditt beslut").await?;
+    wait_for_text(s, "[data-testid=approve]", "Godkänn").await?;
+    s.execute("document.activeElement && document.activeElement.blur(); document.body.focus();", vec![]).await?;
+    tab_to(s, "reason").await?;
+    s.active_element().await?.send_keys("Fine by me").await?;
     tab_to(s, "approve").await?;
     s.active_element().await?.send_keys(&char::from(Key::Enter).to_string()).await?;
-    wait_for_text(s, "[data-testid=decision-outcome]", "Approved").await?;
+    wait_for_text(s, "[data-testid=decision-outcome]", "Godkänd").await?;
     sara.close().await;
+    w.end().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sponsor_denies_with_a_reason_the_requester_reads() -> Result<()> {
+    let w = World::start(StackOptions::default()).await?;
+    nils_requests_fabrikam(&w, "PRJ-9999").await?;
+    let sara = second_person_at(&w, "/approvals", "sara@contoso.com").await?;
+    let s = &sara.client;
+    wait_for(s, &format!("{} textarea", nils_item())).await?.send_keys("Ask your project lead first").await?;
+    click(s, &format!("{} [data-testid=deny]", nils_item())).await?;
+    wait_for_text(s, "[data-testid=decision-outcome]", "Denied").await?;
+    sara.close().await;
+    let c = w.client();
+    w.open("/requests").await?;
+    wait_for(c, &format!("[data-testid=request][data-package='{FABRIKAM}'][data-state=denied]")).await?;
+    click(c, "[data-testid=request] [data-testid=details]").await?;
+    wait_for_text(c, "[data-testid=stage-1] .reason", "Ask your project lead first").await?;
     w.end().await;
     Ok(())
 }
@@ -87,11 +151,12 @@ async fn sponsor_approves_by_keyboard_alone() -> Result<()> {
 async fn sponsor_bulk_decides_and_hears_which_one_someone_else_decided_first() -> Result<()> {
     let w = World::start(StackOptions::default()).await?;
     nils_requests_fabrikam(&w, "PRJ-7777").await?;
+    kim_requests_fabrikam(&w).await?;
     let sara = second_person_at(&w, "/approvals", "sara@contoso.com").await?;
     let s = &sara.client;
     wait_for(s, nils_item()).await?;
     let boxes = s.find_all(Locator::Css("[data-testid=decision] input[type=checkbox]")).await?;
-    assert!(boxes.len() >= 2, "the demo's pending request and nils's");
+    assert!(boxes.len() >= 3, "the demo's pending requests and nils's: {}", boxes.len());
     for b in &boxes {
         b.click().await?;
     }
