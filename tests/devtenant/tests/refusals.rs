@@ -49,7 +49,7 @@ async fn requests_without_s256_pkce_or_with_bad_parameters_are_sent_back_with_er
     let (e, d) = redirected_error(&t, &[("scope", "openid api://other/read")]).await;
     assert_eq!(e, "invalid_scope");
     assert!(d.starts_with("AADSTS70011:"));
-    let (e, _) = redirected_error(&t, &[("scope", "openid User.Read.All")]).await;
+    let (e, _) = redirected_error(&t, &[("scope", "openid Directory.Read.All")]).await;
     assert_eq!(e, "invalid_scope", "a permission the app did not register");
     let (e, _) = redirected_error(&t, &[("prompt", "sometimes")]).await;
     assert_eq!(e, "invalid_request");
