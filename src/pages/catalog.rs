@@ -1,7 +1,7 @@
 //! The catalog: the packages the signed-in person may request, searched as they type (by name and
 //! description, on Graph's side, so ten thousand packages cost one page at a time).
 
-use super::selection::{Selection, SelectionBar};
+use super::selection::{SelectToggle, SelectionBar};
 use crate::components::{AppError, ErrorView, Loading};
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::AccessPackage;
@@ -108,22 +108,13 @@ pub fn Catalog() -> impl IntoView {
 
 #[component]
 fn PackageCard(package: AccessPackage) -> impl IntoView {
-    let t = use_texts();
-    let selection = expect_context::<Selection>();
     let (id, name) = (package.id.clone(), package.display_name.clone());
-    let picked = {
-        let id = id.clone();
-        move || selection.contains(&id)
-    };
-    let toggle = {
-        let (id, name) = (id.clone(), name.clone());
-        move |_| selection.toggle(&id, &name)
-    };
+    let title = name.clone();
     view! {
         <li class="card" data-testid="package-card">
-            <h2><Link route=Route::Package(id.clone())>{name.clone()}</Link></h2>
+            <h2><Link route=Route::Package(id.clone())>{title}</Link></h2>
             <p>{package.description.clone()}</p>
-            <button type="button" aria-pressed=move || picked().to_string() on:click=toggle>{move || t.get().select_package}</button>
+            <SelectToggle id=id name=name/>
         </li>
     }
 }

@@ -93,3 +93,24 @@ pub fn SelectionBar() -> impl IntoView {
         })
     }
 }
+
+/// The button that puts a package in the selection or takes it out (pressed while it is in).
+#[component]
+pub fn SelectToggle(
+    /// The package's id.
+    id: String,
+    /// Its name, shown in the selection.
+    name: String,
+) -> impl IntoView {
+    let t = use_texts();
+    let selection = expect_context::<Selection>();
+    let picked = {
+        let id = id.clone();
+        move || selection.contains(&id)
+    };
+    view! {
+        <button type="button" aria-pressed=move || picked().to_string() on:click=move |_| selection.toggle(&id, &name)>
+            {move || t.get().select_package}
+        </button>
+    }
+}

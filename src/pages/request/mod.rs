@@ -7,7 +7,7 @@ pub mod values;
 
 pub use many::SelectionPage;
 
-use crate::app::Selection;
+use super::selection::SelectToggle;
 use crate::components::{AppError, ErrorView, Grants, Loading};
 use crate::graph::entitlement::PackageDetails;
 use crate::graph::{GraphClient, GraphError};
@@ -97,7 +97,6 @@ pub fn PackagePage(
 #[component]
 fn Package(details: PackageDetails) -> impl IntoView {
     let t = use_texts();
-    let selection = expect_context::<Selection>();
     let package = details.package.clone();
     let grants = package.resource_role_scopes.clone().unwrap_or_default();
     let policies: Vec<(Option<String>, Option<String>, bool)> = details
@@ -112,14 +111,6 @@ fn Package(details: PackageDetails) -> impl IntoView {
         })
         .collect();
     let (id, name) = (package.id.clone(), package.display_name.clone());
-    let in_selection = {
-        let id = id.clone();
-        move || selection.contains(&id)
-    };
-    let toggle = {
-        let (id, name) = (id.clone(), name.clone());
-        move |_| selection.toggle(&id, &name)
-    };
     view! {
         <article class="package" data-testid="package">
             <h1>{package.display_name.clone()}</h1>
@@ -141,7 +132,7 @@ fn Package(details: PackageDetails) -> impl IntoView {
                     </ul>
                 </section>
             })}
-            <p><button type="button" aria-pressed=move || in_selection().to_string() on:click=toggle>{move || t.get().select_package}</button></p>
+            <p><SelectToggle id=id.clone() name=name.clone()/></p>
             <section aria-labelledby="request-title">
                 <h2 id="request-title">{move || t.get().request_title}</h2>
                 {if details.requirements.is_empty() {
