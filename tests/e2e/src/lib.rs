@@ -32,8 +32,11 @@ impl World {
         Ok(())
     }
 
+    /// Closes the browser; fails the test if the page broke its Content-Security-Policy.
     pub async fn end(self) {
         self.browser.close().await;
+        let reports = self.stack.app.csp_reports();
+        assert!(reports.is_empty(), "Content-Security-Policy violations: {reports:#?}");
     }
 }
 

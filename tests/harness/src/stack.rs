@@ -110,7 +110,7 @@ impl Stack {
         let signin = tenant.tenant.signin_origin.clone();
         let graph = tenant.tenant.graph_origin.clone();
         let config = app_config(&signin, &graph, &opts.config);
-        let app = app_server::serve(listener, dist, config.to_string());
+        let app = app_server::serve_with_csp(listener, dist, config.to_string());
         Ok(Stack { tenant, app, app_url, signin, graph })
     }
 
