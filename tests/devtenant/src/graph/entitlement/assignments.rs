@@ -1,7 +1,7 @@
 //! `assignments`: what access a user has (`filterByCurrentUser(on='target'|'createdBy')`, current
 //! and expired) and one assignment by id. Assignments change only through requests.
 
-use super::{BASE, ListSpec, READ, entity, function_on, list_page, project, render, select_expand};
+use super::{BASE, ListSpec, READ, function_on, list_page, one_entity, render};
 use crate::Tenant;
 use crate::entitlement::codes;
 use crate::graph::auth::Caller;
@@ -44,14 +44,11 @@ pub async fn get(
     if let Some(on) = function_on(&id, &["target", "createdBy"]) {
         return mine(&t, &caller, &q, &on?).map(Json);
     }
-    q.only(&["$select", "$expand"])?;
-    let (select, expand) = select_expand(&q, "accessPackageAssignment", EXPAND)?;
-    let body = t.store.transaction(|c| {
+    one_entity(&t, &q, "accessPackageAssignment", "assignments", EXPAND, |c, expand| {
         let a = db::assignment(c, &id)?.filter(|a| caller.user.admin || a.target_id.as_ref() == Some(&caller.user.id));
         let a = a.ok_or_else(|| codes::not_found("access package assignment", &id))?;
-        Ok::<_, GraphError>(render::assignment(c, &a, &expand)?)
-    })?;
-    Ok(Json(entity(&t, "assignments", project(body, select.as_deref(), &expand))))
+        Ok(render::assignment(c, &a, expand)?)
+    })
 }
 
 /// Assignments whose target is the caller, or (`createdBy`) that came from requests they made.

@@ -125,6 +125,22 @@ pub fn context(t: &Tenant, what: &str) -> String {
     format!("{}/v1.0/$metadata#{what}", t.graph_url())
 }
 
+/// A `GET` of one entity: checks `$select` and `$expand`, reads it in one transaction with the
+/// expansions asked for (`read`), and answers it projected, with its `@odata.context`.
+pub fn one_entity(
+    t: &Tenant,
+    q: &GraphQuery,
+    schema_type: &str,
+    set: &str,
+    allowed: &[Allow],
+    read: impl FnOnce(&rusqlite::Transaction, &[Expand]) -> Result<Value, GraphError>,
+) -> Result<axum::Json<Value>, GraphError> {
+    q.only(&["$select", "$expand"])?;
+    let (select, expand) = select_expand(q, schema_type, allowed)?;
+    let body = t.store.transaction(|c| read(c, &expand))?;
+    Ok(axum::Json(entity(t, set, project(body, select.as_deref(), &expand))))
+}
+
 /// One entity with its `@odata.context`.
 pub fn entity(t: &Tenant, set: &str, v: Value) -> Value {
     let mut v = v;

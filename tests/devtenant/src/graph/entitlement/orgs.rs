@@ -1,7 +1,7 @@
 //! `connectedOrganizations`: the partner organizations (matched on their domains) and their
 //! internal and external sponsors, who approve requests of people from there.
 
-use super::{BASE, ListSpec, READ, context, entity, list_page, project, render, select_expand};
+use super::{BASE, ListSpec, READ, context, list_page, one_entity, render};
 use crate::Tenant;
 use crate::entitlement::codes;
 use crate::graph::auth::Caller;
@@ -48,11 +48,10 @@ pub async fn get(
     q: GraphQuery,
 ) -> Result<Json<Value>, GraphError> {
     caller.require_any(&READ)?;
-    q.only(&["$select", "$expand"])?;
-    let (select, expand) = select_expand(&q, "connectedOrganization", EXPAND)?;
     let stored = org(&t, &id)?;
-    let body = t.store.transaction(|c| Ok::<_, GraphError>(render::org(c, &stored, &expand)?))?;
-    Ok(Json(entity(&t, "connectedOrganizations", project(body, select.as_deref(), &expand))))
+    one_entity(&t, &q, "connectedOrganization", "connectedOrganizations", EXPAND, |c, expand| {
+        Ok(render::org(c, &stored, expand)?)
+    })
 }
 
 /// `internalSponsors` / `externalSponsors`: directory objects, paged.

@@ -7,7 +7,7 @@
 //! they are in, or sponsors when they sponsor a connected organization), or who is a directory
 //! administrator; to anyone else it does not exist (404).
 
-use super::{BASE, ListSpec, READ, entity, function_on, list_page, project, render, select_expand};
+use super::{BASE, ListSpec, READ, function_on, list_page, one_entity, render};
 use crate::Tenant;
 use crate::entitlement::approvers::{Who, allows, is_sponsor};
 use crate::entitlement::codes;
@@ -121,17 +121,14 @@ pub async fn get(
         let path = format!("{BASE}/accessPackages/filterByCurrentUser(on='allowedRequestor')");
         return packages(&t, &caller, &q, true, &path).map(Json);
     }
-    q.only(&["$select", "$expand"])?;
-    let (select, expand) = select_expand(&q, "accessPackage", PACKAGE_EXPAND)?;
-    let body = t.store.transaction(|c| {
+    one_entity(&t, &q, "accessPackage", "accessPackages", PACKAGE_EXPAND, |c, expand| {
         let viewer = Viewer::load(c, &caller)?;
         let p = db::package(c, &id)?.ok_or_else(|| codes::not_found("access package", &id))?;
         if !may_see(&db::policies_of(c, &p.id)?, &viewer) {
             return Err(codes::not_found("access package", &id));
         }
-        Ok::<_, GraphError>(render::package(c, &p, &expand)?)
-    })?;
-    Ok(Json(entity(&t, "accessPackages", project(body, select.as_deref(), &expand))))
+        Ok(render::package(c, &p, expand)?)
+    })
 }
 
 pub async fn policy(
@@ -141,17 +138,14 @@ pub async fn policy(
     q: GraphQuery,
 ) -> Result<Json<Value>, GraphError> {
     caller.require_any(&READ)?;
-    q.only(&["$select", "$expand"])?;
-    let (select, expand) = select_expand(&q, "accessPackageAssignmentPolicy", POLICY_EXPAND)?;
-    let body = t.store.transaction(|c| {
+    one_entity(&t, &q, "accessPackageAssignmentPolicy", "assignmentPolicies", POLICY_EXPAND, |c, expand| {
         let viewer = Viewer::load(c, &caller)?;
         let p = db::policy(c, &id)?.ok_or_else(|| codes::not_found("assignment policy", &id))?;
         if !may_see(&db::policies_of(c, &p.package_id)?, &viewer) {
             return Err(codes::not_found("assignment policy", &id));
         }
-        Ok::<_, GraphError>(render::policy(c, &p, &expand)?)
-    })?;
-    Ok(Json(entity(&t, "assignmentPolicies", project(body, select.as_deref(), &expand))))
+        Ok(render::policy(c, &p, expand)?)
+    })
 }
 
 /// What the caller must supply to request a package, one entry per policy that allows them

@@ -2,9 +2,7 @@
 //! requests (`GET {id}`, `filterByCurrentUser(on='target'|'createdBy'|'approver')`) and cancels
 //! them (`POST {id}/cancel`).
 
-use super::{
-    BASE, ListSpec, READ, SUBJECT, SUBJECT_WRITE, entity, function_on, list_page, project, render, select_expand,
-};
+use super::{BASE, ListSpec, READ, SUBJECT, SUBJECT_WRITE, entity, function_on, list_page, one_entity, render};
 use crate::Tenant;
 use crate::entitlement::requests::{Ask, Kind, file};
 use crate::entitlement::{Ctx, Person, codes, lifecycle};
@@ -144,14 +142,11 @@ pub async fn get(
         return mine(&t, &caller, &q, &on).map(Json);
     }
     caller.require_any(&READ)?;
-    q.only(&["$select", "$expand"])?;
-    let (select, expand) = select_expand(&q, "accessPackageAssignmentRequest", REQUEST_EXPAND)?;
-    let body = t.store.transaction(|c| {
+    one_entity(&t, &q, "accessPackageAssignmentRequest", "assignmentRequests", REQUEST_EXPAND, |c, expand| {
         let r = db::request(c, &id)?.filter(|r| may_read(c, r, &caller).unwrap_or(false));
         let r = r.ok_or_else(|| codes::not_found("access package assignment request", &id))?;
-        Ok::<_, GraphError>(render::request(c, &r, &expand)?)
-    })?;
-    Ok(Json(entity(&t, "assignmentRequests", project(body, select.as_deref(), &expand))))
+        Ok(render::request(c, &r, expand)?)
+    })
 }
 
 /// The caller's requests: as target, as creator, or awaiting their decision.
