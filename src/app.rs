@@ -75,10 +75,19 @@ pub struct SignInFailure(pub RwSignal<Option<AppError>>);
 async fn load_config() -> Result<Config, Vec<crate::config::ConfigProblem>> {
     let problem = |reason: String| vec![crate::config::ConfigProblem { field: "config.json".into(), reason }];
     let window = web_sys::window().ok_or_else(|| problem("no window".into()))?;
-    // Beside index.html (the document's base), whatever route the page was opened at.
-    let base = window.document().and_then(|d| d.base_uri().ok().flatten()).unwrap_or_default();
+    // Beside the loader script (where the site is served from), whatever route the page was
+    // opened at. Not through `<base>`: the policy's `base-uri 'none'` forbids one.
+    let page = window.location().href().unwrap_or_default();
+    let loader = window
+        .document()
+        .and_then(|d| d.query_selector("script[data-js]").ok().flatten())
+        .and_then(|s| s.get_attribute("src"))
+        .unwrap_or_else(|| "/loader.js".into());
     let origin = window.location().origin().unwrap_or_default();
-    let url = url::Url::parse(&base).and_then(|u| u.join("config.json")).map_err(|e| problem(e.to_string()))?;
+    let url = url::Url::parse(&page)
+        .and_then(|u| u.join(&loader))
+        .and_then(|u| u.join("config.json"))
+        .map_err(|e| problem(e.to_string()))?;
     let req = http::Request::get(url.as_str())
         .header("accept", "application/json")
         .body(vec![])

@@ -70,6 +70,9 @@ pub struct Config {
     pub default_language: Option<Language>,
     pub cache_location: CacheLocation,
     pub branding: Branding,
+    /// Origins of the pages allowed to show Portier in a frame (the policy's `frame-ancestors`,
+    /// and the only ones told the frame's height). Empty: no page may frame it.
+    pub host_origins: Vec<String>,
 }
 
 /// One thing wrong with the configuration: which field, and why.
@@ -94,6 +97,7 @@ pub struct RawConfig {
     pub default_language: Option<String>,
     pub cache_location: Option<String>,
     pub branding: Option<RawBranding>,
+    pub host_origins: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -201,6 +205,19 @@ impl Config {
         }
         let branding = Branding { name: raw_branding.name.unwrap_or_else(|| "Portier".into()), logo_url };
 
+        let mut host_origins = vec![];
+        for host in raw.host_origins.unwrap_or_default() {
+            match web_url(&host) {
+                Ok(u) if u.as_str().trim_end_matches('/') == u.origin().ascii_serialization() => {
+                    host_origins.push(u.origin().ascii_serialization())
+                }
+                Ok(_) => {
+                    problem("hostOrigins", format!("'{host}' must be an origin alone (no path, query or fragment)"))
+                }
+                Err(reason) => problem("hostOrigins", reason),
+            }
+        }
+
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -216,6 +233,7 @@ impl Config {
             default_language,
             cache_location,
             branding,
+            host_origins,
         })
     }
 }
@@ -262,6 +280,17 @@ mod tests {
         assert_eq!(problems[0].field, "clientID");
         let problems = Config::from_json("{", ORIGIN).unwrap_err();
         assert!(problems[0].reason.contains("cannot be read"));
+    }
+
+    #[test]
+    fn host_origins_must_be_bare_origins() {
+        let with = |hosts: &str| good().replace("\"scopes\"", &format!("\"hostOrigins\": {hosts}, \"scopes\""));
+        let c = Config::from_json(&with(r#"["https://intranet.contoso.com/", "http://localhost:8083"]"#), ORIGIN);
+        assert_eq!(c.unwrap().host_origins, ["https://intranet.contoso.com", "http://localhost:8083"]);
+        for bad in [r#"["https://intranet.contoso.com/news"]"#, r#"["http://intranet.contoso.com"]"#, r#"["*"]"#] {
+            let problems = Config::from_json(&with(bad), ORIGIN).unwrap_err();
+            assert_eq!(problems[0].field, "hostOrigins", "{bad}");
+        }
     }
 
     #[test]

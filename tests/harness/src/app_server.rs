@@ -32,23 +32,6 @@ impl AppServer {
     }
 }
 
-/// The policy a deployment sends (see the README): no inline script, no eval but WebAssembly's,
-/// network only to this site, the authority and Graph.
-pub fn content_security_policy(config: &serde_json::Value) -> String {
-    let origin = |field: &str| {
-        config[field]
-            .as_str()
-            .and_then(|u| url::Url::parse(u).ok())
-            .map(|u| u.origin().ascii_serialization())
-            .unwrap_or_default()
-    };
-    format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self' {} {}; frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'; report-uri /csp-report",
-        origin("authority"),
-        origin("graphBaseUrl")
-    )
-}
-
 impl Drop for AppServer {
     fn drop(&mut self) {
         if let Some(s) = self.stop.take() {
@@ -83,27 +66,30 @@ pub fn serve(listener: TcpListener, dist: PathBuf, config: String) -> AppServer 
     serve_with(listener, router(dist, config), Reports::default())
 }
 
-/// Serves the app as a deployment should: with its Content-Security-Policy, collecting the
-/// browser's violation reports.
+/// Serves the app as a deployment should: with the headers of [`crate::policy`], collecting the
+/// browser's Content-Security-Policy violation reports.
 pub fn serve_with_csp(listener: TcpListener, dist: PathBuf, config: String) -> AppServer {
-    let policy = content_security_policy(&serde_json::from_str(&config).unwrap_or_default());
+    let headers = crate::policy::security_headers(&serde_json::from_str(&config).unwrap_or_default());
     let reports = Reports::default();
     let sink = reports.clone();
-    let app = router(dist, config)
-        .route(
-            "/csp-report",
-            axum::routing::post(move |body: String| {
-                let sink = sink.clone();
-                async move {
-                    sink.lock().expect("reports").push(body);
-                    axum::http::StatusCode::NO_CONTENT
-                }
-            }),
-        )
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_str(&policy).expect("policy"),
-        ));
+    let app = router(dist, config).route(
+        "/csp-report",
+        axum::routing::post(move |body: String| {
+            let sink = sink.clone();
+            async move {
+                sink.lock().expect("reports").push(body);
+                axum::http::StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let app = headers.into_iter().fold(app, |app, (name, value)| {
+        // The test server also asks for violation reports, which the suite fails on.
+        let value = if name == "Content-Security-Policy" { format!("{value}; report-uri /csp-report") } else { value };
+        app.layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_bytes(name.as_bytes()).expect("header name"),
+            HeaderValue::from_str(&value).expect("header value"),
+        ))
+    });
     serve_with(listener, app, reports)
 }
 

@@ -8,7 +8,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
-/// Builds the app with Trunk (release) into `out`.
+/// Builds the app with Trunk (release) into `out`, with the header files its host needs.
 pub fn build(out: &Path) -> Result<()> {
     crate::tools::ensure_build_tools()?;
     let root = crate::repo_root();
@@ -22,7 +22,7 @@ pub fn build(out: &Path) -> Result<()> {
     if !status.success() {
         bail!("trunk build failed");
     }
-    Ok(())
+    crate::policy::write_deploy_files(out)
 }
 
 fn newest(path: &Path) -> SystemTime {

@@ -1,0 +1,142 @@
+//! The response headers a deployment of `dist/` needs, derived from its `config.json`: a strict
+//! Content-Security-Policy whose network and framing origins come from the config, written by
+//! every build as files static hosts read (`_headers`, `staticwebapp.config.json`) and served by
+//! the test server, so the browser suite runs under exactly the policy a deployment ships.
+
+use anyhow::{Context, Result};
+use serde_json::{Value, json};
+use std::path::Path;
+
+/// The origin of a URL field of the config (`authority`, `graphBaseUrl`), if it has one.
+fn origin_of(url: Option<&str>) -> Option<String> {
+    let url = url::Url::parse(url?).ok()?;
+    url.has_host().then(|| url.origin().ascii_serialization())
+}
+
+/// No inline script, no eval but WebAssembly's, network only to this site, the authority and
+/// Graph, no `<base>`, framed only by the configured host origins.
+pub fn content_security_policy(config: &Value) -> String {
+    let connect: Vec<String> =
+        ["authority", "graphBaseUrl"].iter().filter_map(|f| origin_of(config[f].as_str())).collect();
+    // Graph's default when the config leaves it out.
+    let graph_default = config["graphBaseUrl"].is_null().then(|| "https://graph.microsoft.com".to_string());
+    let connect = connect.into_iter().chain(graph_default).collect::<Vec<_>>().join(" ");
+    let logo = origin_of(config["branding"]["logoUrl"].as_str()).map(|o| format!(" {o}")).unwrap_or_default();
+    let hosts: Vec<&str> = config["hostOrigins"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    let frame_ancestors = if hosts.is_empty() { "'none'".to_string() } else { hosts.join(" ") };
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:{logo}; \
+         connect-src 'self' {connect}; frame-ancestors {frame_ancestors}; object-src 'none'; base-uri 'none'; \
+         form-action 'self'"
+    )
+}
+
+/// Every header the site sends on every answer.
+pub fn security_headers(config: &Value) -> Vec<(&'static str, String)> {
+    vec![
+        ("Content-Security-Policy", content_security_policy(config)),
+        ("X-Content-Type-Options", "nosniff".into()),
+        ("Referrer-Policy", "no-referrer".into()),
+        ("Strict-Transport-Security", "max-age=31536000".into()),
+    ]
+}
+
+/// Files read at every start, never to be cached.
+pub const NO_STORE: [&str; 2] = ["/config.json", "/redirect.html"];
+
+/// `_headers`, as Netlify and Cloudflare Pages read it.
+fn headers_file(config: &Value) -> String {
+    let mut out = String::from("/*\n");
+    for (name, value) in security_headers(config) {
+        out.push_str(&format!("  {name}: {value}\n"));
+    }
+    for path in NO_STORE {
+        out.push_str(&format!("{path}\n  Cache-Control: no-store\n"));
+    }
+    out
+}
+
+/// `staticwebapp.config.json`, as Azure Static Web Apps reads it (with the fallback to
+/// `index.html` the app's routes need).
+fn static_web_app_file(config: &Value) -> Value {
+    let headers: serde_json::Map<String, Value> =
+        security_headers(config).into_iter().map(|(k, v)| (k.to_string(), Value::String(v))).collect();
+    let routes: Vec<Value> =
+        NO_STORE.iter().map(|p| json!({ "route": p, "headers": { "Cache-Control": "no-store" } })).collect();
+    json!({
+        "navigationFallback": { "rewrite": "/index.html", "exclude": ["*.{js,wasm,css,json,html,svg,png}"] },
+        "globalHeaders": headers,
+        "routes": routes,
+    })
+}
+
+/// Writes the header files for the `config.json` in `dist`.
+pub fn write_deploy_files(dist: &Path) -> Result<()> {
+    let path = dist.join("config.json");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let config: Value = serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
+    std::fs::write(dist.join("_headers"), headers_file(&config))?;
+    let swa = serde_json::to_string_pretty(&static_web_app_file(&config))?;
+    std::fs::write(dist.join("staticwebapp.config.json"), swa + "\n")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Value {
+        json!({
+            "authority": "https://login.microsoftonline.com/contoso.onmicrosoft.com",
+            "graphBaseUrl": "https://graph.microsoft.com/v1.0",
+            "branding": { "logoUrl": "https://cdn.contoso.com/logo.svg" },
+            "hostOrigins": ["https://intranet.contoso.com"]
+        })
+    }
+
+    #[test]
+    fn the_policy_takes_its_origins_from_the_config() {
+        let policy = content_security_policy(&config());
+        assert!(
+            policy.contains("connect-src 'self' https://login.microsoftonline.com https://graph.microsoft.com;"),
+            "{policy}"
+        );
+        assert!(policy.contains("frame-ancestors https://intranet.contoso.com;"), "{policy}");
+        assert!(policy.contains("img-src 'self' data: https://cdn.contoso.com;"), "{policy}");
+        assert!(policy.contains("base-uri 'none'") && policy.contains("object-src 'none'"), "{policy}");
+        assert!(!policy.contains("unsafe-inline") && !policy.contains("'unsafe-eval'"), "{policy}");
+    }
+
+    #[test]
+    fn no_host_origins_means_no_framing_and_graph_has_a_default() {
+        let policy = content_security_policy(&json!({ "authority": "https://login.microsoftonline.com/x" }));
+        assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+        assert!(policy.contains("https://graph.microsoft.com;"), "{policy}");
+    }
+
+    #[test]
+    fn both_files_carry_the_same_policy() {
+        let dir = std::env::temp_dir().join(format!("portier-policy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("config.json"), config().to_string()).unwrap();
+        write_deploy_files(&dir).unwrap();
+        let headers = std::fs::read_to_string(dir.join("_headers")).unwrap();
+        let swa: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("staticwebapp.config.json")).unwrap()).unwrap();
+        let policy = content_security_policy(&config());
+        assert!(headers.contains(&format!("  Content-Security-Policy: {policy}\n")), "{headers}");
+        assert_eq!(swa["globalHeaders"]["Content-Security-Policy"], policy);
+        assert!(headers.contains("/config.json\n  Cache-Control: no-store"), "{headers}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_broken_config_is_named() {
+        let dir = std::env::temp_dir().join(format!("portier-policy-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("config.json"), "{").unwrap();
+        let err = format!("{:#}", write_deploy_files(&dir).unwrap_err());
+        assert!(err.contains("config.json is not JSON"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
