@@ -167,6 +167,41 @@ async fn injected_faults_strike_the_given_path_the_given_number_of_times() {
 }
 
 #[tokio::test]
+async fn a_dropped_connection_carries_the_write_out_and_a_claims_challenge_names_its_claims() {
+    let t = start().await;
+    let token = access_token(&t, "maja@contoso.com", SCOPE).await;
+    let r = add_fault(&t, json!({"path": "/v1.0/me", "method": "GET", "dropConnection": true, "times": 1})).await;
+    assert_eq!(r.status(), 201);
+    let lost = http().get(format!("{}/v1.0/me", t.graph)).bearer_auth(&token).send().await;
+    let whole = match lost {
+        Ok(r) => r.bytes().await.is_ok(),
+        Err(_) => false,
+    };
+    assert!(!whole, "the answer never arrives whole");
+    let log: Value = http().get(format!("{}/_dev/log", t.signin)).send().await.unwrap().json().await.unwrap();
+    let entry = log["value"].as_array().unwrap().iter().rev().find(|e| e["path"] == "/v1.0/me").unwrap().clone();
+    assert_eq!((entry["status"].as_u64(), entry["fault"]["dropped"].as_bool()), (Some(200), Some(true)), "{entry}");
+    assert_eq!(graph_get(&t, &token, "/v1.0/me").await.status(), 200, "worn out after one");
+
+    add_fault(&t, json!({"path": "/v1.0/me", "claimsChallenge": true, "times": 1})).await;
+    let r = graph_get(&t, &token, "/v1.0/me").await;
+    let challenge = r.headers()["www-authenticate"].to_str().unwrap().to_string();
+    assert_graph_error(r, 401, "InvalidAuthenticationToken").await;
+    assert!(challenge.contains(r#"error="insufficient_claims""#), "{challenge}");
+    let claims = challenge.split("claims=\"").nth(1).unwrap().trim_end_matches('"');
+    use base64::Engine;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(claims).unwrap();
+    let decoded: Value = serde_json::from_slice(&decoded).unwrap();
+    assert_eq!(decoded["access_token"]["nbf"]["essential"], true, "{decoded}");
+    for bad in [
+        json!({"path": "/x", "status": 503, "dropConnection": true}),
+        json!({"path": "/x", "claimsChallenge": true, "rate": 0.5}),
+    ] {
+        assert_eq!(add_fault(&t, bad).await.status(), 400);
+    }
+}
+
+#[tokio::test]
 async fn the_clock_moves_only_forward() {
     let t = start().await;
     let r = http().post(format!("{}/_dev/clock", t.signin)).json(&json!({"advanceSeconds": -5})).send().await.unwrap();

@@ -38,7 +38,9 @@ async fn csp_served_is_the_emitted_policy_and_refuses_a_planted_base() -> Result
     let config: serde_json::Value = reqwest::get(format!("{}/config.json", w.stack.app_url)).await?.json().await?;
     let emitted = harness::policy::content_security_policy(&config);
     assert_eq!(header, format!("{emitted}; report-uri /csp-report"));
-    for needed in ["script-src 'self' 'wasm-unsafe-eval';", "base-uri 'none'", "object-src 'none'", "frame-ancestors 'none'"] {
+    for needed in
+        ["script-src 'self' 'wasm-unsafe-eval';", "base-uri 'none'", "object-src 'none'", "frame-ancestors 'none'"]
+    {
         assert!(emitted.contains(needed), "{needed} missing from {emitted}");
     }
     // The build wrote the same policy, for its own config, into the files static hosts read.

@@ -68,6 +68,12 @@ pub struct Strike {
     /// The client came back too early (strict `Retry-After`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub early_retry: bool,
+    /// Carried out, but the answer never left.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dropped: bool,
+    /// Answered with a claims challenge.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub challenged: bool,
 }
 
 #[derive(Debug)]
@@ -158,6 +164,8 @@ impl Faults {
                     retry_after: Some(left),
                     delay_ms: None,
                     early_retry: true,
+                    dropped: false,
+                    challenged: false,
                 };
                 return Some(early);
             }
@@ -171,8 +179,10 @@ impl Faults {
         let status = match (&f.spec.statuses, f.spec.status) {
             (Some(list), _) if fails => Some(list[f.rng.gen_range(0..list.len())]),
             (None, Some(s)) if fails => Some(s),
+            _ if f.spec.claims_challenge => Some(401),
             _ => None,
         };
+        let (dropped, challenged) = (f.spec.drop_connection, f.spec.claims_challenge);
         let retry_after = status.and(f.spec.retry_after);
         if status.is_some() {
             f.failures += 1;
@@ -187,12 +197,14 @@ impl Faults {
                 st.rules.remove(i);
             }
         }
-        (status.is_some() || delay_ms.is_some()).then_some(Strike {
+        (status.is_some() || delay_ms.is_some() || dropped).then_some(Strike {
             fault_id: id,
             status,
             retry_after,
             delay_ms,
             early_retry: false,
+            dropped,
+            challenged,
         })
     }
 
@@ -222,6 +234,7 @@ pub async fn inject(State(t): State<std::sync::Arc<Tenant>>, req: Request, next:
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
     let mut res = match strike.status.and_then(|s| StatusCode::from_u16(s).ok()) {
+        Some(_) if strike.challenged => claims_challenge(t.now()).into_response(),
         Some(status) => {
             let mut e = GraphError::for_status(status);
             if let Some(secs) = strike.retry_after {
@@ -229,10 +242,41 @@ pub async fn inject(State(t): State<std::sync::Arc<Tenant>>, req: Request, next:
             }
             e.into_response()
         }
+        None if strike.dropped => {
+            let carried_out = next.run(req).await;
+            lose_answer(carried_out)
+        }
         None => next.run(req).await,
     };
     res.extensions_mut().insert(strike);
     res
+}
+
+/// Graph's answer when continuous access evaluation refuses a token: `401` with the claims the
+/// next token must carry (a fresher authentication than `now`), base64 in `WWW-Authenticate`.
+fn claims_challenge(now: i64) -> GraphError {
+    use base64::Engine;
+    let claims = serde_json::json!({ "access_token": { "nbf": { "essential": true, "value": now.to_string() } } });
+    let encoded = base64::engine::general_purpose::STANDARD.encode(claims.to_string());
+    GraphError::new(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", "Continuous access evaluation resulted in claims challenge")
+        .with_header(
+            "www-authenticate",
+            format!(
+                r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", error="insufficient_claims", claims="{encoded}""#
+            ),
+        )
+}
+
+/// The status and headers go, then the body fails: the connection is cut with the work done.
+fn lose_answer(carried_out: Response) -> Response {
+    let (parts, _) = carried_out.into_parts();
+    let failing = futures_util::stream::once(async {
+        Err::<axum::body::Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "dropped by a fault",
+        ))
+    });
+    Response::from_parts(parts, axum::body::Body::from_stream(failing))
 }
 
 #[cfg(test)]
@@ -252,6 +296,8 @@ mod tests {
             times: None,
             seed: None,
             strict_retry_after: false,
+            drop_connection: false,
+            claims_challenge: false,
         }
     }
 
@@ -297,7 +343,13 @@ mod tests {
         assert!(f.add(FaultSpec { status: None, rate: Some(0.5), delay_ms: Some(1), ..base.clone() }).is_err());
         assert!(f.add(FaultSpec { latency_ms: Some([20, 10]), ..base.clone() }).is_err());
         assert!(f.add(FaultSpec { delay_ms: Some(5), latency_ms: Some([1, 10]), ..base.clone() }).is_err());
-        assert!(f.add(FaultSpec { strict_retry_after: true, ..base }).is_err());
+        assert!(f.add(FaultSpec { strict_retry_after: true, ..base.clone() }).is_err());
+        assert!(f.add(FaultSpec { drop_connection: true, ..base.clone() }).is_err(), "a drop has no status");
+        assert!(f.add(FaultSpec { claims_challenge: true, ..base.clone() }).is_err(), "a challenge is its own status");
+        let alone = FaultSpec { status: None, ..base };
+        assert!(f.add(FaultSpec { drop_connection: true, claims_challenge: true, ..alone.clone() }).is_err());
+        assert!(f.add(FaultSpec { drop_connection: true, ..alone.clone() }).is_ok());
+        assert!(f.add(FaultSpec { claims_challenge: true, ..alone }).is_ok());
     }
 
     #[test]

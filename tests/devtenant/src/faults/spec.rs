@@ -38,6 +38,14 @@ pub struct FaultSpec {
     /// A client that calls again inside the `Retry-After` it was given gets another 429.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub strict_retry_after: bool,
+    /// The request is carried out, then the connection drops before the answer is sent: the
+    /// client cannot know whether its write happened.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub drop_connection: bool,
+    /// Answer `401` with a continuous-access-evaluation claims challenge in `WWW-Authenticate`,
+    /// as Graph does when the token no longer satisfies a policy.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub claims_challenge: bool,
 }
 
 impl FaultSpec {
@@ -48,8 +56,14 @@ impl FaultSpec {
             return Err("path must start with '/'".into());
         }
         let fails = self.status.is_some() || self.statuses.is_some();
-        if !fails && self.delay_ms.is_none() && self.latency_ms.is_none() {
-            return Err("give a status (or statuses), a delayMs (or latencyMs), or both".into());
+        let special = self.drop_connection || self.claims_challenge;
+        if !fails && !special && self.delay_ms.is_none() && self.latency_ms.is_none() {
+            return Err(
+                "give a status (or statuses), a delayMs (or latencyMs), dropConnection or claimsChallenge".into()
+            );
+        }
+        if special && (fails || self.rate.is_some() || (self.drop_connection && self.claims_challenge)) {
+            return Err("dropConnection and claimsChallenge each stand alone (no status, statuses or rate)".into());
         }
         if self.status.is_some() && self.statuses.is_some() {
             return Err("give status or statuses, not both".into());
