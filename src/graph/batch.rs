@@ -86,7 +86,9 @@ impl GraphClient {
         while !pending.is_empty() {
             attempt += 1;
             let body = serde_json::to_vec(&serde_json::json!({ "requests": pending })).expect("batch body");
-            let answer = self.send(Method::POST, "/$batch", Some(body), cancel).await?;
+            let reads_only = pending.iter().all(|i| i.method == "GET");
+            let retried_as = if reads_only { Method::GET } else { Method::POST };
+            let answer = self.send_retried_as(Method::POST, retried_as, "/$batch", Some(body), cancel).await?;
             let answers: BatchAnswer = parse(&answer)?;
             let mut wait: Option<f64> = None;
             let mut again = vec![];

@@ -45,6 +45,8 @@ pub trait Transport {
     fn jitter(&self) -> f64;
     /// A fresh GUID for `client-request-id`.
     fn new_id(&self) -> String;
+    /// Now, in milliseconds since the epoch (to recognise a write of the last minutes).
+    fn now_ms(&self) -> f64;
 }
 
 /// The browser's network.
@@ -69,6 +71,10 @@ impl Transport for BrowserTransport {
 
     fn new_id(&self) -> String {
         crate::net::new_guid()
+    }
+
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
     }
 }
 
@@ -116,6 +122,10 @@ impl GraphClient {
         self.transport.sleep(ms).await
     }
 
+    pub(super) fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::from_timestamp_millis(self.transport.now_ms() as i64).unwrap_or_default()
+    }
+
     /// An absolute URL for a path under the versioned root (`/me`), or a link Graph gave
     /// (`@odata.nextLink`) — which must point back at Graph, so the token never leaves it.
     pub(super) fn url(&self, path_or_link: &str) -> Result<String, GraphError> {
@@ -149,6 +159,20 @@ impl GraphClient {
     pub async fn send(
         &self,
         method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        cancel: Option<&Cancel>,
+    ) -> Result<Answer, GraphError> {
+        let retried_as = method.clone();
+        self.send_retried_as(method, retried_as, path, body, cancel).await
+    }
+
+    /// [`send`](Self::send), retried as if it were a `retried_as` request: a `$batch` of reads
+    /// is a `POST` that can be sent again like a `GET`.
+    pub(super) async fn send_retried_as(
+        &self,
+        method: Method,
+        retried_as: Method,
         path: &str,
         body: Option<Vec<u8>>,
         cancel: Option<&Cancel>,
@@ -198,7 +222,7 @@ impl GraphClient {
                     let err = error::from_response(status, r.body(), request_id.as_deref());
                     (
                         self.policy.decide(
-                            &method,
+                            &retried_as,
                             attempt,
                             &Outcome::Status { status, retry_after },
                             self.transport.jitter(),
@@ -208,8 +232,8 @@ impl GraphClient {
                 }
                 Err(detail) => {
                     let decision =
-                        self.policy.decide(&method, attempt, &Outcome::NetworkError, self.transport.jitter());
-                    let maybe_applied = !super::retry::is_idempotent(&method);
+                        self.policy.decide(&retried_as, attempt, &Outcome::NetworkError, self.transport.jitter());
+                    let maybe_applied = !super::retry::is_idempotent(&retried_as);
                     (decision, GraphError::Network { detail, maybe_applied })
                 }
             };

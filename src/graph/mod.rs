@@ -12,6 +12,7 @@ pub mod models;
 pub mod retry;
 #[cfg(test)]
 mod tests;
+pub mod write;
 
 pub use client::{Answer, Authorizer, BrowserTransport, GraphClient, LocalBoxFuture, Renew, Transport};
 pub use error::{GraphError, ServiceError};

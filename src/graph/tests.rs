@@ -40,6 +40,10 @@ impl Transport for FakeNet {
     fn new_id(&self) -> String {
         "11111111-1111-4111-8111-111111111111".into()
     }
+    fn now_ms(&self) -> f64 {
+        // 2026-11-25T12:00:00Z
+        1_795_608_000_000.0
+    }
 }
 
 #[derive(Default)]
@@ -191,4 +195,76 @@ fn a_batch_matches_answers_by_id_and_retries_only_throttled_items() {
     assert_eq!(take::<Value>(&mut results, "1").unwrap()["id"], "me");
     assert!(take::<Value>(&mut results, "2").unwrap()["value"].is_array());
     assert_eq!(take::<Value>(&mut results, "3").unwrap_err().code(), Some("Request_ResourceNotFound"));
+}
+
+fn new_request() -> entitlement::models::NewRequest {
+    entitlement::models::NewRequest {
+        request_type: "userAdd".into(),
+        assignment: entitlement::models::NewAssignment {
+            access_package_id: Some("pkg-1".into()),
+            assignment_policy_id: Some("pol-1".into()),
+            ..Default::default()
+        },
+        justification: Some("I deliver".into()),
+        answers: vec![],
+        schedule: None,
+    }
+}
+
+fn my_requests(created: &str) -> Scripted {
+    answer(
+        200,
+        &[],
+        json!({"value": [{"id": "req-7", "requestType": "userAdd", "justification": "I deliver",
+                          "createdDateTime": created, "accessPackage": {"id": "pkg-1", "displayName": "P"}}]}),
+    )
+}
+
+#[test]
+fn a_request_whose_answer_was_lost_is_looked_for_before_it_is_sent_again() {
+    // Carried out: found among my requests of the last minutes, not sent twice.
+    let (c, net, _) = client(vec![Err(NetError::Failed("reset".into())), my_requests("2026-11-25T11:58:30Z")]);
+    let found = block_on(c.submit_request(&new_request(), None)).unwrap();
+    assert_eq!(found.id, "req-7");
+    let methods: Vec<_> = net.sent.borrow().iter().map(|r| r.method().to_string()).collect();
+    assert_eq!(methods, ["POST", "GET"]);
+    // A gateway timeout, and only an older request like it: sent once more.
+    let (c, net, _) = client(vec![
+        answer(504, &[], graph_error("GatewayTimeout")),
+        my_requests("2026-11-24T09:00:00Z"),
+        answer(201, &[], json!({"id": "req-8"})),
+    ]);
+    assert_eq!(block_on(c.submit_request(&new_request(), None)).unwrap().id, "req-8");
+    assert_eq!(net.sent.borrow().len(), 3);
+}
+
+#[test]
+fn a_lost_decision_is_read_back_from_its_stage() {
+    let (c, net, _) = client(vec![
+        Err(NetError::Failed("reset".into())),
+        answer(200, &[], json!({"id": "1", "reviewResult": "Approve", "justification": "Fine"})),
+    ]);
+    block_on(c.decide("req-1", "1", true, "Fine", None)).unwrap();
+    assert_eq!(net.sent.borrow().len(), 2, "recorded: not sent again");
+    let (c, net, _) = client(vec![
+        Err(NetError::Failed("reset".into())),
+        answer(200, &[], json!({"id": "1", "reviewResult": "NotReviewed"})),
+        answer(204, &[], json!(null)),
+    ]);
+    block_on(c.decide("req-1", "1", true, "Fine", None)).unwrap();
+    assert_eq!(net.sent.borrow()[2].method(), "PATCH", "not recorded: sent once more");
+}
+
+#[test]
+fn a_batch_of_reads_is_sent_again_after_a_lost_answer_but_a_batch_with_writes_is_not() {
+    let (c, net, _) = client(vec![
+        Err(NetError::Failed("reset".into())),
+        answer(200, &[], json!({"responses": [{"id": "1", "status": 200, "body": {"id": "me"}}]})),
+    ]);
+    block_on(c.batch(vec![BatchItem::get("1", "/me")], None)).unwrap();
+    assert_eq!(net.sent.borrow().len(), 2);
+    let (c, net, _) = client(vec![Err(NetError::Failed("reset".into()))]);
+    let err = block_on(c.batch(vec![BatchItem::post("1", "/invitations", json!({}))], None)).unwrap_err();
+    assert!(err.maybe_applied(), "{err:?}");
+    assert_eq!(net.sent.borrow().len(), 1);
 }

@@ -7,7 +7,9 @@ use crate::graph::GraphClient;
 use crate::graph::batch::{BatchItem, take};
 use crate::graph::error::GraphError;
 use crate::graph::models::Page;
+use crate::graph::write::at_most_once;
 use crate::net::Cancel;
+use chrono::{DateTime, Utc};
 use http::Method;
 use serde::Deserialize;
 
@@ -109,13 +111,20 @@ impl GraphClient {
             .await
     }
 
-    /// Sends a request; Graph answers with it (state `submitted`).
+    /// Sends a request; Graph answers with it (state `submitted`). Sent at most once: when the
+    /// answer was lost, my recent requests are looked through first.
     pub async fn submit_request(
         &self,
         request: &NewRequest,
         cancel: Option<&Cancel>,
     ) -> Result<AssignmentRequest, GraphError> {
-        self.post(&format!("{EM}/assignmentRequests"), request, cancel).await
+        let path = format!("{EM}/assignmentRequests");
+        let send = || self.post(&path, request, cancel);
+        let check = || async {
+            let now = self.now();
+            Ok(self.my_requests(cancel).await?.into_iter().find(|r| is_request_for(r, request, now)))
+        };
+        at_most_once(send, check).await
     }
 
     /// The user's requests, newest first, with their packages.
@@ -163,9 +172,19 @@ impl GraphClient {
         Ok(RequestTimeline { approval, sponsors })
     }
 
+    /// Cancels a request, at most once: when the answer was lost, the request's state says
+    /// whether it happened.
     pub async fn cancel_request(&self, request_id: &str, cancel: Option<&Cancel>) -> Result<(), GraphError> {
         let id = url::form_urlencoded::byte_serialize(request_id.as_bytes()).collect::<String>();
-        self.send(Method::POST, &format!("{EM}/assignmentRequests/{id}/cancel"), None, cancel).await.map(|_| ())
+        let send = || async {
+            self.send(Method::POST, &format!("{EM}/assignmentRequests/{id}/cancel"), None, cancel).await.map(|_| ())
+        };
+        let check = || async {
+            let now: AssignmentRequest =
+                self.get(&format!("{EM}/assignmentRequests/{id}?$select=id,state"), cancel).await?;
+            Ok((now.state.as_deref() == Some("canceled")).then_some(()))
+        };
+        at_most_once(send, check).await
     }
 
     /// The access the user holds, with packages and policies.
@@ -175,6 +194,26 @@ impl GraphClient {
         );
         self.all_pages(&path, 20, cancel).await
     }
+}
+
+/// Whether `r` is the request `sent` made: the same package (or assignment), type and
+/// justification, created in the last ten minutes.
+pub fn is_request_for(r: &AssignmentRequest, sent: &NewRequest, now: DateTime<Utc>) -> bool {
+    let a = &sent.assignment;
+    let same_target = match (&a.access_package_id, &a.id) {
+        (Some(package), _) => r.access_package.as_ref().is_some_and(|p| &p.id == package),
+        (None, Some(assignment)) => r.assignment.as_ref().and_then(|x| x.id.as_ref()) == Some(assignment),
+        (None, None) => false,
+    };
+    // Graph's v1.0 shows an extension as `userUpdate`.
+    let kind = |t: &str| if t == "userExtend" { "userUpdate".to_string() } else { t.to_string() };
+    let same_kind = r.request_type.as_deref().map(kind) == Some(kind(&sent.request_type));
+    let recent = r
+        .created_date_time
+        .as_deref()
+        .and_then(|c| DateTime::parse_from_rfc3339(c).ok())
+        .is_some_and(|c| (now - c.with_timezone(&Utc)).num_minutes().abs() <= 10);
+    same_target && same_kind && r.justification == sent.justification && recent
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 //! The calls an approver's inbox makes: what waits for my decision (the requests and their
 //! approvals, in one `$batch`), and deciding a stage (`409` when someone else was first).
 
-use super::models::{Approval, AssignmentRequest};
+use super::models::{Approval, ApprovalStage, AssignmentRequest};
 use crate::graph::GraphClient;
 use crate::graph::batch::{BatchItem, take};
 use crate::graph::error::GraphError;
+use crate::graph::write::at_most_once;
 use crate::net::Cancel;
 use http::Method;
 use serde::Deserialize;
@@ -98,7 +99,20 @@ impl GraphClient {
         let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         let path = format!("{EM}/accessPackageAssignmentApprovals/{}/stages/{}", enc(request_id), enc(stage_id));
         let body = serde_json::json!({ "reviewResult": if approve { "Approve" } else { "Deny" }, "justification": justification });
-        self.send(Method::PATCH, &path, Some(body.to_string().into_bytes()), cancel).await.map(|_| ())
+        let send =
+            || async { self.send(Method::PATCH, &path, Some(body.to_string().into_bytes()), cancel).await.map(|_| ()) };
+        // A lost answer: the stage says whether my decision was recorded. Decided by someone
+        // else, sending again gets Graph's own 409.
+        let check = || async {
+            let stage: ApprovalStage = self.get(&path, cancel).await?;
+            let mine = stage.justification.as_deref() == Some(justification)
+                && stage
+                    .review_result
+                    .as_deref()
+                    .is_some_and(|r| r.starts_with(if approve { "Approve" } else { "Den" }));
+            Ok(mine.then_some(()))
+        };
+        at_most_once(send, check).await
     }
 }
 

@@ -1,0 +1,86 @@
+//! Writes that must not happen twice. A request for access, a decision or a cancellation is not
+//! idempotent: when its answer was lost (no answer, or a gateway timeout), Graph is asked
+//! whether it was carried out before the write is sent once more.
+
+use super::error::GraphError;
+use std::future::Future;
+
+impl GraphError {
+    /// A write whose fate is unknown: it may have been carried out though no success came back.
+    pub fn maybe_applied(&self) -> bool {
+        matches!(self, GraphError::Network { maybe_applied: true, .. }) || self.status() == Some(504)
+    }
+}
+
+/// Sends a write; when its fate is unknown, `check` looks for its effect. Found, that is the
+/// answer; not found, the write is sent once more; the check itself failing leaves the first
+/// error (the person sees it and decides).
+pub async fn at_most_once<T, Send, Sent, Check, Checked>(send: Send, check: Check) -> Result<T, GraphError>
+where
+    Send: Fn() -> Sent,
+    Sent: Future<Output = Result<T, GraphError>>,
+    Check: FnOnce() -> Checked,
+    Checked: Future<Output = Result<Option<T>, GraphError>>,
+{
+    match send().await {
+        Err(e) if e.maybe_applied() => match check().await {
+            Ok(Some(done)) => Ok(done),
+            Ok(None) => send().await,
+            Err(_) => Err(e),
+        },
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures::executor::block_on;
+    use std::cell::Cell;
+
+    fn lost() -> GraphError {
+        GraphError::Network { detail: "reset".into(), maybe_applied: true }
+    }
+
+    #[test]
+    fn a_lost_write_that_was_carried_out_is_not_sent_again() {
+        let sent = Cell::new(0);
+        let result = block_on(at_most_once(
+            || async {
+                sent.set(sent.get() + 1);
+                Err::<u8, _>(lost())
+            },
+            || async { Ok(Some(7)) },
+        ));
+        assert_eq!((result, sent.get()), (Ok(7), 1));
+    }
+
+    #[test]
+    fn a_lost_write_that_did_not_happen_is_sent_once_more() {
+        let sent = Cell::new(0);
+        let result = block_on(at_most_once(
+            || async {
+                sent.set(sent.get() + 1);
+                if sent.get() == 1 { Err(lost()) } else { Ok(1u8) }
+            },
+            || async { Ok(None) },
+        ));
+        assert_eq!((result, sent.get()), (Ok(1), 2));
+    }
+
+    #[test]
+    fn a_refusal_is_not_checked_and_a_failed_check_keeps_the_first_error() {
+        let checked = Cell::new(false);
+        let refused = GraphError::Unreadable { status: 400, detail: "no".into() };
+        let r = block_on(at_most_once(
+            || async { Err::<u8, _>(refused.clone()) },
+            || async {
+                checked.set(true);
+                Ok(None)
+            },
+        ));
+        assert_eq!((r, checked.get()), (Err(refused), false));
+        let r = block_on(at_most_once(|| async { Err::<u8, _>(lost()) }, || async { Err(GraphError::Cancelled) }));
+        assert_eq!(r, Err(lost()));
+    }
+}
