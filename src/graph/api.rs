@@ -8,6 +8,12 @@ use super::models::{Page, User};
 use crate::net::Cancel;
 use serde::de::DeserializeOwned;
 
+/// An OData string literal (quotes doubled), percent-encoded for a query.
+pub(crate) fn literal(text: &str) -> String {
+    let quoted = format!("'{}'", text.replace('\'', "''"));
+    url::form_urlencoded::byte_serialize(quoted.as_bytes()).collect()
+}
+
 const ME_SELECT: &str = "id,displayName,mail,userPrincipalName,userType,companyName,externalUserState";
 
 impl GraphClient {
@@ -53,5 +59,15 @@ impl GraphClient {
             link = page.next_link.filter(|_| pages < max_pages);
         }
         Ok(items)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal;
+
+    #[test]
+    fn search_text_is_quoted_and_encoded() {
+        assert_eq!(literal("o'neil & co"), "%27o%27%27neil+%26+co%27");
     }
 }

@@ -63,8 +63,23 @@ pub struct Invitation {
 }
 
 impl GraphClient {
+    /// Invites a guest. When the answer was lost, the directory says whether the guest was
+    /// created: if so, the invitation is asked for again without a second mail (Graph answers
+    /// an invitation to a known address with the same guest and a valid redemption link).
     pub async fn invite(&self, invitation: &NewInvitation, cancel: Option<&Cancel>) -> Result<Invitation, GraphError> {
-        self.post("/invitations", invitation, cancel).await
+        match self.post("/invitations", invitation, cancel).await {
+            Err(e) if e.maybe_applied() && !invitation.reset_redemption => {
+                let address = crate::graph::api::literal(&invitation.invited_user_email_address);
+                let found: crate::graph::models::Page<UserRef> = self
+                    .get(&format!("/users?$filter=mail%20eq%20{address}&$select=id"), cancel)
+                    .await
+                    .map_err(|_| e)?;
+                let quiet = NewInvitation { send_invitation_message: false, ..invitation.clone() };
+                let again = if found.value.is_empty() { invitation } else { &quiet };
+                self.post("/invitations", again, cancel).await
+            }
+            other => other,
+        }
     }
 }
 

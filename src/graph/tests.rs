@@ -268,3 +268,27 @@ fn a_batch_of_reads_is_sent_again_after_a_lost_answer_but_a_batch_with_writes_is
     assert!(err.maybe_applied(), "{err:?}");
     assert_eq!(net.sent.borrow().len(), 1);
 }
+
+#[test]
+fn a_lost_invitation_is_asked_for_again_without_a_second_mail_once_the_guest_exists() {
+    let (c, net, _) = client(vec![
+        Err(NetError::Failed("reset".into())),
+        answer(200, &[], json!({"value": [{"id": "guest-1"}]})),
+        answer(
+            201,
+            &[],
+            json!({"id": "inv-2", "inviteRedeemUrl": "https://login/redeem", "invitedUser": {"id": "guest-1"}}),
+        ),
+    ]);
+    let invitation = invitations::NewInvitation {
+        invited_user_email_address: "kim@fabrikam.com".into(),
+        send_invitation_message: true,
+        ..Default::default()
+    };
+    let done = block_on(c.invite(&invitation, None)).unwrap();
+    assert_eq!(done.invited_user.unwrap().id, "guest-1");
+    let sent = net.sent.borrow();
+    assert!(sent[1].uri().to_string().contains("mail%20eq%20%27kim%40fabrikam.com%27"), "{}", sent[1].uri());
+    let again: Value = serde_json::from_slice(sent[2].body()).unwrap();
+    assert_eq!(again["sendInvitationMessage"], false, "one mail is enough");
+}

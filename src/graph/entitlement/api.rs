@@ -4,6 +4,7 @@
 use super::models::{AccessPackage, Approval, Assignment, AssignmentRequest, Named, NewRequest, Requirements};
 use super::timeline::Sponsors;
 use crate::graph::GraphClient;
+use crate::graph::api::literal;
 use crate::graph::batch::{BatchItem, take};
 use crate::graph::error::GraphError;
 use crate::graph::models::Page;
@@ -16,12 +17,6 @@ use serde::Deserialize;
 const EM: &str = "/identityGovernance/entitlementManagement";
 /// Items per catalog page: small enough to show at once, large enough to scroll.
 pub const CATALOG_PAGE: usize = 50;
-
-/// An OData string literal (quotes doubled), percent-encoded for a query.
-fn literal(text: &str) -> String {
-    let quoted = format!("'{}'", text.replace('\'', "''"));
-    url::form_urlencoded::byte_serialize(quoted.as_bytes()).collect()
-}
 
 /// A package page's data: the package, what it grants, and the policies open to the user.
 #[derive(Clone)]
@@ -214,14 +209,4 @@ pub fn is_request_for(r: &AssignmentRequest, sent: &NewRequest, now: DateTime<Ut
         .and_then(|c| DateTime::parse_from_rfc3339(c).ok())
         .is_some_and(|c| (now - c.with_timezone(&Utc)).num_minutes().abs() <= 10);
     same_target && same_kind && r.justification == sent.justification && recent
-}
-
-#[cfg(test)]
-mod tests {
-    use super::literal;
-
-    #[test]
-    fn search_text_is_quoted_and_encoded() {
-        assert_eq!(literal("o'neil & co"), "%27o%27%27neil+%26+co%27");
-    }
 }
