@@ -55,6 +55,9 @@ fn AssignmentItem(assignment: Assignment) -> impl IntoView {
     let act = move |request_type: &'static str, message: fn(&crate::i18n::Texts) -> &'static str| {
         let (graph, id) = (graph.clone(), assignment.id.clone());
         Callback::new(move |_| {
+            if busy.get_untracked() {
+                return;
+            }
             let body = NewRequest {
                 request_type: request_type.into(),
                 assignment: NewAssignment { id: Some(id.clone()), ..Default::default() },

@@ -2,6 +2,7 @@
 //! gave (who, package, policy, answers, justification, dates, stage and deadline), approve or
 //! deny with a reason, one at a time or many at once, each outcome said plainly.
 
+use super::draft;
 use super::kept::{self, Decided};
 use crate::auth::Session;
 use crate::components::{AppError, ErrorView, Grants, Loading, csv, download, format};
@@ -69,19 +70,23 @@ pub fn Approvals() -> impl IntoView {
     };
     let outcomes = RwSignal::new(BTreeMap::<String, (String, Outcome)>::new());
     let selected = RwSignal::new(BTreeSet::<String>::new());
-    let bulk_reason = RwSignal::new(String::new());
+    let bulk_reason = draft::use_draft::<String>("reason.bulk".into());
     let busy = RwSignal::new(false);
     let session = expect_context::<Session>();
     let history = RwSignal::new(kept::read::<Decided>(&session, "decisions"));
     let decide_many = {
         let (graph, session) = (graph.clone(), session.clone());
         move |ids: Vec<(String, String, String, String)>, approve: bool, reason: String| {
+            if busy.get_untracked() {
+                return;
+            }
             let (graph, session) = (graph.clone(), session.clone());
             busy.set(true);
             spawn_local(async move {
                 for (request_id, stage_id, name, requester) in ids {
                     let o = outcome_of(graph.decide(&request_id, &stage_id, approve, &reason, None).await, approve);
                     if o == Outcome::Done(approve) {
+                        draft::forget(&format!("reason.{request_id}"));
                         let d = Decided {
                             package: name.clone(),
                             requester,
@@ -175,7 +180,7 @@ fn DecisionItem(
     let t = use_texts();
     let i18n = expect_context::<I18n>();
     let lang = i18n.language.get_untracked().tag();
-    let reason = RwSignal::new(String::new());
+    let reason = draft::use_draft::<String>(format!("reason.{}", decision.request.id));
     let missing = RwSignal::new(false);
     let r = &decision.request;
     let requestor = r.requestor.clone();

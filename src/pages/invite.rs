@@ -2,6 +2,7 @@
 //! way: copy it, show it as a QR code, or send an own message (copy or the mail program). Packages
 //! attached to the invitation become the partner's pre-filled request after they accept.
 
+use super::draft;
 use super::kept::{self, Invited};
 use crate::app::Me;
 use crate::auth::Session;
@@ -65,11 +66,12 @@ pub fn Invite() -> impl IntoView {
     let graph = expect_context::<GraphClient>();
     let me = expect_context::<Me>();
     let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
-    let email = RwSignal::new(String::new());
-    let name = RwSignal::new(String::new());
+    // Kept as drafts: a new sign-in or a failed send loses nothing typed.
+    let email = draft::use_draft::<String>("invite.email".into());
+    let name = draft::use_draft::<String>("invite.name".into());
     let send_mail = RwSignal::new(false);
-    let message = RwSignal::new(String::new());
-    let cc = RwSignal::new(String::new());
+    let message = draft::use_draft::<String>("invite.message".into());
+    let cc = draft::use_draft::<String>("invite.cc".into());
     let language = RwSignal::new(if i18n.language.get_untracked().tag() == "sv" {
         "sv-SE".to_string()
     } else {
@@ -133,6 +135,9 @@ pub fn Invite() -> impl IntoView {
         let graph = graph.clone();
         let session = session.clone();
         move |reset: Option<String>| {
+            if busy.get_untracked() {
+                return;
+            }
             let address = email.get_untracked().trim().to_string();
             // Only this portal's pages: an invitation must not become an open redirect.
             if !redirect_to.get_untracked().starts_with(&format!("{origin_check}/")) {
@@ -175,6 +180,9 @@ pub fn Invite() -> impl IntoView {
                                 "invited",
                                 Invited { user_id: u.id, email: email_kept, at: kept::now_iso() },
                             );
+                        }
+                        for field in ["invite.email", "invite.name", "invite.message", "invite.cc"] {
+                            draft::forget(field);
                         }
                         result.set(Some(i));
                         invited.refetch();

@@ -5,6 +5,7 @@ mod access;
 mod approvals;
 mod catalog;
 mod config_error;
+pub(crate) mod draft;
 mod home;
 mod invite;
 mod kept;

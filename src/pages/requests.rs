@@ -1,7 +1,8 @@
 //! My requests: newest first, each with its state, a timeline on demand (one `$batch`), cancel
 //! with confirmation, "request again" pre-filled for denied and cancelled ones, CSV export.
 
-use super::request::values::{FormValues, save_draft};
+use super::draft;
+use super::request::values::FormValues;
 use crate::components::{
     AppError, ConfirmAction, ErrorView, Loading, StateBadge, Timeline, csv, download, format, state_label,
 };
@@ -73,6 +74,9 @@ fn RequestItem(request: AssignmentRequest, on_change: Callback<()>) -> impl Into
     let cancel_request = {
         let (graph, id) = (graph.clone(), request.id.clone());
         Callback::new(move |_| {
+            if busy.get_untracked() {
+                return;
+            }
             let (graph, id) = (graph.clone(), id.clone());
             busy.set(true);
             spawn_local(async move {
@@ -95,7 +99,7 @@ fn RequestItem(request: AssignmentRequest, on_change: Callback<()>) -> impl Into
                     values.answers.insert(q.id.clone(), v.split(',').map(String::from).collect());
                 }
             }
-            save_draft(&package_id, &values);
+            draft::save(&package_id, &values);
             router.navigate(&Route::Package(package_id.clone()).path());
         }
     };

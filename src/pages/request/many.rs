@@ -4,8 +4,9 @@
 
 use super::form::{Field, field_message, question};
 use super::refusal_for;
+use crate::pages::draft;
 use super::values::{
-    FieldError, FormValues, browser_regex, drop_draft, load_draft, question_field, save_draft, to_request, validate,
+    FieldError, FormValues, browser_regex, question_field, to_request, validate,
 };
 use crate::app::Selection;
 use crate::components::{AppError, ErrorView, Loading};
@@ -64,8 +65,7 @@ fn ManyForm(packages: Vec<PackageDetails>) -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let graph = expect_context::<GraphClient>();
     let selection = expect_context::<Selection>();
-    let values = RwSignal::new(load_draft(DRAFT).unwrap_or_default());
-    Effect::new(move || values.with(|v| save_draft(DRAFT, v)));
+    let values = draft::use_draft::<FormValues>(DRAFT.into());
     let errors = RwSignal::new(BTreeMap::<String, FieldError>::new());
     let outcomes = RwSignal::new(Vec::<Outcome>::new());
     let submitting = RwSignal::new(false);
@@ -118,7 +118,7 @@ fn ManyForm(packages: Vec<PackageDetails>) -> impl IntoView {
                 }
             }
             if results.iter().all(|o| o.sent) {
-                drop_draft(DRAFT);
+                draft::forget(DRAFT);
             }
             outcomes.set(results);
             submitting.set(false);

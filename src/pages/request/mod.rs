@@ -17,7 +17,8 @@ use crate::routing::{Link, Route};
 use form::RequestForm;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use values::{FormValues, drop_draft, load_draft, save_draft, to_request};
+use super::draft;
+use values::{FormValues, to_request};
 
 /// A sentence for Graph's refusal of a request, and the field it concerns.
 pub fn refusal_for(t: &Texts, e: &GraphError) -> Option<(String, Option<String>)> {
@@ -151,9 +152,7 @@ fn RequestOne(package_id: String, requirements: Vec<crate::graph::entitlement::m
     let t = use_texts();
     let graph = expect_context::<GraphClient>();
     let i18n = expect_context::<I18n>();
-    let values = RwSignal::new(load_draft(&package_id).unwrap_or_else(FormValues::default));
-    let draft_id = package_id.clone();
-    Effect::new(move || values.with(|v| save_draft(&draft_id, v)));
+    let values = draft::use_draft::<FormValues>(package_id.clone());
     let submitting = RwSignal::new(false);
     let refusal = RwSignal::new(None::<(String, Option<String>)>);
     let failure = RwSignal::new(None::<AppError>);
@@ -176,7 +175,7 @@ fn RequestOne(package_id: String, requirements: Vec<crate::graph::entitlement::m
         spawn_local(async move {
             match graph.submit_request(&body, None).await {
                 Ok(_) => {
-                    drop_draft(&package_id);
+                    draft::forget(&package_id);
                     sent.set(true);
                 }
                 Err(e) => match refusal_for(t.get_untracked(), &e) {

@@ -116,31 +116,6 @@ pub fn to_request(package_id: &str, values: &FormValues, req: &Requirements, lan
     }
 }
 
-/// Where a form's draft lives: one per package or selection.
-pub fn draft_key(subject: &str) -> String {
-    format!("portier.draft.{subject}")
-}
-
-fn session() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok().flatten()
-}
-
-pub fn load_draft(subject: &str) -> Option<FormValues> {
-    session()?.get_item(&draft_key(subject)).ok().flatten().and_then(|v| serde_json::from_str(&v).ok())
-}
-
-pub fn save_draft(subject: &str, values: &FormValues) {
-    if let Some(s) = session() {
-        let _ = s.set_item(&draft_key(subject), &serde_json::to_string(values).unwrap_or_default());
-    }
-}
-
-pub fn drop_draft(subject: &str) {
-    if let Some(s) = session() {
-        let _ = s.remove_item(&draft_key(subject));
-    }
-}
-
 /// The browser's regular expressions, as the policy author wrote them (JavaScript flavour).
 pub fn browser_regex(pattern: &str, text: &str) -> bool {
     js_sys::RegExp::new(pattern, "u").test(text)
