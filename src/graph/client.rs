@@ -47,6 +47,9 @@ pub trait Transport {
     fn new_id(&self) -> String;
     /// Now, in milliseconds since the epoch (to recognise a write of the last minutes).
     fn now_ms(&self) -> f64;
+    /// Whether the browser believes it is online: offline, waiting to retry only delays the
+    /// message that says so.
+    fn online(&self) -> bool;
 }
 
 /// The browser's network.
@@ -75,6 +78,10 @@ impl Transport for BrowserTransport {
 
     fn now_ms(&self) -> f64 {
         js_sys::Date::now()
+    }
+
+    fn online(&self) -> bool {
+        web_sys::window().is_none_or(|w| w.navigator().on_line())
     }
 }
 
@@ -231,8 +238,11 @@ impl GraphClient {
                     )
                 }
                 Err(detail) => {
-                    let decision =
-                        self.policy.decide(&retried_as, attempt, &Outcome::NetworkError, self.transport.jitter());
+                    let decision = if self.transport.online() {
+                        self.policy.decide(&retried_as, attempt, &Outcome::NetworkError, self.transport.jitter())
+                    } else {
+                        Decision::GiveUp
+                    };
                     let maybe_applied = !super::retry::is_idempotent(&retried_as);
                     (decision, GraphError::Network { detail, maybe_applied })
                 }

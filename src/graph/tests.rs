@@ -18,6 +18,7 @@ struct FakeNet {
     answers: RefCell<VecDeque<Scripted>>,
     sent: RefCell<Vec<HttpRequest>>,
     slept: RefCell<Vec<u32>>,
+    offline: std::cell::Cell<bool>,
 }
 
 impl Transport for FakeNet {
@@ -43,6 +44,9 @@ impl Transport for FakeNet {
     fn now_ms(&self) -> f64 {
         // 2026-11-25T12:00:00Z
         1_795_608_000_000.0
+    }
+    fn online(&self) -> bool {
+        !self.offline.get()
     }
 }
 
@@ -291,4 +295,13 @@ fn a_lost_invitation_is_asked_for_again_without_a_second_mail_once_the_guest_exi
     assert!(sent[1].uri().to_string().contains("mail%20eq%20%27kim%40fabrikam.com%27"), "{}", sent[1].uri());
     let again: Value = serde_json::from_slice(sent[2].body()).unwrap();
     assert_eq!(again["sendInvitationMessage"], false, "one mail is enough");
+}
+
+#[test]
+fn offline_a_read_is_not_retried_so_the_person_hears_it_at_once() {
+    let (c, net, _) = client(vec![Err(NetError::Failed("offline".into()))]);
+    net.offline.set(true);
+    let err = block_on(c.get::<Value>("/me", None)).unwrap_err();
+    assert!(matches!(err, GraphError::Network { .. }), "{err:?}");
+    assert_eq!((net.sent.borrow().len(), net.slept.borrow().len()), (1, 0));
 }

@@ -78,6 +78,7 @@ pub fn Catalog() -> impl IntoView {
         }
     };
     load(String::new(), None);
+    let retry = load.clone();
     let more = move |_| {
         if let Some(link) = results.with_untracked(|r| r.next.clone()) {
             load(typed.get_untracked(), Some(link));
@@ -92,7 +93,12 @@ pub fn Catalog() -> impl IntoView {
                 prop:value=move || typed.get()
                 on:input=move |e| { let v = event_target_value(&e); typed.set(v.clone()); search(v); }/>
         </div>
-        {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
+        {
+            move || failure.get().map(|e| {
+                let retry = retry.clone();
+                view! { <ErrorView error=e on_retry=Callback::new(move |_| { failure.set(None); retry(typed.get_untracked(), None) })/> }
+            })
+        }
         <ul class="catalog" data-testid="catalog" aria-busy=move || loading.get().to_string()>
             <For each=move || results.get().items key=|p| p.id.clone() let:p>
                 <PackageCard package=p/>

@@ -4,16 +4,14 @@
 
 use super::form::{Field, field_message, question};
 use super::refusal_for;
-use crate::pages::draft;
-use super::values::{
-    FieldError, FormValues, browser_regex, question_field, to_request, validate,
-};
+use super::values::{FieldError, FormValues, browser_regex, question_field, to_request, validate};
 use crate::app::Selection;
 use crate::components::{AppError, ErrorView, Loading};
 use crate::graph::GraphClient;
 use crate::graph::entitlement::PackageDetails;
 use crate::i18n::{I18n, use_texts};
 use crate::net::Cancel;
+use crate::pages::draft;
 use crate::routing::{Link, Route, use_router};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

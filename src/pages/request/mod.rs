@@ -7,6 +7,7 @@ pub mod values;
 
 pub use many::SelectionPage;
 
+use super::draft;
 use super::selection::SelectToggle;
 use crate::components::{AppError, ErrorView, Grants, Loading};
 use crate::graph::entitlement::PackageDetails;
@@ -17,7 +18,6 @@ use crate::routing::{Link, Route};
 use form::RequestForm;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use super::draft;
 use values::{FormValues, to_request};
 
 /// A sentence for Graph's refusal of a request, and the field it concerns.
