@@ -24,7 +24,8 @@ struct Results {
 pub fn Catalog() -> impl IntoView {
     let t = use_texts();
     let graph = expect_context::<GraphClient>();
-    let typed = RwSignal::new(String::new());
+    // A draft: the search survives a new sign-in.
+    let typed = super::draft::use_draft::<String>("catalog.search".into());
     let results = RwSignal::new(Results::default());
     let loading = RwSignal::new(true);
     let failure = RwSignal::new(None::<AppError>);
@@ -77,7 +78,7 @@ pub fn Catalog() -> impl IntoView {
             });
         }
     };
-    load(String::new(), None);
+    load(typed.get_untracked(), None);
     let retry = load.clone();
     let more = move |_| {
         if let Some(link) = results.with_untracked(|r| r.next.clone()) {

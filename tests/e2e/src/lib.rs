@@ -1,6 +1,9 @@
 //! What the journeys share: a running stack with a browser on it, and the steps a person takes
 //! (wait for something to show, type, click, sign in at the tenant's page).
 
+pub mod faults;
+pub mod matrix;
+
 use anyhow::{Context, Result, bail};
 use fantoccini::{Client, Locator};
 use harness::browser::Browser;
@@ -107,6 +110,29 @@ pub async fn sign_in_at_tenant(c: &Client, user: &str) -> Result<()> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     Ok(())
+}
+
+/// After the app sent the browser to sign in again: the tenant's pages if it asks (the picker,
+/// or credentials), else straight back when its own session still holds.
+pub async fn sign_in_again(w: &World, user: &str) -> Result<()> {
+    let c = w.client();
+    let started = Instant::now();
+    loop {
+        let url = c.current_url().await?.to_string();
+        if url.starts_with(&w.stack.app_url) && !url.contains("code=") && started.elapsed() > Duration::from_millis(500)
+        {
+            return Ok(());
+        }
+        if let Ok(pick) = c.find(Locator::Css("button[name=account]:not([value=other])")).await {
+            pick.click().await?;
+        } else if c.find(Locator::Css("#username")).await.is_ok() {
+            return sign_in_at_tenant(c, user).await;
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            bail!("the sign-in never ended, at {url}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Opens a path of the app and signs in there as a demo user.

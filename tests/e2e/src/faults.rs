@@ -1,0 +1,275 @@
+//! The fault matrix's parts: the pages where a fault can strike (how to reach the moment before
+//! the call, make the call, and see it succeed), the faults (set through the local tenant's
+//! `/_dev` faults and clock, or the browser's network), and the tenant's own log, which says how
+//! many writes were carried out.
+
+use crate::*;
+use anyhow::{Result, ensure};
+use fantoccini::Client;
+use harness::devtenant::faults::glob;
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+const EM: &str = "/v1.0/identityGovernance/entitlementManagement";
+pub const FABRIKAM: &str = "Fabrikam delivery project";
+const PILOT: &str = "Fabrikam pilot program";
+const PAT: &str = "pat@fabrikam.com";
+const SARA: &str = "sara@contoso.com";
+const LENA_ITEM: &str = "[data-testid=decision][data-requestor='lena@fabrikam.com']";
+const PAT_ITEM: &str = "[data-testid=decision][data-requestor='pat@fabrikam.com']";
+/// What the person searches the catalog for.
+const SEARCH: &str = "delivery";
+/// What the person types, looked for again after every fault.
+pub const TYPED: &str = "Typed before the fault";
+
+/// A page, and the one Graph call on it that the fault strikes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Page {
+    Catalog,
+    RequestSubmit,
+    MyRequests,
+    RequestDetails,
+    CancelRequest,
+    AccessRemove,
+    ApprovalsInbox,
+    Decision,
+    BulkDecision,
+    Invite,
+}
+
+impl Page {
+    pub(crate) fn user(self) -> &'static str {
+        match self {
+            Page::ApprovalsInbox | Page::Decision | Page::BulkDecision | Page::Invite => SARA,
+            _ => PAT,
+        }
+    }
+
+    pub(crate) fn start(self) -> String {
+        match self {
+            Page::RequestSubmit => package_path(FABRIKAM),
+            Page::RequestDetails | Page::CancelRequest => "/requests".into(),
+            Page::AccessRemove => "/access".into(),
+            Page::Decision | Page::BulkDecision => "/approvals".into(),
+            Page::Invite => "/invite".into(),
+            Page::Catalog | Page::MyRequests | Page::ApprovalsInbox => "/".into(),
+        }
+    }
+
+    /// The call a fault strikes: method and path pattern.
+    pub fn call(self) -> (&'static str, String) {
+        match self {
+            Page::Catalog => ("GET", format!("{EM}/accessPackages")),
+            Page::RequestSubmit | Page::AccessRemove => ("POST", format!("{EM}/assignmentRequests")),
+            Page::MyRequests => ("GET", format!("{EM}/assignmentRequests/filterByCurrentUser*")),
+            Page::RequestDetails | Page::ApprovalsInbox => ("POST", "/v1.0/$batch".into()),
+            Page::CancelRequest => ("POST", format!("{EM}/assignmentRequests/*/cancel")),
+            Page::Decision | Page::BulkDecision => {
+                ("PATCH", format!("{EM}/accessPackageAssignmentApprovals/*/stages/*"))
+            }
+            Page::Invite => ("POST", "/v1.0/invitations".into()),
+        }
+    }
+
+    /// The item of the page's `$batch` that a fault inside the batch strikes.
+    pub(crate) fn batch_item(self) -> (&'static str, String) {
+        match self {
+            Page::ApprovalsInbox => ("GET", format!("{EM}/accessPackageAssignmentApprovals/filterByCurrentUser*")),
+            _ => ("GET", format!("{EM}/accessPackageAssignmentApprovals/*")),
+        }
+    }
+
+    pub fn is_write(self) -> bool {
+        self.call().0 != "GET" && !matches!(self, Page::RequestDetails | Page::ApprovalsInbox)
+    }
+
+    /// Writes a success carries out.
+    pub(crate) fn writes_expected(self) -> usize {
+        if self == Page::BulkDecision { 2 } else { 1 }
+    }
+
+    /// The button whose click sends the write.
+    pub(crate) fn send_button(self) -> &'static str {
+        match self {
+            Page::RequestSubmit => "[data-testid=submit]",
+            Page::CancelRequest | Page::AccessRemove => "[data-role=yes]",
+            Page::Decision => "[data-testid=decision][data-requestor='lena@fabrikam.com'] [data-testid=approve]",
+            Page::BulkDecision => "[data-testid=approve-selected]",
+            Page::Invite => "[data-testid=invite]",
+            _ => "",
+        }
+    }
+
+    /// Data the page needs beyond the demo's, made through Graph.
+    pub(crate) async fn setup(self, w: &World) -> Result<()> {
+        match self {
+            Page::CancelRequest | Page::RequestDetails => request_via_graph(w, PAT, PILOT).await,
+            Page::BulkDecision => request_via_graph(w, PAT, FABRIKAM).await,
+            _ => Ok(()),
+        }
+    }
+
+    /// From signed in at the start page to the moment before the call: open, fill in, choose.
+    pub(crate) async fn ready(self, w: &World) -> Result<()> {
+        let c = w.client();
+        match self {
+            Page::Catalog => {
+                shows(c, ".display-name").await?;
+                w.open("/packages").await?;
+                shows(c, "[data-testid=package-card]").await?
+            }
+            Page::RequestSubmit => {
+                type_into(c, "[data-question] input[type=text]", "PRJ-5150").await?;
+                click(c, "[data-question] input[type=radio]").await?;
+                type_into(c, "#justification", TYPED).await?;
+            }
+            Page::Decision => type_into(c, &format!("{LENA_ITEM} [data-testid=reason]"), TYPED).await?,
+            Page::BulkDecision => type_into(c, "#bulk-reason", TYPED).await?,
+            Page::Invite => {
+                type_into(c, "#invite-email", "quinn@fabrikam.com").await?;
+                type_into(c, "#invite-name", TYPED).await?;
+            }
+            Page::MyRequests | Page::ApprovalsInbox => shows(c, ".display-name").await?,
+            _ => {}
+        }
+        self.choose(w).await
+    }
+
+    /// What is chosen rather than typed (kept only on the page): done again after a sign-in.
+    pub(crate) async fn choose(self, w: &World) -> Result<()> {
+        let c = w.client();
+        match self {
+            Page::RequestSubmit => click(c, "[data-testid=review]").await,
+            Page::CancelRequest => {
+                let item = format!("[data-testid=request][data-package='{PILOT}'][data-state=pendingApproval]");
+                click(c, &format!("{item} [data-testid=cancel] button")).await
+            }
+            Page::AccessRemove => {
+                click(c, "[data-testid=assignment][data-package='Partner portal'] [data-testid=remove] button").await
+            }
+            Page::BulkDecision => {
+                for item in [LENA_ITEM, PAT_ITEM] {
+                    click(c, &format!("{item} input[type=checkbox]")).await?;
+                }
+                Ok(())
+            }
+            Page::RequestDetails => shows(c, "[data-testid=request][data-state=pendingApproval]").await,
+            _ => Ok(()),
+        }
+    }
+
+    /// Makes the call.
+    pub(crate) async fn act(self, w: &World) -> Result<()> {
+        let c = w.client();
+        match self {
+            Page::Catalog => type_into(c, "[data-testid=catalog-search]", SEARCH).await,
+            Page::MyRequests => w.open("/requests").await,
+            Page::ApprovalsInbox => w.open("/approvals").await,
+            Page::RequestDetails => {
+                click(c, "[data-testid=request][data-state=pendingApproval] [data-testid=details]").await
+            }
+            _ => click(c, self.send_button()).await,
+        }
+    }
+
+    /// Waits for the end state of a call that succeeded.
+    pub(crate) async fn done(self, w: &World) -> Result<()> {
+        let c = w.client();
+        match self {
+            Page::Catalog => wait_for_text(c, "[data-testid=catalog]", FABRIKAM).await,
+            Page::RequestSubmit => shows(c, "[data-testid=request-sent]").await,
+            Page::MyRequests => shows(c, "[data-testid=request]").await,
+            Page::RequestDetails => shows(c, "[data-testid=stage-1]").await,
+            Page::CancelRequest => {
+                // The demo's nine cancelled requests for the pilot, and this one.
+                let canceled = format!("[data-testid=request][data-package='{PILOT}'][data-state=canceled]");
+                wait_until(c, "ten cancelled pilot requests", |c| {
+                    let canceled = canceled.clone();
+                    async move { Ok(c.find_all(fantoccini::Locator::Css(&canceled)).await?.len() == 10) }
+                })
+                .await
+            }
+            Page::AccessRemove => shows(c, "[data-testid=access-done]").await,
+            Page::ApprovalsInbox => shows(c, LENA_ITEM).await,
+            Page::Decision | Page::BulkDecision => {
+                let done = "[data-testid=decision-outcome][data-result='Done(true)']";
+                wait_until(c, &format!("{} decisions approved", self.writes_expected()), |c| async move {
+                    Ok(c.find_all(fantoccini::Locator::Css(done)).await?.len() == self.writes_expected())
+                })
+                .await
+            }
+            Page::Invite => shows(c, "[data-testid=redeem-url]").await,
+        }
+    }
+
+    /// What the person typed is still there (in the field, or in the review of it).
+    pub(crate) async fn typed_is_kept(self, w: &World) -> Result<()> {
+        let field = match self {
+            Page::Catalog => "[data-testid=catalog-search]".to_string(),
+            Page::RequestSubmit => "#justification".into(),
+            Page::Decision => format!("{LENA_ITEM} [data-testid=reason]"),
+            Page::BulkDecision => "#bulk-reason".into(),
+            Page::Invite => "#invite-name".into(),
+            _ => return Ok(()),
+        };
+        let expected = if self == Page::Catalog { SEARCH } else { TYPED };
+        let c = w.client();
+        match c.find(fantoccini::Locator::Css(&field)).await {
+            Ok(e) => ensure!(e.prop("value").await?.as_deref() == Some(expected), "{field} lost what was typed"),
+            // The request form's review shows the answers instead of the fields.
+            Err(_) => ensure!(c.source().await?.contains(expected), "{expected:?} is nowhere on the page"),
+        }
+        Ok(())
+    }
+
+    /// Writes the tenant carried out for this page's call since `since`.
+    pub(crate) fn writes(self, w: &World, since: u64) -> usize {
+        let (method, pattern) = self.call();
+        let log = w.stack.tenant.tenant.log.since(since);
+        log.iter().filter(|e| e.method == method && glob(&pattern, &e.path) && (200..300).contains(&e.status)).count()
+    }
+}
+
+/// Waits until something matching `css` is on the page.
+async fn shows(c: &Client, css: &str) -> Result<()> {
+    wait_for(c, css).await.map(|_| ())
+}
+
+/// Polls `check` until it holds (up to 20 s).
+async fn wait_until<F, Fut>(c: &Client, what: &str, check: F) -> Result<()>
+where
+    F: Fn(Client) -> Fut,
+    Fut: std::future::Future<Output = Result<bool>>,
+{
+    let started = Instant::now();
+    while !check(c.clone()).await.unwrap_or(false) {
+        ensure!(started.elapsed() < Duration::from_secs(20), "never {what}; the page was:\n{}", c.source().await?);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
+/// `user` requests `package` through Graph with their own token, answering its questions.
+pub async fn request_via_graph(w: &World, user: &str, package: &str) -> Result<()> {
+    let em = "/identityGovernance/entitlementManagement";
+    let id = harness::devtenant::scenario::derived_id("accessPackage", package);
+    let path = format!("{em}/accessPackages/{id}?$expand=assignmentPolicies($expand=questions)");
+    let (_, found) = w.stack.graph_as(user, "GET", &path, None).await?;
+    let policy = &found["assignmentPolicies"][0];
+    let answers: Vec<Value> = policy["questions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|q| {
+            let value = q["choices"][0]["actualValue"].as_str().unwrap_or("PRJ-3333").to_string();
+            json!({"@odata.type": "#microsoft.graph.accessPackageAnswerString", "value": value, "displayValue": value,
+                "answeredQuestion": {"@odata.type": q["@odata.type"], "id": q["id"]}})
+        })
+        .collect();
+    let body = json!({"requestType": "userAdd", "justification": format!("{user} joins."), "answers": answers,
+        "assignment": {"accessPackageId": id, "assignmentPolicyId": policy["id"]}});
+    let (status, answer) = w.stack.graph_as(user, "POST", &format!("{em}/assignmentRequests"), Some(body)).await?;
+    ensure!(status == 201, "{user}'s request for {package} answered {status}: {answer}");
+    Ok(())
+}
