@@ -122,9 +122,13 @@ pub fn ErrorView(
             });
         }
     };
+    // Several errors may show at once (one per decision): each its own title id.
+    static SHOWN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let title_id = format!("error-title-{}", SHOWN.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    let labelled_by = title_id.clone();
     view! {
-        <section class="error-view" role="alert" aria-labelledby="error-title">
-            <h2 id="error-title">{move || t.get().error_title}</h2>
+        <section class="error-view" role="alert" aria-labelledby=labelled_by>
+            <h2 id=title_id>{move || t.get().error_title}</h2>
             <p>{sentence}</p>
             <div class="actions">
                 <Show when=move || needs_sign_in>

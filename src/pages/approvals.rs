@@ -32,6 +32,14 @@ fn outcome_text(t: &Texts, o: &Outcome) -> String {
     }
 }
 
+/// For tests and styling: `Done(true)`, `Done(false)`, `DecidedFirst` or `Failed`.
+fn outcome_kind(o: &Outcome) -> String {
+    match o {
+        Outcome::Failed(_) => "Failed".into(),
+        other => format!("{other:?}"),
+    }
+}
+
 fn outcome_of(result: Result<(), GraphError>, approve: bool) -> Outcome {
     match result {
         Ok(()) => Outcome::Done(approve),
@@ -83,6 +91,8 @@ pub fn Approvals() -> impl IntoView {
             let (graph, session) = (graph.clone(), session.clone());
             busy.set(true);
             spawn_local(async move {
+                // Only a decision taken (by me or someone else) changes the inbox.
+                let mut changed = false;
                 for (request_id, stage_id, name, requester) in ids {
                     let o = outcome_of(graph.decide(&request_id, &stage_id, approve, &reason, None).await, approve);
                     if o == Outcome::Done(approve) {
@@ -97,13 +107,16 @@ pub fn Approvals() -> impl IntoView {
                         kept::push(&session, "decisions", d.clone());
                         history.update(|h| h.push(d));
                     }
+                    changed |= !matches!(o, Outcome::Failed(_));
                     outcomes.update(|m| {
                         m.insert(request_id, (name, o));
                     });
                 }
-                selected.set(BTreeSet::new());
                 busy.set(false);
-                list.refetch();
+                if changed {
+                    selected.set(BTreeSet::new());
+                    list.refetch();
+                }
             });
         }
     };
@@ -125,9 +138,15 @@ pub fn Approvals() -> impl IntoView {
         <h1>{move || t.get().approvals_title}</h1>
         <History history=history/>
         <ul class="outcomes" role="status" data-testid="decision-outcomes">
-            {move || outcomes.get().into_iter().map(|(id, (name, o))| view! {
-                <li data-testid="decision-outcome" data-request=id data-result=format!("{o:?}")><strong>{name}</strong>": "{outcome_text(t.get(), &o)}</li>
-            }).collect_view()}
+            {move || outcomes.get().into_iter().map(|(id, (name, o))| { let kind = outcome_kind(&o); view! {
+                <li data-testid="decision-outcome" data-request=id data-result=kind>
+                    <strong>{name}</strong>
+                    {match o {
+                        Outcome::Failed(e) => view! { <ErrorView error=e/> }.into_any(),
+                        done => view! { ": "{outcome_text(t.get(), &done)} }.into_any(),
+                    }}
+                </li>
+            }}).collect_view()}
         </ul>
         {move || match list.get() {
             None => view! { <Loading/> }.into_any(),

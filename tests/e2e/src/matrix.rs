@@ -70,7 +70,12 @@ impl Fault {
             }
             Fault::UnavailableThrice => on(json!({ "status": 503, "retryAfter": 1, "times": 3 })),
             Fault::GatewayTimeout => on(json!({ "status": 504 })),
-            Fault::Slow => on(json!({ "delayMs": 10_000 })),
+            // Every matching call: a search typed letter by letter may send (and cancel) several.
+            Fault::Slow => {
+                let mut spec = on(json!({ "delayMs": 10_000 }))?;
+                spec.as_object_mut()?.remove("times");
+                Some(spec)
+            }
             Fault::ConnectionDropped => on(json!({ "dropConnection": true })),
             Fault::ClaimsChallenge => on(json!({ "claimsChallenge": true })),
             _ => None,
@@ -147,33 +152,40 @@ pub async fn run(fault: Fault, page: Page) -> Result<()> {
         _ => page.act(&w).await?,
     }
     if fault != Fault::DecidedFirst {
-        page.done(&w).await.with_context(|| format!("{fault:?} on {page:?}: the end state"))?;
+        let done = page.done(&w).await;
+        done.with_context(|| format!("{fault:?} on {page:?}: the end state; the tenant's log:\n{}", log(&w, since)))?;
+    }
+    // A fault that never struck proves nothing.
+    if fault.spec(page).is_some() {
+        let struck = w.stack.tenant.tenant.log.since(since).iter().any(|e| e.fault.is_some());
+        ensure!(struck, "{fault:?} on {page:?}: the fault never struck; the log:\n{}", log(&w, since));
     }
     if page.is_write() {
         // Decided first: the other approver's write is counted in place of this one.
-        let expected = page.writes_expected();
+        let expected =
+            if fault == Fault::ConnectionDropped { page.writes_after_a_lost_answer() } else { page.writes_expected() };
         // Settle: a stray second write would land within a moment.
         tokio::time::sleep(Duration::from_millis(500)).await;
         let writes = page.writes(&w, since);
-        let log: Vec<String> = w
-            .stack
-            .tenant
-            .tenant
-            .log
-            .since(since)
-            .iter()
-            .map(|e| format!("{} {} {}", e.method, e.path, e.status))
-            .collect();
         ensure!(
             writes == expected,
             "{fault:?} on {page:?}: {writes} writes, not {expected}; the log:\n{}",
-            log.join("\n")
+            log(&w, since)
         );
     }
     let html_lang = c.execute("return document.documentElement.lang", vec![]).await?;
     ensure!(html_lang == json!(lang), "the page speaks {html_lang}, not {lang}");
     w.end().await;
     Ok(())
+}
+
+/// The tenant's log since `since`, a line per request, for failure messages.
+fn log(w: &World, since: u64) -> String {
+    let entries = w.stack.tenant.tenant.log.since(since);
+    let line = |e: &harness::devtenant::faults::log::Entry| {
+        format!("{} {}?{} {}", e.method, e.path, e.query.clone().unwrap_or_default(), e.status)
+    };
+    entries.iter().map(line).collect::<Vec<_>>().join("\n")
 }
 
 /// An error a person understands, with Graph's code (and request id) one click away.
@@ -188,9 +200,12 @@ async fn error_is_explained(c: &Client) -> Result<()> {
 /// Within a second of the call, the page shows that it is waiting.
 async fn progress_shows_at_once(c: &Client, page: Page) -> Result<()> {
     let started = Instant::now();
-    let waiting = if page.is_write() { format!("{}[disabled]", page.send_button()) } else { ".loading".into() };
+    let waiting = if page.is_write() { page.sending() } else { ".loading".into() };
     while c.find(Locator::Css(&waiting)).await.is_err() {
-        ensure!(started.elapsed() < Duration::from_secs(1), "no progress shown ({waiting})");
+        if started.elapsed() > Duration::from_secs(1) {
+            let main = c.find(Locator::Css("main")).await?.html(false).await?;
+            anyhow::bail!("no progress shown ({waiting}) within a second:\n{main}");
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Ok(())
@@ -199,15 +214,17 @@ async fn progress_shows_at_once(c: &Client, page: Page) -> Result<()> {
 /// The person leaves a page still waiting; its late answer must not land on the next page.
 async fn leave_without_a_stray_result(w: World, page: Page) -> Result<()> {
     let c = w.client();
-    click(c, "header nav a[href='/access']").await?;
-    wait_for(c, "[data-testid=assignment]").await?;
+    let struck = w.stack.tenant.tenant.faults.list().iter().any(|f| f.hits > 0);
+    ensure!(struck, "the delay never struck {page:?}");
+    click(c, "header nav a[href='/']").await?;
+    wait_for(c, "main h1").await?;
     tokio::time::sleep(Duration::from_secs(11)).await;
     let url = c.current_url().await?;
-    ensure!(url.path() == "/access", "moved to {url}");
+    ensure!(url.path() == "/", "moved to {url}");
     ensure!(c.find(Locator::Css(".error-view")).await.is_err(), "an error landed after leaving {page:?}");
     let stray = ["[data-testid=package-card]", "[data-testid=request]", "[data-testid=decision]"];
     for css in stray {
-        ensure!(c.find(Locator::Css(css)).await.is_err(), "{css} from {page:?} landed on the access page");
+        ensure!(c.find(Locator::Css(css)).await.is_err(), "{css} from {page:?} landed on the start page");
     }
     w.end().await;
     Ok(())

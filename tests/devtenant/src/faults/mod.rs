@@ -267,15 +267,20 @@ fn claims_challenge(now: i64) -> GraphError {
         )
 }
 
-/// The status and headers go, then the body fails: the connection is cut with the work done.
+/// The status, the headers and a first byte go, then the connection is cut with the work done.
+/// (Cut before any byte of the answer, a browser quietly sends the request again on a fresh
+/// connection: that would hide the fault instead of showing what the client does about it.)
 fn lose_answer(carried_out: Response) -> Response {
     let (parts, _) = carried_out.into_parts();
-    let failing = futures_util::stream::once(async {
-        Err::<axum::body::Bytes, std::io::Error>(std::io::Error::new(
-            std::io::ErrorKind::ConnectionReset,
-            "dropped by a fault",
-        ))
+    let cut = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "dropped by a fault");
+    use futures_util::StreamExt;
+    let first = futures_util::stream::once(async { Ok(axum::body::Bytes::from_static(b"{")) });
+    // A moment for the first byte to leave before the cut.
+    let then_cut = futures_util::stream::once(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        Err(cut)
     });
+    let failing = first.chain(then_cut);
     Response::from_parts(parts, axum::body::Body::from_stream(failing))
 }
 
