@@ -38,7 +38,18 @@ fn split_top(text: &str, sep: char) -> Result<Vec<&str>, String> {
     Ok(out)
 }
 
+/// How deep `$expand` may nest: more than any relation chain an endpoint offers, and a bound on
+/// the recursion, so that a hostile `a($expand=a($expand=…))` is a 400, not a stack overflow.
+const MAX_DEPTH: usize = 8;
+
 pub fn parse(raw: &str) -> Result<Vec<Expand>, String> {
+    parse_nested(raw, 0)
+}
+
+fn parse_nested(raw: &str, depth: usize) -> Result<Vec<Expand>, String> {
+    if depth > MAX_DEPTH {
+        return Err(format!("$expand nests deeper than {MAX_DEPTH} levels"));
+    }
     let mut out = vec![];
     for item in split_top(raw, ',')?.into_iter().map(str::trim) {
         let (name, options) = match item.split_once('(') {
@@ -51,7 +62,7 @@ pub fn parse(raw: &str) -> Result<Vec<Expand>, String> {
         let mut e = Expand { name: name.to_string(), ..Default::default() };
         for option in options.map(|o| split_top(o, ';')).transpose()?.unwrap_or_default() {
             match option.trim().split_once('=') {
-                Some((k, v)) if k.trim().eq_ignore_ascii_case("$expand") => e.nested = parse(v)?,
+                Some((k, v)) if k.trim().eq_ignore_ascii_case("$expand") => e.nested = parse_nested(v, depth + 1)?,
                 Some((k, v)) if k.trim().eq_ignore_ascii_case("$select") => {
                     e.select = Some(v.split(',').map(|s| s.trim().to_string()).collect())
                 }
@@ -111,6 +122,8 @@ mod tests {
         assert!(parse("assignment($expand=target").is_err());
         assert!(parse("*").is_err());
         assert!(parse("a($top=1)").is_err());
+        let deep = |n: usize| format!("{}a{}", "a($expand=".repeat(n), ")".repeat(n));
+        assert!(parse(&deep(MAX_DEPTH)).is_ok() && parse(&deep(MAX_DEPTH + 1)).is_err());
         const ALLOWED: &[Allow] = &[Allow("assignment", &[Allow("target", &[])])];
         assert!(check(&parse("assignment($expand=target)").unwrap(), ALLOWED).is_ok());
         assert!(check(&parse("assignment($expand=accessPackage)").unwrap(), ALLOWED).is_err());
