@@ -163,20 +163,29 @@ async fn badinput_entity_query_options_and_path_segments_are_refused() {
     let assignment_id = assignments["value"][0]["id"].as_str().expect("pat has access").to_string();
     let orgs = json_ok(&t, &pat, &format!("{EM}/connectedOrganizations")).await;
     let org_id = orgs["value"][0]["id"].as_str().unwrap().to_string();
+    // A nested `$select` of real properties is read, and shapes what is expanded.
+    let org_path = format!("{EM}/connectedOrganizations/{org_id}?$expand=internalSponsors($select=displayName)");
+    let sponsor = &json_ok(&t, &pat, &org_path).await["internalSponsors"][0];
+    assert_eq!(sponsor["displayName"], "Sara Lindqvist", "{sponsor}");
+    assert!(sponsor.get("mail").is_none(), "{sponsor}");
 
     let mut p = Prober::new(&t, minted_token(&t, "alex@contoso.com", ALL_SCOPES));
+    // Each entity with a relation it expands (none for users), for a nested `$select`.
     let entities = [
-        "/v1.0/me".to_string(),
-        format!("/v1.0/users/{}", user_id("sara@contoso.com")),
-        format!("{EM}/accessPackages/{}", package_id(FABRIKAM)),
-        format!("{EM}/assignmentPolicies/{}", policy_id(FABRIKAM, "Fabrikam partners")),
-        format!("{EM}/assignmentRequests/{request_id}"),
-        format!("{EM}/assignments/{assignment_id}"),
-        format!("{EM}/connectedOrganizations/{org_id}"),
+        ("/v1.0/me".to_string(), None),
+        (format!("/v1.0/users/{}", user_id("sara@contoso.com")), None),
+        (format!("{EM}/accessPackages/{}", package_id(FABRIKAM)), Some("catalog")),
+        (format!("{EM}/assignmentPolicies/{}", policy_id(FABRIKAM, "Fabrikam partners")), Some("questions")),
+        (format!("{EM}/assignmentRequests/{request_id}"), Some("requestor")),
+        (format!("{EM}/assignments/{assignment_id}"), Some("target")),
+        (format!("{EM}/connectedOrganizations/{org_id}"), Some("internalSponsors")),
     ];
-    for path in &entities {
+    for (path, relation) in &entities {
         let mut queries: Vec<String> = bad_selects().iter().map(|s| option("$select", s)).collect();
         queries.extend(bad_expand_options());
+        for inner in relation.iter().flat_map(|r| [format!("{r}($select=colour)"), format!("{r}($select=)")]) {
+            queries.push(option("$expand", &inner));
+        }
         queries.extend(["$filter=id%20eq%20'x'", "$top=1", "$orderby=id", "$select=id&$select=id"].map(String::from));
         for query in queries {
             p.refused(Bad::get(format!("{path}?{query}")), &[400]).await;

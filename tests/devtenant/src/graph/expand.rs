@@ -2,6 +2,7 @@
 //! (`assignment($expand=target;$select=id,state)`), checked against what an endpoint supports.
 
 use super::error::GraphError;
+use super::schema;
 
 /// One expanded relation.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -74,15 +75,16 @@ fn parse_nested(raw: &str, depth: usize) -> Result<Vec<Expand>, String> {
     Ok(out)
 }
 
-/// Reads `$expand` and refuses what `allowed` does not name (Graph's 400).
-pub fn read(raw: Option<&str>, allowed: &[Allow]) -> Result<Vec<Expand>, GraphError> {
+/// Reads `$expand` on an entity of schema type `entity` and refuses what `allowed` does not name,
+/// or a nested `$select` of a property the expanded type lacks (Graph's 400).
+pub fn read(raw: Option<&str>, entity: &str, allowed: &[Allow]) -> Result<Vec<Expand>, GraphError> {
     let Some(raw) = raw else { return Ok(vec![]) };
     let list = parse(raw).map_err(|e| GraphError::bad_request(format!("Invalid $expand: {e}")))?;
-    check(&list, allowed)?;
+    check(&list, Some(entity), allowed)?;
     Ok(list)
 }
 
-fn check(list: &[Expand], allowed: &[Allow]) -> Result<(), GraphError> {
+fn check(list: &[Expand], entity: Option<&str>, allowed: &[Allow]) -> Result<(), GraphError> {
     for e in list {
         let Some(Allow(_, below)) = allowed.iter().find(|a| a.0.eq_ignore_ascii_case(&e.name)) else {
             return Err(GraphError::bad_request(format!(
@@ -90,7 +92,23 @@ fn check(list: &[Expand], allowed: &[Allow]) -> Result<(), GraphError> {
                 e.name
             )));
         };
-        check(&e.nested, below)?;
+        let target = entity.and_then(|t| schema::navigation_type(t, &e.name));
+        for name in e.select.iter().flatten() {
+            // Graph selects a directory object's properties by its derived type; the directory
+            // objects these relations lead to (sponsors) are users here.
+            let known = match target {
+                Some("microsoft.graph.directoryObject") => schema::has_property("user", name),
+                Some(t) => schema::has_property(t, name),
+                None => !name.is_empty(),
+            };
+            if !known {
+                return Err(GraphError::bad_request(format!(
+                    "Could not find a property named '{name}' on the expanded '{}'.",
+                    e.name
+                )));
+            }
+        }
+        check(&e.nested, target, below)?;
     }
     Ok(())
 }
@@ -125,7 +143,11 @@ mod tests {
         let deep = |n: usize| format!("{}a{}", "a($expand=".repeat(n), ")".repeat(n));
         assert!(parse(&deep(MAX_DEPTH)).is_ok() && parse(&deep(MAX_DEPTH + 1)).is_err());
         const ALLOWED: &[Allow] = &[Allow("assignment", &[Allow("target", &[])])];
-        assert!(check(&parse("assignment($expand=target)").unwrap(), ALLOWED).is_ok());
-        assert!(check(&parse("assignment($expand=accessPackage)").unwrap(), ALLOWED).is_err());
+        assert!(check(&parse("assignment($expand=target)").unwrap(), None, ALLOWED).is_ok());
+        assert!(check(&parse("assignment($expand=accessPackage)").unwrap(), None, ALLOWED).is_err());
+        let request = Some("accessPackageAssignmentRequest");
+        assert!(check(&parse("assignment($select=id,state)").unwrap(), request, ALLOWED).is_ok());
+        assert!(check(&parse("assignment($select=colour)").unwrap(), request, ALLOWED).is_err());
+        assert!(check(&parse("assignment($select=)").unwrap(), request, ALLOWED).is_err());
     }
 }
