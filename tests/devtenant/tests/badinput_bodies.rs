@@ -206,9 +206,20 @@ async fn badinput_decisions_refuse_every_malformed_body() {
 }
 
 #[tokio::test]
-async fn badinput_bodiless_posts_refuse_hostile_ids() {
+async fn badinput_bodiless_posts_refuse_hostile_ids_and_no_route_takes_a_method_it_lacks() {
     let t = start().await;
     let mut p = Prober::new(&t, minted_token(&t, "pat@fabrikam.com", ALL_SCOPES));
+    let wrong_methods = [
+        (Method::DELETE, "/v1.0/me".to_string()),
+        (Method::PUT, "/v1.0/invitations".to_string()),
+        (Method::PATCH, format!("{EM}/assignmentRequests")),
+        (Method::DELETE, format!("{EM}/accessPackages/{}", package_id(PILOT))),
+        (Method::GET, format!("{EM}/assignmentRequests/x/cancel")),
+        (Method::POST, format!("{EM}/connectedOrganizations")),
+    ];
+    for (method, path) in wrong_methods {
+        p.refused(Bad::json(method, path, "{}"), &[405]).await;
+    }
     for id in ["%FF", "'%20OR%201=1%20--", "x", &"9".repeat(10_000), "filterByCurrentUser(on='target')"] {
         let cancel = Bad::json(Method::POST, format!("{EM}/assignmentRequests/{id}/cancel"), "");
         p.refused(cancel, &[400, 404]).await;
