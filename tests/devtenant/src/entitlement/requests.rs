@@ -203,7 +203,9 @@ fn check_schedule(policy: &PolicyRow, given: Option<&Value>, kind: Kind, now: i6
     }
     let policy_exp = policy.data["expiration"].clone();
     let limit = match policy_exp["type"].as_str() {
-        Some("afterDuration") => policy_exp["duration"].as_str().and_then(duration_seconds).map(|d| start.max(now) + d),
+        Some("afterDuration") => {
+            policy_exp["duration"].as_str().and_then(duration_seconds).map(|d| start.max(now).saturating_add(d))
+        }
         Some("afterDateTime") => policy_exp["endDateTime"].as_str().and_then(parse_instant),
         _ => None,
     };
@@ -211,7 +213,13 @@ fn check_schedule(policy: &PolicyRow, given: Option<&Value>, kind: Kind, now: i6
         None => policy_exp,
         Some(e) => {
             let end = match e["type"].as_str() {
-                Some("afterDuration") => e["duration"].as_str().and_then(duration_seconds).map(|d| start + d),
+                // Checked: a duration may be written up to i64::MAX seconds.
+                Some("afterDuration") => {
+                    let end = e["duration"].as_str().and_then(duration_seconds).and_then(|d| start.checked_add(d));
+                    Some(
+                        end.ok_or_else(|| codes::schedule_not_allowed("expiration.duration is not a usable duration"))?,
+                    )
+                }
                 Some("afterDateTime") => e["endDateTime"].as_str().and_then(parse_instant),
                 Some("noExpiration") => None,
                 _ => {

@@ -117,7 +117,18 @@ fn title_case(name: &HeaderName) -> String {
     name.as_str().split('-').map(word).collect::<Vec<_>>().join("-")
 }
 
-async fn run(api: &Router, item: &Item, authorization: Option<&str>) -> Value {
+/// An item answered by the batch itself (a failed dependency, a url or header that cannot be sent),
+/// with Graph's error body as a dispatched item would have it.
+fn error_item(t: &Tenant, id: &str, e: GraphError) -> Value {
+    let date = GraphError::date(t.now());
+    let request_id = uuid::Uuid::new_v4().to_string();
+    json!({
+        "id": id, "status": e.status.as_u16(), "headers": {"Content-Type": "application/json"},
+        "body": e.body(&request_id, &request_id, &date),
+    })
+}
+
+async fn run(t: &Tenant, api: &Router, item: &Item, authorization: Option<&str>) -> Value {
     let mut req = axum::http::Request::builder()
         .method(item.method.clone())
         .uri(&item.url)
@@ -131,7 +142,9 @@ async fn run(api: &Router, item: &Item, authorization: Option<&str>) -> Value {
     let body = item.body.as_ref().map(|b| Body::from(b.to_string())).unwrap_or_else(Body::empty);
     let res = match req.body(body) {
         Ok(r) => api.clone().oneshot(r).await.unwrap_or_else(|e| match e {}),
-        Err(_) => GraphError::bad_request("The request's url or headers are not valid.").into_response(),
+        Err(_) => {
+            return error_item(t, &item.id, GraphError::bad_request("The request's url or headers are not valid."));
+        }
     };
     let status = res.status().as_u16();
     let mut headers = Map::new();
@@ -159,13 +172,11 @@ pub async fn handle(State(inner): State<Inner>, headers: HeaderMap, body: Bytes)
     for item in &items {
         let failed = item.depends_on.iter().any(|d| statuses.get(&d.to_lowercase()).is_none_or(|s| *s >= 400));
         let out = if failed {
-            let date = crate::clock::iso(inner.t.now());
-            let id = uuid::Uuid::new_v4().to_string();
             let e =
                 GraphError::new(StatusCode::FAILED_DEPENDENCY, "FailedDependency", "A request it depends on failed.");
-            json!({"id": item.id, "status": 424, "headers": {"Content-Type": "application/json"}, "body": e.body(&id, &id, &date)})
+            error_item(&inner.t, &item.id, e)
         } else {
-            run(&inner.api, item, authorization).await
+            run(&inner.t, &inner.api, item, authorization).await
         };
         statuses.insert(item.id.to_lowercase(), out["status"].as_u64().unwrap_or(500) as u16);
         responses.push(out);

@@ -48,6 +48,21 @@ impl GraphError {
         GraphError::new(StatusCode::BAD_REQUEST, "Request_UnsupportedQuery", message)
     }
 
+    /// Graph's 413 for a body over the limit (Graph documents the status, not the code).
+    pub fn too_large() -> GraphError {
+        GraphError::new(StatusCode::PAYLOAD_TOO_LARGE, "RequestEntityTooLarge", "The request body is too large.")
+    }
+
+    /// Graph's error for a refusal made before a handler ran (a path segment that is not UTF-8, a
+    /// body over the limit): the same status, with the reason the framework gave.
+    pub fn from_rejection(status: StatusCode, reason: &str) -> GraphError {
+        match status {
+            StatusCode::PAYLOAD_TOO_LARGE => GraphError::too_large(),
+            s if s.is_client_error() => GraphError::new(s, "BadRequest", reason.trim()),
+            s => GraphError { message: reason.trim().to_string(), ..GraphError::for_status(s) },
+        }
+    }
+
     /// The code Graph answers for a status when a fault is injected.
     pub fn for_status(status: StatusCode) -> GraphError {
         let (code, message) = match status.as_u16() {
@@ -63,6 +78,11 @@ impl GraphError {
             _ => ("UnknownError", "Injected fault."),
         };
         GraphError::new(status, code, message)
+    }
+
+    /// `innerError.date` as Graph writes it: UTC without a zone, to the second.
+    pub fn date(now: i64) -> String {
+        chrono::DateTime::from_timestamp(now, 0).unwrap_or_default().format("%Y-%m-%dT%H:%M:%S").to_string()
     }
 
     /// The JSON body, given the ids of the request it answers.

@@ -2,6 +2,7 @@
 //! (`assignment($expand=target;$select=id,state)`), checked against what an endpoint supports.
 
 use super::error::GraphError;
+use super::schema;
 
 /// One expanded relation.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -38,7 +39,18 @@ fn split_top(text: &str, sep: char) -> Result<Vec<&str>, String> {
     Ok(out)
 }
 
+/// How deep `$expand` may nest: more than any relation chain an endpoint offers, and a bound on
+/// the recursion, so that a hostile `a($expand=a($expand=…))` is a 400, not a stack overflow.
+const MAX_DEPTH: usize = 8;
+
 pub fn parse(raw: &str) -> Result<Vec<Expand>, String> {
+    parse_nested(raw, 0)
+}
+
+fn parse_nested(raw: &str, depth: usize) -> Result<Vec<Expand>, String> {
+    if depth > MAX_DEPTH {
+        return Err(format!("$expand nests deeper than {MAX_DEPTH} levels"));
+    }
     let mut out = vec![];
     for item in split_top(raw, ',')?.into_iter().map(str::trim) {
         let (name, options) = match item.split_once('(') {
@@ -51,7 +63,7 @@ pub fn parse(raw: &str) -> Result<Vec<Expand>, String> {
         let mut e = Expand { name: name.to_string(), ..Default::default() };
         for option in options.map(|o| split_top(o, ';')).transpose()?.unwrap_or_default() {
             match option.trim().split_once('=') {
-                Some((k, v)) if k.trim().eq_ignore_ascii_case("$expand") => e.nested = parse(v)?,
+                Some((k, v)) if k.trim().eq_ignore_ascii_case("$expand") => e.nested = parse_nested(v, depth + 1)?,
                 Some((k, v)) if k.trim().eq_ignore_ascii_case("$select") => {
                     e.select = Some(v.split(',').map(|s| s.trim().to_string()).collect())
                 }
@@ -63,15 +75,16 @@ pub fn parse(raw: &str) -> Result<Vec<Expand>, String> {
     Ok(out)
 }
 
-/// Reads `$expand` and refuses what `allowed` does not name (Graph's 400).
-pub fn read(raw: Option<&str>, allowed: &[Allow]) -> Result<Vec<Expand>, GraphError> {
+/// Reads `$expand` on an entity of schema type `entity` and refuses what `allowed` does not name,
+/// or a nested `$select` of a property the expanded type lacks (Graph's 400).
+pub fn read(raw: Option<&str>, entity: &str, allowed: &[Allow]) -> Result<Vec<Expand>, GraphError> {
     let Some(raw) = raw else { return Ok(vec![]) };
     let list = parse(raw).map_err(|e| GraphError::bad_request(format!("Invalid $expand: {e}")))?;
-    check(&list, allowed)?;
+    check(&list, Some(entity), allowed)?;
     Ok(list)
 }
 
-fn check(list: &[Expand], allowed: &[Allow]) -> Result<(), GraphError> {
+fn check(list: &[Expand], entity: Option<&str>, allowed: &[Allow]) -> Result<(), GraphError> {
     for e in list {
         let Some(Allow(_, below)) = allowed.iter().find(|a| a.0.eq_ignore_ascii_case(&e.name)) else {
             return Err(GraphError::bad_request(format!(
@@ -79,7 +92,23 @@ fn check(list: &[Expand], allowed: &[Allow]) -> Result<(), GraphError> {
                 e.name
             )));
         };
-        check(&e.nested, below)?;
+        let target = entity.and_then(|t| schema::navigation_type(t, &e.name));
+        for name in e.select.iter().flatten() {
+            // Graph selects a directory object's properties by its derived type; the directory
+            // objects these relations lead to (sponsors) are users here.
+            let known = match target {
+                Some("microsoft.graph.directoryObject") => schema::has_property("user", name),
+                Some(t) => schema::has_property(t, name),
+                None => !name.is_empty(),
+            };
+            if !known {
+                return Err(GraphError::bad_request(format!(
+                    "Could not find a property named '{name}' on the expanded '{}'.",
+                    e.name
+                )));
+            }
+        }
+        check(&e.nested, target, below)?;
     }
     Ok(())
 }
@@ -111,8 +140,14 @@ mod tests {
         assert!(parse("assignment($expand=target").is_err());
         assert!(parse("*").is_err());
         assert!(parse("a($top=1)").is_err());
+        let deep = |n: usize| format!("{}a{}", "a($expand=".repeat(n), ")".repeat(n));
+        assert!(parse(&deep(MAX_DEPTH)).is_ok() && parse(&deep(MAX_DEPTH + 1)).is_err());
         const ALLOWED: &[Allow] = &[Allow("assignment", &[Allow("target", &[])])];
-        assert!(check(&parse("assignment($expand=target)").unwrap(), ALLOWED).is_ok());
-        assert!(check(&parse("assignment($expand=accessPackage)").unwrap(), ALLOWED).is_err());
+        assert!(check(&parse("assignment($expand=target)").unwrap(), None, ALLOWED).is_ok());
+        assert!(check(&parse("assignment($expand=accessPackage)").unwrap(), None, ALLOWED).is_err());
+        let request = Some("accessPackageAssignmentRequest");
+        assert!(check(&parse("assignment($select=id,state)").unwrap(), request, ALLOWED).is_ok());
+        assert!(check(&parse("assignment($select=colour)").unwrap(), request, ALLOWED).is_err());
+        assert!(check(&parse("assignment($select=)").unwrap(), request, ALLOWED).is_err());
     }
 }

@@ -74,6 +74,7 @@ pub fn valid_email(address: &str) -> bool {
     };
     let edge = |s: &str| s.starts_with(['.', '-']) || s.ends_with(['.', '-']);
     !local.is_empty()
+        && !address.chars().any(char::is_control)
         && !edge(local)
         && !local.chars().any(|c| FORBIDDEN.contains(c) || c == '@')
         && domain.contains('.')
@@ -310,6 +311,8 @@ mod tests {
             "nils@x",
             "a@b@c.com",
             "nils@-x.com",
+            "ni\u{0}ls@x.com",
+            "nils@x.com\r\n",
         ] {
             assert!(!valid_email(bad), "{bad}");
         }

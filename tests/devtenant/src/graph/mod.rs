@@ -95,9 +95,12 @@ async fn request_ids(State(t): State<Arc<Tenant>>, req: Request, next: Next) -> 
         .map(String::from)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let mut res = next.run(req).await;
-    if let Some(err) = res.extensions_mut().remove::<GraphError>() {
-        let date =
-            chrono::DateTime::from_timestamp(t.now(), 0).unwrap_or_default().format("%Y-%m-%dT%H:%M:%S").to_string();
+    let err = match res.extensions_mut().remove::<GraphError>() {
+        Some(e) => Some(e),
+        None => framework_refusal(&mut res).await,
+    };
+    if let Some(err) = err {
+        let date = GraphError::date(t.now());
         *res.body_mut() = Body::from(err.body(&request_id, &client_request_id, &date).to_string());
         res.headers_mut().remove(header::CONTENT_LENGTH);
     }
@@ -107,6 +110,18 @@ async fn request_ids(State(t): State<Arc<Tenant>>, req: Request, next: Next) -> 
         headers.insert("client-request-id", v);
     }
     res
+}
+
+/// An error answer that axum wrote (a rejected path or body) in plain text, read as Graph's error
+/// so that every refusal has Graph's shape.
+async fn framework_refusal(res: &mut Response) -> Option<GraphError> {
+    let json = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if json || !(res.status().is_client_error() || res.status().is_server_error()) {
+        return None;
+    }
+    let text = axum::body::to_bytes(std::mem::take(res.body_mut()), 64 * 1024).await.unwrap_or_default();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Some(GraphError::from_rejection(res.status(), &String::from_utf8_lossy(&text)))
 }
 
 async fn unknown_segment(req: Request) -> GraphError {
@@ -141,17 +156,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for GraphJson<T> {
                 "A supported MIME type could not be found that matches the content type of the request payload.",
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                GraphError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "RequestEntityTooLarge",
-                    "The request body is too large.",
-                )
-            } else {
-                GraphError::bad_request("The request body could not be read.")
-            }
-        })?;
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| GraphError::from_rejection(e.status(), &e.body_text()))?;
         parse_body(&bytes).map(GraphJson)
     }
 }

@@ -93,17 +93,20 @@ pub fn page(
         .map(|v| odata::parse_top(v, max_size).map_err(GraphError::bad_request))
         .transpose()?
         .unwrap_or(default_size);
+    let total = items.len();
+    // A token past the end was never issued: forged, or from a list that has since shrunk.
     let offset = match q.get("$skiptoken") {
         None => 0,
         Some(token) => decode_skiptoken(token)
+            .filter(|offset| *offset <= total)
             .ok_or_else(|| GraphError::bad_request("The $skiptoken is invalid or has expired."))?,
     };
-    let total = items.len();
     let value: Vec<Value> = items.into_iter().skip(offset).take(size).collect();
     let mut body = json!({ "value": value });
-    if offset + size < total {
+    let next = offset + size;
+    if next < total {
         let mut pairs = q.without_skiptoken();
-        pairs.push(("$skiptoken".into(), encode_skiptoken(offset + size)));
+        pairs.push(("$skiptoken".into(), encode_skiptoken(next)));
         let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
         body["@odata.nextLink"] = json!(format!("{}{path}?{query}", t.graph_url()));
     }

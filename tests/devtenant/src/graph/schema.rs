@@ -24,6 +24,14 @@ pub fn has_property(type_name: &str, name: &str) -> bool {
     property(type_name, name).is_some_and(|p| p["nav"] == false)
 }
 
+/// The type a navigation property of `type_name` leads to, e.g. `accessPackage`'s `catalog`:
+/// `microsoft.graph.accessPackageCatalog`. Names match without case, as in query options.
+pub fn navigation_type(type_name: &str, name: &str) -> Option<&'static str> {
+    let properties = schema()["types"][qualified(type_name)]["properties"].as_object()?;
+    let (_, p) = properties.iter().find(|(n, p)| n.eq_ignore_ascii_case(name) && p["nav"] == true)?;
+    p["type"].as_str()
+}
+
 /// Every way `value` differs from the schema's `type_name`: unknown properties, wrong JSON types,
 /// enum values Graph does not have. Empty when the value conforms.
 pub fn conformance(value: &Value, type_name: &str) -> Vec<String> {

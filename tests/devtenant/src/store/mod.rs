@@ -100,6 +100,24 @@ impl Store {
         Ok(out)
     }
 
+    /// Every row of every table, as text in a fixed order: tests compare it before and after a
+    /// refused request to show that the refusal wrote nothing.
+    pub fn dump(&self) -> anyhow::Result<String> {
+        let conn = self.conn();
+        let mut out = String::new();
+        for table in ["meta"].iter().chain(&STATE_TABLES).chain(&entitlement::TABLES) {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))?;
+            let columns = stmt.column_count();
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let cells: Vec<String> =
+                    (0..columns).map(|i| row.get_ref(i).map(|v| format!("{v:?}"))).collect::<Result<_, _>>()?;
+                out.push_str(&format!("{table}: {}\n", cells.join(" | ")));
+            }
+        }
+        Ok(out)
+    }
+
     /// Seeds the scenario unless the database already holds a tenant; returns whether it seeded.
     pub fn seed_if_empty(&self, scenario: &Scenario, now: i64) -> anyhow::Result<bool> {
         if self.meta("seeded_tenant").is_some() {

@@ -334,3 +334,17 @@ pub fn bound_signin(t: &TestTenant) -> String {
 pub fn bound_graph(t: &TestTenant) -> String {
     format!("http://{}", t.running.graph_addr)
 }
+
+/// A Graph access token for a directory user (by sign-in name) holding exactly the delegated
+/// permissions in `scp`, signed with the tenant's key as its token endpoint signs them. Tables
+/// of permission sets use it rather than a sign-in and a consent for every set.
+pub fn minted_token(t: &TestTenant, sign_in_name: &str, scp: &str) -> String {
+    let tenant = &t.running.tenant;
+    let user = tenant.store.user_by_sign_in_name(sign_in_name).unwrap_or_else(|| panic!("no user {sign_in_name}"));
+    let now = tenant.now();
+    tenant.key.sign(&serde_json::json!({
+        "aud": devtenant::scopes::GRAPH_RESOURCE, "iss": format!("{}/{TID}/v2.0", t.signin), "tid": TID,
+        "iat": now, "nbf": now, "exp": now + 3600, "oid": user.id, "scp": scp, "appid": APP, "azp": APP,
+        "upn": user.upn, "idtyp": "user", "ver": "1.0",
+    }))
+}

@@ -49,7 +49,7 @@ pub async fn get(
     }
     caller.require_any(&READ)?;
     q.only(&["$expand"])?;
-    crate::graph::expand::read(q.get("$expand"), APPROVALS.expand)?;
+    crate::graph::expand::read(q.get("$expand"), APPROVALS.entity, APPROVALS.expand)?;
     let mut body = t.store.transaction(|c| {
         let r = readable(c, &id, &caller)?;
         Ok::<_, GraphError>(render::approval(c, &r, &caller.user.id)?)

@@ -106,7 +106,7 @@ pub fn select_expand(
     allowed: &[Allow],
 ) -> Result<(Option<Vec<String>>, Vec<Expand>), GraphError> {
     let select = q.select(|p| schema::has_property(entity, p))?;
-    let expand = super::expand::read(q.get("$expand"), allowed)?;
+    let expand = super::expand::read(q.get("$expand"), entity, allowed)?;
     Ok((select, expand))
 }
 

@@ -67,6 +67,32 @@ fn kind(raw: &str) -> Result<Kind, GraphError> {
     }
 }
 
+/// Fields the tenant reads as strings, by JSON pointer: a number or an object there is Graph's
+/// 400, never silently read as absent.
+const STRING_FIELDS: [&str; 5] = [
+    "/justification",
+    "/assignment/accessPackageId",
+    "/assignment/assignmentPolicyId",
+    "/assignment/targetId",
+    "/assignment/id",
+];
+
+/// Refuses a body whose fields have the wrong JSON types, and a `schedule` that is not Graph's
+/// `entitlementManagementSchedule` (names, types, date-times, `expiration.type`).
+fn check_types(body: &Value) -> Result<(), GraphError> {
+    for pointer in STRING_FIELDS {
+        if let Some(v) = body.pointer(pointer).filter(|v| !v.is_null() && !v.is_string()) {
+            let name = pointer[1..].replace('/', ".");
+            return Err(GraphError::bad_request(format!("'{name}' must be a string, not {v}.")));
+        }
+    }
+    let schedule = body.get("schedule").filter(|s| !s.is_null());
+    match schedule.map(|s| schema::conformance(s, "entitlementManagementSchedule")).unwrap_or_default().first() {
+        Some(problem) => Err(GraphError::bad_request(format!("Invalid 'schedule': {problem}."))),
+        None => Ok(()),
+    }
+}
+
 fn text(v: &Value, key: &str) -> Option<String> {
     v[key].as_str().map(str::trim).filter(|s| !s.is_empty()).map(String::from)
 }
@@ -83,6 +109,7 @@ pub async fn create(
     if let Some(k) = fields.keys().find(|k| !known(k) && !schema::has_property("accessPackageAssignmentRequest", k)) {
         return Err(GraphError::bad_request(format!("'{k}' is not a property of accessPackageAssignmentRequest.")));
     }
+    check_types(&body)?;
     let kind =
         kind(body["requestType"].as_str().ok_or_else(|| GraphError::bad_request("'requestType' is required."))?)?;
     let a = &body["assignment"];
