@@ -70,6 +70,9 @@ pub struct Config {
     pub default_language: Option<Language>,
     pub cache_location: CacheLocation,
     pub branding: Branding,
+    /// Origins a person may be sent to after a sign-in or an invitation: this site's own first,
+    /// then `redirectOrigins` (e.g. the intranet that embeds Portier). Nothing else.
+    pub redirect_origins: Vec<String>,
 }
 
 /// One thing wrong with the configuration: which field, and why.
@@ -94,6 +97,7 @@ pub struct RawConfig {
     pub default_language: Option<String>,
     pub cache_location: Option<String>,
     pub branding: Option<RawBranding>,
+    pub redirect_origins: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -200,6 +204,16 @@ impl Config {
             problem("branding.logoUrl", format!("'{logo}' must be an https URL or a path on this site"));
         }
         let branding = Branding { name: raw_branding.name.unwrap_or_else(|| "Portier".into()), logo_url };
+        let mut redirect_origins = vec![trimmed(origin)];
+        for listed in raw.redirect_origins.unwrap_or_default() {
+            match web_url(&listed) {
+                Ok(u) if u.path() == "/" && u.query().is_none() && u.fragment().is_none() => {
+                    redirect_origins.push(u.origin().ascii_serialization())
+                }
+                Ok(_) => problem("redirectOrigins", format!("'{listed}' must be an origin only, like https://intranet.example.com")),
+                Err(reason) => problem("redirectOrigins", reason),
+            }
+        }
 
         if !problems.is_empty() {
             return Err(problems);
@@ -216,7 +230,26 @@ impl Config {
             default_language,
             cache_location,
             branding,
+            redirect_origins,
         })
+    }
+
+    /// `target` (absolute, or relative to this site) as a URL Portier may send a person to: on
+    /// this site or on an origin of `redirectOrigins`, and without credentials in it. `None` for
+    /// anything else (another site, `javascript:`, `data:`), so Portier is no open redirect.
+    pub fn allowed_redirect(&self, target: &str) -> Option<Url> {
+        let own = self.redirect_origins.first()?;
+        let url = Url::parse(&format!("{own}/")).ok()?.join(target.trim()).ok()?;
+        let origin = url.origin().ascii_serialization();
+        let allowed = url.username().is_empty() && url.password().is_none() && self.redirect_origins.contains(&origin);
+        allowed.then_some(url)
+    }
+
+    /// `target` as a path (with query and fragment) on this site, when it is one.
+    pub fn own_path(&self, target: &str) -> Option<String> {
+        let url = self.allowed_redirect(target)?;
+        (Some(&url.origin().ascii_serialization()) == self.redirect_origins.first())
+            .then(|| url[url::Position::BeforePath..].to_string())
     }
 }
 
@@ -262,6 +295,40 @@ mod tests {
         assert_eq!(problems[0].field, "clientID");
         let problems = Config::from_json("{", ORIGIN).unwrap_err();
         assert!(problems[0].reason.contains("cannot be read"));
+    }
+
+    #[test]
+    fn redirects_stay_on_this_site_or_the_listed_origins() {
+        let text = good().replacen('{', r#"{"redirectOrigins": ["https://intranet.contoso.com"], "#, 1);
+        let c = Config::from_json(&text, ORIGIN).unwrap();
+        assert_eq!(c.redirect_origins, [ORIGIN, "https://intranet.contoso.com"]);
+        for fine in ["/requests", "http://localhost:8080/request?packages=a", "https://intranet.contoso.com/portal#/x"] {
+            assert!(c.allowed_redirect(fine).is_some(), "{fine}");
+        }
+        for hostile in [
+            "https://evil.example/",
+            "//evil.example/x",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "https://intranet.contoso.com.evil.example/",
+            "https://intranet.contoso.com@evil.example/",
+            "http://user:pw@localhost:8080/",
+            "http://localhost:8081/",
+            "http://intranet.contoso.com/",
+        ] {
+            assert_eq!(c.allowed_redirect(hostile), None, "{hostile}");
+        }
+        assert_eq!(c.own_path("/requests?tab=2#x").as_deref(), Some("/requests?tab=2#x"));
+        assert_eq!(c.own_path("http://localhost:8080/access").as_deref(), Some("/access"));
+        assert_eq!(c.own_path("https://intranet.contoso.com/portal"), None, "another site, if allowed, is no path here");
+    }
+
+    #[test]
+    fn redirect_origins_must_be_origins() {
+        let text = good().replacen('{', r#"{"redirectOrigins": ["https://intranet.contoso.com/page", "http://intranet.contoso.com"], "#, 1);
+        let problems = Config::from_json(&text, ORIGIN).unwrap_err();
+        assert_eq!(problems.iter().filter(|p| p.field == "redirectOrigins").count(), 2, "{problems:?}");
     }
 
     #[test]

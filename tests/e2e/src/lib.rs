@@ -1,6 +1,8 @@
 //! What the journeys share: a running stack with a browser on it, and the steps a person takes
 //! (wait for something to show, type, click, sign in at the tenant's page).
 
+pub mod hostile;
+
 use anyhow::{Context, Result, bail};
 use fantoccini::{Client, Locator};
 use harness::browser::Browser;
