@@ -210,7 +210,10 @@ impl Config {
                 Ok(u) if u.path() == "/" && u.query().is_none() && u.fragment().is_none() => {
                     redirect_origins.push(u.origin().ascii_serialization())
                 }
-                Ok(_) => problem("redirectOrigins", format!("'{listed}' must be an origin only, like https://intranet.example.com")),
+                Ok(_) => problem(
+                    "redirectOrigins",
+                    format!("'{listed}' must be an origin only, like https://intranet.example.com"),
+                ),
                 Err(reason) => problem("redirectOrigins", reason),
             }
         }
@@ -302,7 +305,8 @@ mod tests {
         let text = good().replacen('{', r#"{"redirectOrigins": ["https://intranet.contoso.com"], "#, 1);
         let c = Config::from_json(&text, ORIGIN).unwrap();
         assert_eq!(c.redirect_origins, [ORIGIN, "https://intranet.contoso.com"]);
-        for fine in ["/requests", "http://localhost:8080/request?packages=a", "https://intranet.contoso.com/portal#/x"] {
+        for fine in ["/requests", "http://localhost:8080/request?packages=a", "https://intranet.contoso.com/portal#/x"]
+        {
             assert!(c.allowed_redirect(fine).is_some(), "{fine}");
         }
         for hostile in [
@@ -321,12 +325,20 @@ mod tests {
         }
         assert_eq!(c.own_path("/requests?tab=2#x").as_deref(), Some("/requests?tab=2#x"));
         assert_eq!(c.own_path("http://localhost:8080/access").as_deref(), Some("/access"));
-        assert_eq!(c.own_path("https://intranet.contoso.com/portal"), None, "another site, if allowed, is no path here");
+        assert_eq!(
+            c.own_path("https://intranet.contoso.com/portal"),
+            None,
+            "another site, if allowed, is no path here"
+        );
     }
 
     #[test]
     fn redirect_origins_must_be_origins() {
-        let text = good().replacen('{', r#"{"redirectOrigins": ["https://intranet.contoso.com/page", "http://intranet.contoso.com"], "#, 1);
+        let text = good().replacen(
+            '{',
+            r#"{"redirectOrigins": ["https://intranet.contoso.com/page", "http://intranet.contoso.com"], "#,
+            1,
+        );
         let problems = Config::from_json(&text, ORIGIN).unwrap_err();
         assert_eq!(problems.iter().filter(|p| p.field == "redirectOrigins").count(), 2, "{problems:?}");
     }

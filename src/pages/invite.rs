@@ -117,8 +117,7 @@ pub fn Invite() -> impl IntoView {
             if ids.is_empty() {
                 config.allowed_redirect(&redirect_to.get_untracked()).map(String::from)
             } else {
-                Some(
-                format!(
+                Some(format!(
                     "{origin}{}?packages={}",
                     Route::RequestSelection.path(),
                     ids.into_iter().collect::<Vec<_>>().join(",")

@@ -223,7 +223,12 @@ pub fn fields(names: &[&str]) -> Vec<String> {
 
 /// Clicks, by script, every element matching `css` (an event per element, as a person would).
 pub async fn click_all(c: &Client, css: &str) -> Result<usize> {
-    let n = c.execute("const all = document.querySelectorAll(arguments[0]); all.forEach(e => e.click()); return all.length;", vec![json!(css)]).await?;
+    let n = c
+        .execute(
+            "const all = document.querySelectorAll(arguments[0]); all.forEach(e => e.click()); return all.length;",
+            vec![json!(css)],
+        )
+        .await?;
     Ok(n.as_u64().unwrap_or(0) as usize)
 }
 

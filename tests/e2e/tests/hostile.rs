@@ -25,7 +25,8 @@ fn one(field: &str, k: usize) -> String {
 async fn whole_catalog(c: &Client) -> Result<()> {
     loop {
         wait_for(c, "[data-testid=catalog][aria-busy=false]").await?;
-        let before = c.execute("return document.querySelectorAll('[data-testid=package-card]').length;", vec![]).await?;
+        let before =
+            c.execute("return document.querySelectorAll('[data-testid=package-card]').length;", vec![]).await?;
         if click_all(c, "[data-testid=load-more]").await? == 0 {
             return Ok(());
         }
@@ -61,10 +62,11 @@ async fn hostile_package_texts_stay_text_in_the_catalog_selection_package_pages_
     for (k, kind) in KINDS.iter().enumerate() {
         w.open(&package_path(&one("Package", k))).await?;
         wait_for(c, "[data-testid=review]").await?;
-        let page: Vec<String> = ["Package", "Description", "Policy", "PolicyText", "Question", "Choice", "Resource", "Role"]
-            .iter()
-            .map(|f| one(f, k))
-            .collect();
+        let page: Vec<String> =
+            ["Package", "Description", "Policy", "PolicyText", "Question", "Choice", "Resource", "Role"]
+                .iter()
+                .map(|f| one(f, k))
+                .collect();
         assert_inert(&w, c, &format!("package page ({kind})"), &page).await?;
         set_value(c, "[data-question] input[type=text]", &one("Answer", k)).await?;
         click(c, "[data-question] input[type=radio]").await?;
@@ -96,7 +98,8 @@ async fn hostile_answers_justifications_reasons_and_names_stay_text_for_approver
     inbox.extend(payloads("Partner"));
     assert_inert(&w, a, "approvals inbox", &inbox).await?;
     for left in (0..KINDS.len()).rev() {
-        let name = a.execute("return document.querySelector('[data-testid=decision]').dataset.package;", vec![]).await?;
+        let name =
+            a.execute("return document.querySelector('[data-testid=decision]').dataset.package;", vec![]).await?;
         let k = payloads("Package").iter().position(|p| name == json!(p)).expect("a hostile package");
         set_value(a, "[data-testid=decision] textarea", &one("Reason", k)).await?;
         click(a, "[data-testid=decision] [data-testid=approve]").await?;
@@ -119,7 +122,10 @@ async fn hostile_answers_justifications_reasons_and_names_stay_text_for_approver
     requests.extend(payloads("Partner"));
     assert_inert(&w, c, "my requests", &requests).await?;
     let exported = downloaded_text(c, "[data-testid=export-csv]").await?;
-    for (file, csv, columns) in [("my-requests.csv", &exported, ["Package", "Justification"]), ("my-decisions.csv", &decisions, ["Package", "Reason"])] {
+    for (file, csv, columns) in [
+        ("my-requests.csv", &exported, ["Package", "Justification"]),
+        ("my-decisions.csv", &decisions, ["Package", "Reason"]),
+    ] {
         let cells = csv_cells(csv);
         let live: Vec<&String> = cells.iter().filter(|c| c.starts_with(['=', '+', '-', '@', '\t', '\r'])).collect();
         ensure!(live.is_empty(), "{file}: cells a spreadsheet would run: {live:?}");
@@ -175,8 +181,12 @@ async fn hostile_invitee_names_and_own_messages_stay_text_and_redirects_stay_on_
         attach(c, &one("Package", k)).await?;
         click(c, "[data-testid=invite]").await?;
         wait_for(c, "[data-testid=redeem-url]").await?;
-        set_value(c, "[data-testid=invitation] textarea", &format!("{} {{name}} {{packages}} {{sponsor}}", one("Message", k)))
-            .await?;
+        set_value(
+            c,
+            "[data-testid=invitation] textarea",
+            &format!("{} {{name}} {{packages}} {{sponsor}}", one("Message", k)),
+        )
+        .await?;
         let mut shown = vec![one("Message", k), one("Invitee", k), one("Package", k)];
         shown.extend(payloads("Approver"));
         assert_inert(&w, c, &format!("invitation ({kind})"), &shown).await?;
