@@ -14,8 +14,10 @@ pub const KINDS: [&str; 8] =
     ["markup", "script", "javascript-url", "attribute", "css", "rtl-override", "long", "formula"];
 
 /// One payload of each kind for the field `field` (its name is in each, so every value is
-/// distinct and found where that field is shown). Each one, were it to run or become markup,
-/// sets `window.__pwned` or adds an element with `data-hostile`.
+/// distinct and found where that field is shown). Markup, script, URL, attribute and CSS ones,
+/// were they to run or become markup, set `window.__pwned` or add an element with
+/// `data-hostile`; the override must stay isolated, the long one inside its box, the formula
+/// inert in exports.
 pub fn payloads(field: &str) -> Vec<String> {
     let pwn = format!("window.__pwned='{field}'");
     vec![
