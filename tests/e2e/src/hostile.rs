@@ -46,12 +46,12 @@ pub fn toml(text: &str) -> String {
 
 /// The approver of the hostile packages: a member whose own name is hostile.
 pub const APPROVER: &str = "hz@contoso.com";
-/// A partner whose own name and company are hostile.
-pub const PARTNER: &str = "hx@fabrikam.com";
+/// A partner whose own name, company and connected organization are hostile.
+pub const PARTNER: &str = "hx@hostile.example";
 
 /// The scenario lines: a catalog with one package per payload kind (name, description, the
 /// resource and role it grants, its policy's name and description, a text question, a choice),
-/// approved by [`APPROVER`]; the partner and the approver.
+/// approved by [`APPROVER`]; the partner, their connected organization, and the approver.
 pub fn scenario() -> String {
     let mut s = String::from("\n[[catalogs]]\ndisplay_name = \"Hostile catalog\"\n");
     let field = |name: &str, k: usize| toml(&payloads(name)[k]);
@@ -104,13 +104,17 @@ choices = [{{ value = "picked", text = {choice} }}]
     s += &format!(
         r#"
 [[users]]
-user_principal_name = "hx_fabrikam.com#EXT#@contoso.onmicrosoft.com"
+user_principal_name = "hx_hostile.example#EXT#@contoso.onmicrosoft.com"
 mail = "{PARTNER}"
 display_name = {partner}
 company_name = {company}
 user_type = "Guest"
 external_user_state = "Accepted"
 password = "Portier-demo-1"
+
+[[connected_organizations]]
+display_name = {organisation}
+domains = ["hostile.example"]
 
 [[users]]
 user_principal_name = "{APPROVER}"
@@ -120,6 +124,7 @@ password = "Portier-demo-1"
 "#,
         partner = toml(&combined("Partner")),
         company = toml(&combined("Company")),
+        organisation = toml(&combined("Organisation")),
         approver = toml(&combined("Approver")),
     );
     s

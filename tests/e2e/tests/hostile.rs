@@ -96,6 +96,7 @@ async fn hostile_answers_justifications_reasons_and_names_stay_text_for_approver
     wait_for_count(a, "[data-testid=decision]", KINDS.len()).await?;
     let mut inbox = fields(&["Package", "Policy", "Question", "Answer", "Justification", "Resource", "Role"]);
     inbox.extend(payloads("Partner"));
+    inbox.extend(payloads("Organisation"));
     assert_inert(&w, a, "approvals inbox", &inbox).await?;
     for left in (0..KINDS.len()).rev() {
         let name =
