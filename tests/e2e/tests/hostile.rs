@@ -55,9 +55,6 @@ async fn hostile_package_texts_stay_text_in_the_catalog_selection_package_pages_
     ensure!(picked == json!(KINDS.len()), "picked {picked}");
     wait_for_count(c, "[data-testid=selection] li", KINDS.len()).await?;
     assert_inert(&w, c, "catalog with a selection", &fields(&["Package", "Description"])).await?;
-    w.open("/request").await?;
-    wait_for_count(c, "[data-testid=selected-package]", KINDS.len()).await?;
-    assert_inert(&w, c, "request for the selection", &fields(&["Package", "Question", "Choice"])).await?;
     // Each package's own page, its form with hostile answers, the review, the sending.
     for (k, kind) in KINDS.iter().enumerate() {
         w.open(&package_path(&one("Package", k))).await?;
@@ -79,6 +76,22 @@ async fn hostile_package_texts_stay_text_in_the_catalog_selection_package_pages_
         click(c, "[data-testid=submit]").await?;
         wait_for(c, "[data-testid=request-sent]").await?;
     }
+    // The selection, requested at once: each package's questions, then each one's outcome by
+    // name (refused, as each is open already).
+    w.open("/request").await?;
+    wait_for_count(c, "[data-testid=selected-package]", KINDS.len()).await?;
+    assert_inert(&w, c, "request for the selection", &fields(&["Package", "Question", "Choice"])).await?;
+    c.execute(
+        "document.querySelectorAll('[data-question] input[type=text]').forEach(e => {
+            e.value = 'an answer'; e.dispatchEvent(new Event('input', { bubbles: true })); });",
+        vec![],
+    )
+    .await?;
+    click_all(c, "[data-question] input[type=radio]").await?;
+    set_value(c, "#justification", &one("Justification", 0)).await?;
+    click(c, "[data-testid=submit]").await?;
+    wait_for_count(c, "[data-testid=outcome][data-sent=false]", KINDS.len()).await?;
+    assert_inert(&w, c, "outcomes of the selection", &fields(&["Package"])).await?;
     w.end().await;
     Ok(())
 }
