@@ -42,8 +42,8 @@ async fn hostile_package_texts_stay_text_in_the_catalog_selection_package_pages_
     sign_in_at(&w, "/packages", PARTNER).await?;
     whole_catalog(c).await?;
     assert_inert(&w, c, "catalog", &fields(&["Package", "Description"])).await?;
-    // Every hostile package into the selection: its bar lists them by name, the request for all
-    // of them shows each one's questions and choices.
+    // Every hostile package into the selection, whose bar lists them by name (they are requested
+    // together at the end).
     let picked = c
         .execute(
             "let n = 0; document.querySelectorAll('[data-testid=package-card]').forEach(card => {
