@@ -128,7 +128,7 @@ impl Session {
             nonce: request.nonce,
             verifier: request.verifier,
             redirect_uri: redirect_uri.clone(),
-            return_to: interaction::safe_return(return_to),
+            return_to: config.own_path(return_to).unwrap_or_else(|| "/".into()),
             claims,
             kind,
         };
@@ -246,7 +246,8 @@ impl Session {
         cache.set_account(&account);
         self.store_tokens(&response, started, pending.claims.clone());
         self.0.account.set(Some(account));
-        Ok(pending.return_to)
+        // Checked again: the tab's storage is not to be trusted to hold only what was saved.
+        Ok(config.own_path(&pending.return_to).unwrap_or_else(|| "/".into()))
     }
 
     fn store_tokens(&self, response: &oidc::TokenResponse, started: f64, claims: Option<String>) {

@@ -89,8 +89,8 @@ fn AccountMenu() -> impl IntoView {
     };
     view! {
         <section class="account" aria-label=move || t.get().account_menu>
-            <span class="account-name">{name}</span>
-            <span class="account-org">{organisation}</span>
+            <span class="account-name"><bdi>{name}</bdi></span>
+            <span class="account-org"><bdi>{organisation}</bdi></span>
             {move || kind().map(|k| view! { <span class="badge">{k}</span> })}
             <button type="button" on:click=sign_out>{move || t.get().sign_out}</button>
         </section>

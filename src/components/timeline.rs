@@ -46,11 +46,11 @@ pub fn Timeline(
                     ": " <span class="stage-state">{move || stage_label(t.get(), &state)}</span>
                     {(!names.is_empty()).then(|| view! {
                         <div class="approvers">{move || t.get().approvers}": "
-                            {move || names.iter().map(|a| approver_name(t.get(), a)).collect::<Vec<_>>().join(", ")}</div>
+                            {move || names.iter().enumerate().map(|(i, a)| view! { {(i > 0).then_some(", ")}<bdi>{approver_name(t.get(), a)}</bdi> }).collect_view()}</div>
                     })}
                     {deadline.clone().map(|d| view! { <div class="deadline">{move || t.get().deadline}": " <time>{super::format::date_time(Some(&d))}</time></div> })}
-                    {decided_by.clone().map(|by| view! { <div>{move || t.get().decided_by}": " {by.clone()} " " <time>{super::format::date_time(decided_at.as_deref())}</time></div> })}
-                    {reason.clone().map(|r| view! { <div class="reason">{move || t.get().reason}": " <q>{r}</q></div> })}
+                    {decided_by.clone().map(|by| view! { <div>{move || t.get().decided_by}": " <bdi>{by.clone()}</bdi> " " <time>{super::format::date_time(decided_at.as_deref())}</time></div> })}
+                    {reason.clone().map(|r| view! { <div class="reason">{move || t.get().reason}": " <q><bdi>{r}</bdi></q></div> })}
                 </li>
             }
             .into_any()

@@ -73,6 +73,9 @@ pub struct Config {
     /// Origins of the pages allowed to show Portier in a frame (the policy's `frame-ancestors`,
     /// and the only ones told the frame's height). Empty: no page may frame it.
     pub host_origins: Vec<String>,
+    /// Origins a person may be sent to after a sign-in or an invitation: this site's own first,
+    /// then `redirectOrigins` (e.g. the intranet that embeds Portier). Nothing else.
+    pub redirect_origins: Vec<String>,
 }
 
 /// One thing wrong with the configuration: which field, and why.
@@ -98,6 +101,7 @@ pub struct RawConfig {
     pub cache_location: Option<String>,
     pub branding: Option<RawBranding>,
     pub host_origins: Option<Vec<String>>,
+    pub redirect_origins: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -116,6 +120,22 @@ fn web_url(value: &str) -> Result<Url, String> {
         "http" if local => Ok(url),
         _ => Err(format!("'{value}' must use https (http is accepted only for localhost)")),
     }
+}
+
+/// A list of bare origins (`https://intranet.example.com`), each checked like any URL the app
+/// talks to; anything with a path, query or fragment is refused.
+fn origins(field: &str, listed: Option<Vec<String>>, problem: &mut impl FnMut(&str, String)) -> Vec<String> {
+    let mut out = vec![];
+    for value in listed.unwrap_or_default() {
+        match web_url(&value) {
+            Ok(u) if u.path() == "/" && u.query().is_none() && u.fragment().is_none() => {
+                out.push(u.origin().ascii_serialization())
+            }
+            Ok(_) => problem(field, format!("'{value}' must be an origin only, like https://intranet.example.com")),
+            Err(reason) => problem(field, reason),
+        }
+    }
+    out
 }
 
 fn trimmed(url: &str) -> String {
@@ -204,19 +224,9 @@ impl Config {
             problem("branding.logoUrl", format!("'{logo}' must be an https URL or a path on this site"));
         }
         let branding = Branding { name: raw_branding.name.unwrap_or_else(|| "Portier".into()), logo_url };
-
-        let mut host_origins = vec![];
-        for host in raw.host_origins.unwrap_or_default() {
-            match web_url(&host) {
-                Ok(u) if u.as_str().trim_end_matches('/') == u.origin().ascii_serialization() => {
-                    host_origins.push(u.origin().ascii_serialization())
-                }
-                Ok(_) => {
-                    problem("hostOrigins", format!("'{host}' must be an origin alone (no path, query or fragment)"))
-                }
-                Err(reason) => problem("hostOrigins", reason),
-            }
-        }
+        let mut redirect_origins = vec![trimmed(origin)];
+        redirect_origins.extend(origins("redirectOrigins", raw.redirect_origins, &mut problem));
+        let host_origins = origins("hostOrigins", raw.host_origins, &mut problem);
 
         if !problems.is_empty() {
             return Err(problems);
@@ -234,7 +244,26 @@ impl Config {
             cache_location,
             branding,
             host_origins,
+            redirect_origins,
         })
+    }
+
+    /// `target` (absolute, or relative to this site) as a URL Portier may send a person to: on
+    /// this site or on an origin of `redirectOrigins`, and without credentials in it. `None` for
+    /// anything else (another site, `javascript:`, `data:`), so Portier is no open redirect.
+    pub fn allowed_redirect(&self, target: &str) -> Option<Url> {
+        let own = self.redirect_origins.first()?;
+        let url = Url::parse(&format!("{own}/")).ok()?.join(target.trim()).ok()?;
+        let origin = url.origin().ascii_serialization();
+        let allowed = url.username().is_empty() && url.password().is_none() && self.redirect_origins.contains(&origin);
+        allowed.then_some(url)
+    }
+
+    /// `target` as a path (with query and fragment) on this site, when it is one.
+    pub fn own_path(&self, target: &str) -> Option<String> {
+        let url = self.allowed_redirect(target)?;
+        (Some(&url.origin().ascii_serialization()) == self.redirect_origins.first())
+            .then(|| url[url::Position::BeforePath..].to_string())
     }
 }
 
@@ -291,6 +320,49 @@ mod tests {
             let problems = Config::from_json(&with(bad), ORIGIN).unwrap_err();
             assert_eq!(problems[0].field, "hostOrigins", "{bad}");
         }
+    }
+
+    #[test]
+    fn redirects_stay_on_this_site_or_the_listed_origins() {
+        let text = good().replacen('{', r#"{"redirectOrigins": ["https://intranet.contoso.com"], "#, 1);
+        let c = Config::from_json(&text, ORIGIN).unwrap();
+        assert_eq!(c.redirect_origins, [ORIGIN, "https://intranet.contoso.com"]);
+        for fine in ["/requests", "http://localhost:8080/request?packages=a", "https://intranet.contoso.com/portal#/x"]
+        {
+            assert!(c.allowed_redirect(fine).is_some(), "{fine}");
+        }
+        for hostile in [
+            "https://evil.example/",
+            "//evil.example/x",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "https://intranet.contoso.com.evil.example/",
+            "https://intranet.contoso.com@evil.example/",
+            "http://user:pw@localhost:8080/",
+            "http://localhost:8081/",
+            "http://intranet.contoso.com/",
+        ] {
+            assert_eq!(c.allowed_redirect(hostile), None, "{hostile}");
+        }
+        assert_eq!(c.own_path("/requests?tab=2#x").as_deref(), Some("/requests?tab=2#x"));
+        assert_eq!(c.own_path("http://localhost:8080/access").as_deref(), Some("/access"));
+        assert_eq!(
+            c.own_path("https://intranet.contoso.com/portal"),
+            None,
+            "another site, if allowed, is no path here"
+        );
+    }
+
+    #[test]
+    fn redirect_origins_must_be_origins() {
+        let text = good().replacen(
+            '{',
+            r#"{"redirectOrigins": ["https://intranet.contoso.com/page", "http://intranet.contoso.com"], "#,
+            1,
+        );
+        let problems = Config::from_json(&text, ORIGIN).unwrap_err();
+        assert_eq!(problems.iter().filter(|p| p.field == "redirectOrigins").count(), 2, "{problems:?}");
     }
 
     #[test]

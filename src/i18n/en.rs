@@ -175,6 +175,7 @@ pub static TEXTS: Texts = Texts {
     invite_forbidden: "You are not allowed to invite partners.",
     qr_label: "QR code of the invitation link",
     invite_redirect: "Where the partner goes after accepting (when no access is attached)",
+    invite_redirect_refused: "Partners can only be sent to this portal or to a site its configuration allows:",
     history_title: "What I decided",
     history_filter: "Show",
     history_all: "All",

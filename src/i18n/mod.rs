@@ -181,6 +181,7 @@ pub struct Texts {
     pub invite_forbidden: &'static str,
     pub qr_label: &'static str,
     pub invite_redirect: &'static str,
+    pub invite_redirect_refused: &'static str,
     pub history_title: &'static str,
     pub history_filter: &'static str,
     pub history_all: &'static str,

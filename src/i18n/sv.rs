@@ -175,6 +175,7 @@ pub static TEXTS: Texts = Texts {
     invite_forbidden: "Du får inte bjuda in partner.",
     qr_label: "QR-kod för inbjudningslänken",
     invite_redirect: "Vart partnern kommer efter att ha accepterat (när ingen åtkomst bifogas)",
+    invite_redirect_refused: "Partner kan bara skickas till den här portalen eller till en webbplats som dess konfiguration tillåter:",
     history_title: "Det jag har beslutat",
     history_filter: "Visa",
     history_all: "Alla",

@@ -81,7 +81,7 @@ fn AssignmentItem(assignment: Assignment) -> impl IntoView {
     view! {
         <li class="assignment" data-testid="assignment" data-package=name.clone()>
             <div class="request-head">
-                <strong class="package-name">{name.clone()}</strong>
+                <strong class="package-name"><bdi>{name.clone()}</bdi></strong>
                 <StateBadge state=assignment.state.clone().unwrap_or_default()/>
             </div>
             <Grants scopes=grants/>

@@ -140,7 +140,7 @@ pub fn Approvals() -> impl IntoView {
         <ul class="outcomes" role="status" data-testid="decision-outcomes">
             {move || outcomes.get().into_iter().map(|(id, (name, o))| { let kind = outcome_kind(&o); view! {
                 <li data-testid="decision-outcome" data-request=id data-result=kind>
-                    <strong>{name}</strong>
+                    <strong><bdi>{name}</bdi></strong>
                     {match o {
                         Outcome::Failed(e) => view! { <ErrorView error=e/> }.into_any(),
                         done => view! { ": "{outcome_text(t.get(), &done)} }.into_any(),
@@ -272,16 +272,16 @@ fn DecisionItem(
         <li class="decision" data-testid="decision" data-package=package.clone() data-requestor=mail.clone()>
             <div class="request-head">
                 <input type="checkbox" id=check_id.clone() prop:checked=checked on:change=toggle/>
-                <label for=check_id><strong>{package.clone()}</strong></label>
+                <label for=check_id><strong><bdi>{package.clone()}</bdi></strong></label>
                 <span>{move || format!("{} {stage_no} {} {stage_of}", t.get().timeline_stage, t.get().timeline_of)}</span>
             </div>
             <dl class="facts">
-                <dt>{move || t.get().requester}</dt><dd>{who}" <"{mail.clone()}">"</dd>
-                <dt>{move || t.get().organisation}</dt><dd>{org.clone().map(|o| format!("{o} ({})", t.get_untracked().guest)).unwrap_or_else(|| t.get_untracked().member.to_string())}</dd>
-                {policy.and_then(|p| p.display_name).map(|p| view! { <dt>{move || t.get().policy_label}</dt><dd>{p}</dd> })}
-                {answers.into_iter().map(|(q, a)| view! { <dt>{q}</dt><dd>{a}</dd> }).collect_view()}
+                <dt>{move || t.get().requester}</dt><dd><bdi>{who}</bdi>" <"<bdi>{mail.clone()}</bdi>">"</dd>
+                <dt>{move || t.get().organisation}</dt><dd>{match org.clone() { Some(o) => view! { <bdi>{o}</bdi>" ("{t.get_untracked().guest}")" }.into_any(), None => t.get_untracked().member.into_any() }}</dd>
+                {policy.and_then(|p| p.display_name).map(|p| view! { <dt>{move || t.get().policy_label}</dt><dd><bdi>{p}</bdi></dd> })}
+                {answers.into_iter().map(|(q, a)| view! { <dt><bdi>{q}</bdi></dt><dd><bdi>{a}</bdi></dd> }).collect_view()}
                 <dt>{move || t.get().grants_title}</dt><dd><Grants scopes=grants/></dd>
-                <dt>{move || t.get().justification_label}</dt><dd class="justification">{r.justification.clone()}</dd>
+                <dt>{move || t.get().justification_label}</dt><dd class="justification"><bdi>{r.justification.clone()}</bdi></dd>
                 {deadline.map(|d| view! { <dt>{move || t.get().deadline}</dt><dd><time>{format::date_time(Some(&d))}</time></dd> })}
             </dl>
             <div class="field" class:invalid=move || missing.get()>
@@ -342,9 +342,9 @@ fn History(history: RwSignal<Vec<Decided>>) -> impl IntoView {
                 <ul>
                     {move || shown().into_iter().map(|d| view! {
                         <li data-testid="history-item" data-approved=d.approved.to_string()>
-                            <strong>{d.package.clone()}</strong>" — "{d.requester.clone()}": "
+                            <strong><bdi>{d.package.clone()}</bdi></strong>" — "<bdi>{d.requester.clone()}</bdi>": "
                             {move || if d.approved { t.get().stage_approved } else { t.get().stage_denied }}
-                            {(!d.reason.is_empty()).then(|| view! { " (" <q>{d.reason.clone()}</q> ")" })}
+                            {(!d.reason.is_empty()).then(|| view! { " (" <q><bdi>{d.reason.clone()}</bdi></q> ")" })}
                         </li>
                     }).collect_view()}
                 </ul>

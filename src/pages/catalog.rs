@@ -119,8 +119,8 @@ fn PackageCard(package: AccessPackage) -> impl IntoView {
     let title = name.clone();
     view! {
         <li class="card" data-testid="package-card">
-            <h2><Link route=Route::Package(id.clone())>{title}</Link></h2>
-            <p>{package.description.clone()}</p>
+            <h2><Link route=Route::Package(id.clone())><bdi>{title}</bdi></Link></h2>
+            <p><bdi>{package.description.clone()}</bdi></p>
             <SelectToggle id=id name=name/>
         </li>
     }

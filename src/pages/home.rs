@@ -20,11 +20,11 @@ pub fn Home() -> impl IntoView {
                 view! {
                     <dl class="facts" data-testid="who-am-i">
                         <dt>{move || t.get().home_signed_in_as}</dt>
-                        <dd class="display-name">{user.display_name.clone()}</dd>
+                        <dd class="display-name"><bdi>{user.display_name.clone()}</bdi></dd>
                         <dt>{move || t.get().home_email}</dt>
-                        <dd>{user.mail.clone().or(user.user_principal_name.clone())}</dd>
+                        <dd><bdi>{user.mail.clone().or(user.user_principal_name.clone())}</bdi></dd>
                         <dt>{move || t.get().home_organisation}</dt>
-                        <dd>{user.company_name.clone()}</dd>
+                        <dd><bdi>{user.company_name.clone()}</bdi></dd>
                         <dt>{move || t.get().home_account_kind}</dt>
                         <dd class="account-kind">{kind}</dd>
                     </dl>

@@ -27,11 +27,18 @@ pub fn valid_email(address: &str) -> bool {
         && !domain.ends_with('.')
 }
 
-/// The sponsor's own message: the template with its placeholders filled.
+/// Text a person wrote, between Unicode isolates (first strong isolate … pop directional
+/// isolate): a right-to-left override in it cannot reorder the plain text around it.
+pub fn isolated(text: &str) -> String {
+    format!("\u{2068}{text}\u{2069}")
+}
+
+/// The sponsor's own message: the template with its placeholders filled (names isolated; the
+/// packages come isolated one by one).
 pub fn fill(template: &str, name: &str, sponsor: &str, link: &str, packages: &str) -> String {
     template
-        .replace("{name}", name)
-        .replace("{sponsor}", sponsor)
+        .replace("{name}", &isolated(name))
+        .replace("{sponsor}", &isolated(sponsor))
         .replace("{link}", link)
         .replace("{packages}", packages)
 }
@@ -99,23 +106,27 @@ pub fn Invite() -> impl IntoView {
             }
         })
     };
+    let session = expect_context::<Session>();
+    let config = session.config().clone();
+    let allowed_origins = config.redirect_origins.join(", ");
+    let redirect_refused = RwSignal::new(false);
+    // Where the partner lands after accepting: this portal's request page for attached packages,
+    // else the address typed, if the configuration allows it (no open redirect); `None` when not.
     let redirect = {
         let origin = origin.clone();
         move || {
             let ids = attached.get_untracked();
             if ids.is_empty() {
-                redirect_to.get_untracked()
+                config.allowed_redirect(&redirect_to.get_untracked()).map(String::from)
             } else {
-                format!(
+                Some(format!(
                     "{origin}{}?packages={}",
                     Route::RequestSelection.path(),
                     ids.into_iter().collect::<Vec<_>>().join(",")
-                )
+                ))
             }
         }
     };
-    let origin_check = origin.clone();
-    let session = expect_context::<Session>();
     // The people I invited, their state fetched fresh from Graph each time they are shown.
     let invited = {
         let (graph, session) = (graph.clone(), session.clone());
@@ -139,14 +150,14 @@ pub fn Invite() -> impl IntoView {
                 return;
             }
             let address = email.get_untracked().trim().to_string();
-            // Only this portal's pages: an invitation must not become an open redirect.
-            if !redirect_to.get_untracked().starts_with(&format!("{origin_check}/")) {
-                redirect_to.set(format!("{origin_check}/"));
-            }
             if !valid_email(&address) {
                 invalid.set(true);
                 return;
             }
+            let Some(invite_redirect_url) = redirect() else {
+                redirect_refused.set(true);
+                return;
+            };
             let cc_address = cc.get_untracked().trim().to_string();
             let info = MessageInfo {
                 customized_message_body: Some(message.get_untracked()).filter(|m| !m.trim().is_empty()),
@@ -159,7 +170,7 @@ pub fn Invite() -> impl IntoView {
             let body = NewInvitation {
                 invited_user_email_address: address,
                 invited_user_display_name: Some(name.get_untracked()).filter(|n| !n.trim().is_empty()),
-                invite_redirect_url: redirect(),
+                invite_redirect_url,
                 send_invitation_message: send_mail.get_untracked(),
                 invited_user_message_info: Some(info),
                 reset_redemption: reset.is_some(),
@@ -209,7 +220,7 @@ pub fn Invite() -> impl IntoView {
             .unwrap_or_default()
             .into_iter()
             .filter(|p| ids.contains(&p.id))
-            .map(|p| p.display_name)
+            .map(|p| isolated(&p.display_name))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -258,9 +269,10 @@ pub fn Invite() -> impl IntoView {
                     <label for="invite-name">{move || t.get().invite_name}</label>
                     <input id="invite-name" type="text" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/>
                 </div>
-                <div class="field">
+                <div class="field" class:invalid=move || redirect_refused.get()>
                     <label for="invite-redirect">{move || t.get().invite_redirect}</label>
-                    <input id="invite-redirect" type="url" prop:value=move || redirect_to.get() on:input=move |e| redirect_to.set(event_target_value(&e))/>
+                    <input id="invite-redirect" type="url" prop:value=move || redirect_to.get() on:input=move |e| { redirect_to.set(event_target_value(&e)); redirect_refused.set(false); }/>
+                    {let allowed = allowed_origins.clone(); move || redirect_refused.get().then(|| view! { <p class="field-error" role="alert" data-testid="redirect-refused">{move || t.get().invite_redirect_refused}" "{allowed.clone()}</p> })}
                 </div>
                 <fieldset class="field">
                     <legend>{move || t.get().invite_attach}</legend>
@@ -268,7 +280,7 @@ pub fn Invite() -> impl IntoView {
                         let id = p.id.clone();
                         let checked = { let id = id.clone(); move || attached.with(|a| a.contains(&id)) };
                         view! { <label class="choice"><input type="checkbox" data-package=p.display_name.clone() prop:checked=checked
-                            on:change=move |_| attached.update(|a| if !a.remove(&id) { a.insert(id.clone()); })/><span>{p.display_name.clone()}</span></label> }
+                            on:change=move |_| attached.update(|a| if !a.remove(&id) { a.insert(id.clone()); })/><span><bdi>{p.display_name.clone()}</bdi></span></label> }
                     }).collect_view()}
                 </fieldset>
                 <label class="choice"><input type="checkbox" id="invite-send-mail" prop:checked=move || send_mail.get() on:change=move |_| send_mail.update(|s| *s = !*s)/><span>{move || t.get().invite_send_mail}</span></label>
@@ -298,7 +310,7 @@ pub fn Invite() -> impl IntoView {
                             let accepted = u.external_user_state.as_deref() == Some("Accepted");
                             view! {
                                 <li data-testid="invited-person" data-mail=u.mail.clone().unwrap_or_default() data-accepted=accepted.to_string()>
-                                    <strong>{u.display_name.clone()}</strong>" <"{u.mail.clone()}"> — "
+                                    <strong><bdi>{u.display_name.clone()}</bdi></strong>" <"<bdi>{u.mail.clone()}</bdi>"> — "
                                     {move || if accepted { t.get().invited_accepted } else { t.get().invited_pending }}
                                 </li>
                             }
@@ -322,7 +334,7 @@ mod tests {
         }
         assert_eq!(
             fill("Hi {name}, {sponsor}: {link} ({packages})", "Kim", "Sara", "https://l", "A, B"),
-            "Hi Kim, Sara: https://l (A, B)"
+            "Hi \u{2068}Kim\u{2069}, \u{2068}Sara\u{2069}: https://l (A, B)"
         );
         assert_eq!(
             mailto("kim@fabrikam.com", "Hi & bye", "a\nb"),

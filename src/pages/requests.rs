@@ -110,7 +110,7 @@ fn RequestItem(request: AssignmentRequest, on_change: Callback<()>) -> impl Into
     view! {
         <li class="request" data-testid="request" data-package=package.display_name.clone() data-state=state.clone()>
             <div class="request-head">
-                <strong class="package-name">{package.display_name.clone()}</strong>
+                <strong class="package-name"><bdi>{package.display_name.clone()}</bdi></strong>
                 <StateBadge state=state.clone()/>
                 <span class="muted">{move || t.get().requested_on}" "<time>{format::date_time(request.created_date_time.as_deref())}</time></span>
             </div>

@@ -81,7 +81,7 @@ pub fn SelectionBar() -> impl IntoView {
                     <ul>
                         {items.into_iter().map(|(id, name)| {
                             let remove = { let id = id.clone(); move |_| selection.toggle(&id, "") };
-                            view! { <li><Link route=Route::Package(id.clone())>{name}</Link>" " <button type="button" on:click=remove>{move || t.get().remove_from_selection}</button></li> }
+                            view! { <li><Link route=Route::Package(id.clone())><bdi>{name}</bdi></Link>" " <button type="button" on:click=remove>{move || t.get().remove_from_selection}</button></li> }
                         }).collect_view()}
                     </ul>
                     <div class="actions">

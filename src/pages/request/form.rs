@@ -83,8 +83,8 @@ pub fn RequestForm(
                             <label class="choice">
                                 <input type="radio" name="policy" value=id.clone() prop:checked=checked
                                     on:change=move |_| values.update(|v| v.policy_id = id.clone())/>
-                                <span>{r.policy_display_name.clone()}</span>
-                                {r.policy_description.clone().map(|d| view! { <small>" — "{d}</small> })}
+                                <span><bdi>{r.policy_display_name.clone()}</bdi></span>
+                                {r.policy_description.clone().map(|d| view! { <small>" — "<bdi>{d}</bdi></small> })}
                             </label>
                         }
                     }).collect_view()}
@@ -196,7 +196,7 @@ pub(super) fn question(
         let choices = q.choices.clone();
         return view! {
             <fieldset class="field" class:invalid=move || error.get().is_some() id=dom_id.clone() tabindex="-1" data-question=qid.clone()>
-                <legend>{text}{mark}</legend>
+                <legend><bdi>{text}</bdi>{mark}</legend>
                 {choices.into_iter().map(|c| {
                     let (qid, value) = (qid.clone(), c.actual_value.clone());
                     let checked = { let (qid, value) = (qid.clone(), value.clone()); move || values.with(|v| v.answers.get(&qid).is_some_and(|a| a.contains(&value))) };
@@ -208,7 +208,7 @@ pub(super) fn question(
                     view! {
                         <label class="choice">
                             <input type=if multiple { "checkbox" } else { "radio" } name=format!("{dom_id}-choice") value=c.actual_value.clone() prop:checked=checked on:change=toggle/>
-                            <span>{c.text_in(lang)}</span>
+                            <span><bdi>{c.text_in(lang)}</bdi></span>
                         </label>
                     }
                 }).collect_view()}
@@ -229,7 +229,7 @@ pub(super) fn question(
     };
     view! {
         <div class="field" class:invalid=move || error.get().is_some() data-question=q.id.clone()>
-            <label for=dom_id.clone()>{text}{mark}</label>
+            <label for=dom_id.clone()><bdi>{text}</bdi>{mark}</label>
             {if single {
                 view! { <input id=dom_id.clone() type="text" aria-required=required.to_string() aria-invalid=move || error.get().is_some().to_string() aria-describedby=error_id.clone() prop:value=value on:input=set/> }.into_any()
             } else {
@@ -282,9 +282,9 @@ fn Review(
         <section class="review" aria-labelledby="review-title">
             <h2 id="review-title" tabindex="-1">{move || t.get().review_title}</h2>
             <dl class="facts">
-                {req.as_ref().and_then(|r| r.policy_display_name.clone()).map(|p| view! { <dt>{move || t.get().policy_label}</dt><dd>{p}</dd> })}
-                {answers.into_iter().map(|(q, a)| view! { <dt>{q}</dt><dd>{a}</dd> }).collect_view()}
-                <dt>{move || t.get().justification_label}</dt><dd>{v.justification.clone()}</dd>
+                {req.as_ref().and_then(|r| r.policy_display_name.clone()).map(|p| view! { <dt>{move || t.get().policy_label}</dt><dd><bdi>{p}</bdi></dd> })}
+                {answers.into_iter().map(|(q, a)| view! { <dt><bdi>{q}</bdi></dt><dd><bdi>{a}</bdi></dd> }).collect_view()}
+                <dt>{move || t.get().justification_label}</dt><dd><bdi>{v.justification.clone()}</bdi></dd>
                 {(!v.start.is_empty()).then(|| view! { <dt>{move || t.get().start_label}</dt><dd>{v.start.clone()}</dd> })}
                 {(!v.end.is_empty()).then(|| view! { <dt>{move || t.get().end_label}</dt><dd>{v.end.clone()}</dd> })}
             </dl>

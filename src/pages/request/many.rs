@@ -130,7 +130,7 @@ fn ManyForm(packages: Vec<PackageDetails>) -> impl IntoView {
             <ul class="outcomes" role="status">
                 {outcomes.get().into_iter().map(|o| view! {
                     <li data-testid="outcome" data-package=o.name.clone() data-sent=o.sent.to_string()>
-                        <strong>{o.name.clone()}</strong>": "
+                        <strong><bdi>{o.name.clone()}</bdi></strong>": "
                         {if o.sent { t.get().request_sent.to_string() } else { format!("{} — {}", t.get().request_failed, o.message.clone().unwrap_or_default()) }}
                     </li>
                 }).collect_view()}
@@ -142,7 +142,7 @@ fn ManyForm(packages: Vec<PackageDetails>) -> impl IntoView {
                     let questions = p.requirements.first().map(|r| r.questions.clone()).unwrap_or_default();
                     view! {
                         <section class="selected-package" data-testid="selected-package">
-                            <h2>{p.package.display_name.clone()}</h2>
+                            <h2><bdi>{p.package.display_name.clone()}</bdi></h2>
                             {p.requirements.is_empty().then(|| view! { <p>{move || t.get().not_requestable}</p> })}
                             {questions.into_iter().map(|q| { let e = error_of(question_field(&q)); question(q, lang(), values, e, t) }).collect_view()}
                         </section>

@@ -114,8 +114,8 @@ fn Package(details: PackageDetails) -> impl IntoView {
     let (id, name) = (package.id.clone(), package.display_name.clone());
     view! {
         <article class="package" data-testid="package">
-            <h1>{package.display_name.clone()}</h1>
-            <p class="description">{package.description.clone()}</p>
+            <h1><bdi>{package.display_name.clone()}</bdi></h1>
+            <p class="description"><bdi>{package.description.clone()}</bdi></p>
             {(!grants.is_empty()).then(|| view! {
                 <section aria-labelledby="grants-title">
                     <h2 id="grants-title">{move || t.get().grants_title}</h2>
@@ -127,7 +127,7 @@ fn Package(details: PackageDetails) -> impl IntoView {
                     <h2 id="policies-title">{move || t.get().policies_title}</h2>
                     <ul class="policies">
                         {policies.into_iter().map(|(name, description, approval)| view! {
-                            <li><strong>{name}</strong>{description.map(|d| view! { " — " {d} })}" "
+                            <li><strong><bdi>{name}</bdi></strong>{description.map(|d| view! { " — " <bdi>{d}</bdi> })}" "
                                 <span class="muted">{move || if approval { t.get().approval_needed } else { t.get().no_approval }}</span></li>
                         }).collect_view()}
                     </ul>

@@ -2,6 +2,7 @@
 //! (wait for something to show, type, click, sign in at the tenant's page).
 
 pub mod faults;
+pub mod hostile;
 pub mod matrix;
 
 use anyhow::{Context, Result, bail};
