@@ -1,7 +1,7 @@
 //! JSON batching (`POST /$batch`): up to 20 calls in one round trip, answers matched by id,
 //! throttled items sent again after the longest `Retry-After` found in their own headers.
 
-use super::client::{GraphClient, parse};
+use super::client::{GraphClient, Renew, Sending, parse, renewal_for};
 use super::error::{self, GraphError};
 use super::retry::{Decision, Outcome, parse_retry_after};
 use crate::net::Cancel;
@@ -83,12 +83,15 @@ impl GraphClient {
         let mut pending = items;
         let mut results = BatchResults::new();
         let mut attempt = 0;
+        // Graph refuses an expired token item by item: renew once, and send those items again.
+        let (mut renew, mut renewed) = (Renew::No, false);
         while !pending.is_empty() {
             attempt += 1;
             let body = serde_json::to_vec(&serde_json::json!({ "requests": pending })).expect("batch body");
             let reads_only = pending.iter().all(|i| i.method == "GET");
             let retried_as = if reads_only { Method::GET } else { Method::POST };
-            let answer = self.send_retried_as(Method::POST, retried_as, "/$batch", Some(body), cancel).await?;
+            let how = Sending { retried_as, renew: std::mem::replace(&mut renew, Renew::No) };
+            let answer = self.send_as(Method::POST, "/$batch", Some(body), cancel, how).await?;
             let answers: BatchAnswer = parse(&answer)?;
             let mut wait: Option<f64> = None;
             let mut again = vec![];
@@ -105,6 +108,13 @@ impl GraphClient {
                 };
                 if (200..300).contains(&a.status) {
                     results.insert(item.id.clone(), Ok(a.body.clone()));
+                    continue;
+                }
+                if a.status == 401 && !renewed {
+                    if renew == Renew::No {
+                        renew = renewal_for(header(&a.headers, "www-authenticate"));
+                    }
+                    again.push(item);
                     continue;
                 }
                 let retry_after = header(&a.headers, "retry-after").and_then(parse_retry_after);
@@ -125,6 +135,7 @@ impl GraphClient {
                     }
                 }
             }
+            renewed |= renew != Renew::No;
             // Items that depended on a retried one are retried with it.
             pending = again;
             if let Some(secs) = wait {

@@ -85,6 +85,15 @@ impl Transport for BrowserTransport {
     }
 }
 
+/// How a request is sent beyond its method.
+pub(super) struct Sending {
+    /// Retried as if it were this method: a `$batch` of reads is a `POST` that can be sent again
+    /// like a `GET`.
+    pub retried_as: Method,
+    /// Credentials renewed before the first try (its items' tokens were refused).
+    pub renew: Renew,
+}
+
 /// A Graph answer that succeeded.
 pub struct Answer {
     pub status: u16,
@@ -170,24 +179,24 @@ impl GraphClient {
         body: Option<Vec<u8>>,
         cancel: Option<&Cancel>,
     ) -> Result<Answer, GraphError> {
-        let retried_as = method.clone();
-        self.send_retried_as(method, retried_as, path, body, cancel).await
+        let how = Sending { retried_as: method.clone(), renew: Renew::No };
+        self.send_as(method, path, body, cancel, how).await
     }
 
-    /// [`send`](Self::send), retried as if it were a `retried_as` request: a `$batch` of reads
-    /// is a `POST` that can be sent again like a `GET`.
-    pub(super) async fn send_retried_as(
+    /// [`send`](Self::send), retried as [`Sending`] says.
+    pub(super) async fn send_as(
         &self,
         method: Method,
-        retried_as: Method,
         path: &str,
         body: Option<Vec<u8>>,
         cancel: Option<&Cancel>,
+        how: Sending,
     ) -> Result<Answer, GraphError> {
+        let Sending { retried_as, mut renew } = how;
         let url = self.url(path)?;
         let client_request_id = self.transport.new_id();
-        let mut renew = Renew::No;
-        let mut renewed = false;
+        // A renewal asked for up front (a batch whose items were refused) is the one allowed.
+        let mut renewed = renew != Renew::No;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -217,7 +226,7 @@ impl GraphClient {
                 }
                 Ok(r) if r.status() == 401 && !renewed => {
                     renewed = true;
-                    renew = challenge_of(&r).map(Renew::Claims).unwrap_or(Renew::Refresh);
+                    renew = renewal_for(r.headers().get(header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok()));
                     attempt -= 1;
                     continue;
                 }
@@ -262,10 +271,9 @@ impl GraphClient {
     }
 }
 
-/// A claims challenge in a 401's `WWW-Authenticate`, decoded.
-fn challenge_of(r: &HttpResponse) -> Option<String> {
-    let header = r.headers().get(header::WWW_AUTHENTICATE)?.to_str().ok()?;
-    crate::auth::claims_challenge(header)
+/// What a refused token asks for: the claims of a challenge, or simply a fresh token.
+pub(super) fn renewal_for(www_authenticate: Option<&str>) -> Renew {
+    www_authenticate.and_then(crate::auth::claims_challenge).map(Renew::Claims).unwrap_or(Renew::Refresh)
 }
 
 fn to_json<B: Serialize>(body: &B) -> Result<Vec<u8>, GraphError> {

@@ -305,3 +305,26 @@ fn offline_a_read_is_not_retried_so_the_person_hears_it_at_once() {
     assert!(matches!(err, GraphError::Network { .. }), "{err:?}");
     assert_eq!((net.sent.borrow().len(), net.slept.borrow().len()), (1, 0));
 }
+
+#[test]
+fn a_batch_whose_items_refuse_the_token_is_sent_again_once_with_a_fresh_one() {
+    let refused = json!({"id": "1", "status": 401, "headers": {}, "body": graph_error("InvalidAuthenticationToken")});
+    let (c, net, auth) = client(vec![
+        answer(200, &[], json!({"responses": [refused.clone(), {"id": "2", "status": 200, "body": {"id": "b"}}]})),
+        answer(200, &[], json!({"responses": [{"id": "1", "status": 200, "body": {"id": "a"}}]})),
+    ]);
+    let items = vec![BatchItem::get("1", "/me"), BatchItem::get("2", "/users/b")];
+    let mut results = block_on(c.batch(items, None)).unwrap();
+    assert_eq!(take::<Value>(&mut results, "1").unwrap()["id"], "a");
+    assert_eq!(*auth.renewals.borrow(), [Renew::No, Renew::Refresh]);
+    let second: Value = serde_json::from_slice(net.sent.borrow()[1].body()).unwrap();
+    assert_eq!(second["requests"].as_array().unwrap().len(), 1, "only the refused item again");
+    // Refused again after renewing: that is the item's error, not a loop.
+    let (c, net, _) = client(vec![
+        answer(200, &[], json!({"responses": [refused.clone()]})),
+        answer(200, &[], json!({"responses": [refused]})),
+    ]);
+    let mut results = block_on(c.batch(vec![BatchItem::get("1", "/me")], None)).unwrap();
+    assert_eq!(take::<Value>(&mut results, "1").unwrap_err().status(), Some(401));
+    assert_eq!(net.sent.borrow().len(), 2);
+}

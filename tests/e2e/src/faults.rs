@@ -200,7 +200,14 @@ impl Page {
     pub(crate) async fn done(self, w: &World) -> Result<()> {
         let c = w.client();
         match self {
-            Page::Catalog => wait_for_text(c, "[data-testid=catalog]", FABRIKAM).await,
+            // The search's own answer: only the package it names (the full list shows several).
+            Page::Catalog => {
+                wait_until(c, "the search's one result", |c| async move {
+                    let cards = c.find_all(fantoccini::Locator::Css("[data-testid=package-card]")).await?;
+                    Ok(cards.len() == 1 && cards[0].text().await?.contains(FABRIKAM))
+                })
+                .await
+            }
             Page::RequestSubmit => shows(c, "[data-testid=request-sent]").await,
             Page::MyRequests => shows(c, "[data-testid=request]").await,
             Page::RequestDetails => shows(c, "[data-testid=stage-1]").await,
