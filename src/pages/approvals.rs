@@ -77,7 +77,8 @@ pub fn Approvals() -> impl IntoView {
         })
     };
     let outcomes = RwSignal::new(BTreeMap::<String, (String, Outcome)>::new());
-    let selected = RwSignal::new(BTreeSet::<String>::new());
+    // Kept as a draft too: a new sign-in in the middle of a bulk decision loses nothing.
+    let selected = draft::use_draft::<BTreeSet<String>>("approvals.selected".into());
     let bulk_reason = draft::use_draft::<String>("reason.bulk".into());
     let busy = RwSignal::new(false);
     let session = expect_context::<Session>();

@@ -245,6 +245,12 @@ impl Page {
         };
         let expected = if self == Page::Catalog { SEARCH } else { TYPED };
         let c = w.client();
+        if self == Page::BulkDecision {
+            for item in [LENA_ITEM, PAT_ITEM] {
+                let tick = wait_for(c, &format!("{item} input[type=checkbox]")).await?;
+                ensure!(tick.prop("checked").await?.as_deref() == Some("true"), "{item} is no longer chosen");
+            }
+        }
         match c.find(fantoccini::Locator::Css(&field)).await {
             Ok(e) => ensure!(e.prop("value").await?.as_deref() == Some(expected), "{field} lost what was typed"),
             // The request form's review shows the answers instead of the fields.
