@@ -7,7 +7,6 @@ use crate::*;
 use anyhow::{Result, ensure};
 use fantoccini::Client;
 use harness::devtenant::faults::glob;
-use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 const EM: &str = "/v1.0/identityGovernance/entitlementManagement";
@@ -118,8 +117,10 @@ impl Page {
     /// Data the page needs beyond the demo's, made through Graph.
     pub(crate) async fn setup(self, w: &World) -> Result<()> {
         match self {
-            Page::CancelRequest | Page::RequestDetails => request_via_graph(w, PAT, PILOT).await,
-            Page::BulkDecision => request_via_graph(w, PAT, FABRIKAM).await,
+            Page::CancelRequest | Page::RequestDetails => {
+                request_through_graph(w, PAT, PILOT, "PRJ-3333", "Pat joins.").await
+            }
+            Page::BulkDecision => request_through_graph(w, PAT, FABRIKAM, "PRJ-3333", "Pat joins.").await,
             _ => Ok(()),
         }
     }
@@ -283,30 +284,5 @@ where
         ensure!(started.elapsed() < Duration::from_secs(20), "never {what}; the page was:\n{}", c.source().await?);
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    Ok(())
-}
-
-/// `user` requests `package` through Graph with their own token, answering its questions.
-pub async fn request_via_graph(w: &World, user: &str, package: &str) -> Result<()> {
-    let em = "/identityGovernance/entitlementManagement";
-    let id = harness::devtenant::scenario::derived_id("accessPackage", package);
-    let path = format!("{em}/accessPackages/{id}?$expand=assignmentPolicies($expand=questions)");
-    let (_, found) = w.stack.graph_as(user, "GET", &path, None).await?;
-    let policy = &found["assignmentPolicies"][0];
-    let answers: Vec<Value> = policy["questions"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|q| {
-            let value = q["choices"][0]["actualValue"].as_str().unwrap_or("PRJ-3333").to_string();
-            json!({"@odata.type": "#microsoft.graph.accessPackageAnswerString", "value": value, "displayValue": value,
-                "answeredQuestion": {"@odata.type": q["@odata.type"], "id": q["id"]}})
-        })
-        .collect();
-    let body = json!({"requestType": "userAdd", "justification": format!("{user} joins."), "answers": answers,
-        "assignment": {"accessPackageId": id, "assignmentPolicyId": policy["id"]}});
-    let (status, answer) = w.stack.graph_as(user, "POST", &format!("{em}/assignmentRequests"), Some(body)).await?;
-    ensure!(status == 201, "{user}'s request for {package} answered {status}: {answer}");
     Ok(())
 }

@@ -7,7 +7,7 @@ use crate::World;
 use anyhow::{Context, Result, ensure};
 use fantoccini::Client;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// The kinds of payload, in the order [`payloads`] gives them.
 pub const KINDS: [&str; 8] =
@@ -128,31 +128,6 @@ password = "Portier-demo-1"
         approver = toml(&combined("Approver")),
     );
     s
-}
-
-/// Asks, as `user` through Graph, for the package named `name` with `answer` to its text question
-/// (the choice picked) and `justification`.
-pub async fn request_through_graph(w: &World, user: &str, name: &str, answer: &str, justification: &str) -> Result<()> {
-    let em = "/identityGovernance/entitlementManagement";
-    let id = harness::devtenant::scenario::derived_id("accessPackage", name);
-    let path = format!("{em}/accessPackages/{id}?$expand=assignmentPolicies($expand=questions)");
-    let (_, package) = w.stack.graph_as(user, "GET", &path, None).await?;
-    let policy = &package["assignmentPolicies"][0];
-    let answers: Vec<Value> = policy["questions"]
-        .as_array()
-        .context("the policy's questions")?
-        .iter()
-        .map(|q| {
-            let value = q["choices"][0]["actualValue"].as_str().unwrap_or(answer);
-            json!({"@odata.type": "#microsoft.graph.accessPackageAnswerString", "value": value, "displayValue": value,
-                "answeredQuestion": {"@odata.type": q["@odata.type"], "id": q["id"]}})
-        })
-        .collect();
-    let body = json!({"requestType": "userAdd", "justification": justification, "answers": answers,
-        "assignment": {"accessPackageId": id, "assignmentPolicyId": policy["id"]}});
-    let (status, answer) = w.stack.graph_as(user, "POST", &format!("{em}/assignmentRequests"), Some(body)).await?;
-    ensure!(status == 201, "the request answered {status}: {answer}");
-    Ok(())
 }
 
 /// Sets a form control's value as typing would (an `input` event), for values too long to type.

@@ -5,10 +5,11 @@ pub mod faults;
 pub mod hostile;
 pub mod matrix;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use fantoccini::{Client, Locator};
 use harness::browser::Browser;
 use harness::stack::{Stack, StackOptions};
+use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 pub use harness::stack::DEMO_PASSWORD;
@@ -199,4 +200,29 @@ pub async fn second_person_at(w: &World, path: &str, user: &str) -> Result<Brows
 pub async fn storage_keys(c: &Client) -> Result<Vec<String>> {
     let v = c.execute("return Object.keys(sessionStorage).concat(Object.keys(localStorage));", vec![]).await?;
     Ok(serde_json::from_value(v)?)
+}
+
+/// Asks, as `user` through Graph, for the package named `name` with `answer` to its text question
+/// (the choice picked) and `justification`.
+pub async fn request_through_graph(w: &World, user: &str, name: &str, answer: &str, justification: &str) -> Result<()> {
+    let em = "/identityGovernance/entitlementManagement";
+    let id = harness::devtenant::scenario::derived_id("accessPackage", name);
+    let path = format!("{em}/accessPackages/{id}?$expand=assignmentPolicies($expand=questions)");
+    let (_, package) = w.stack.graph_as(user, "GET", &path, None).await?;
+    let policy = &package["assignmentPolicies"][0];
+    let answers: Vec<Value> = policy["questions"]
+        .as_array()
+        .context("the policy's questions")?
+        .iter()
+        .map(|q| {
+            let value = q["choices"][0]["actualValue"].as_str().unwrap_or(answer);
+            json!({"@odata.type": "#microsoft.graph.accessPackageAnswerString", "value": value, "displayValue": value,
+                "answeredQuestion": {"@odata.type": q["@odata.type"], "id": q["id"]}})
+        })
+        .collect();
+    let body = json!({"requestType": "userAdd", "justification": justification, "answers": answers,
+        "assignment": {"accessPackageId": id, "assignmentPolicyId": policy["id"]}});
+    let (status, answer) = w.stack.graph_as(user, "POST", &format!("{em}/assignmentRequests"), Some(body)).await?;
+    ensure!(status == 201, "the request answered {status}: {answer}");
+    Ok(())
 }

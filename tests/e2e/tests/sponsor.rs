@@ -18,39 +18,10 @@ async fn nils_requests_fabrikam(w: &World, code: &str) -> Result<()> {
 /// A second partner's request, made through Graph with their own token: Sara invites Kim, and
 /// Kim asks for the Fabrikam package with her answers.
 async fn kim_requests_fabrikam(w: &World) -> Result<()> {
-    let em = "/identityGovernance/entitlementManagement";
     let invite = serde_json::json!({"invitedUserEmailAddress": "kim@fabrikam.com", "inviteRedirectUrl": format!("{}/", w.stack.app_url)});
     let (status, _) = w.stack.graph_as("sara@contoso.com", "POST", "/invitations", Some(invite)).await?;
     anyhow::ensure!(status == 201, "invitation answered {status}");
-    let id = harness::devtenant::scenario::derived_id("accessPackage", FABRIKAM);
-    let (_, package) = w
-        .stack
-        .graph_as(
-            "kim@fabrikam.com",
-            "GET",
-            &format!("{em}/accessPackages/{id}?$expand=assignmentPolicies($expand=questions)"),
-            None,
-        )
-        .await?;
-    let policy = &package["assignmentPolicies"][0];
-    let answers: Vec<serde_json::Value> = policy["questions"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|q| {
-            let choice = q["choices"][0]["actualValue"].as_str().map(String::from);
-            let value = choice.clone().unwrap_or_else(|| "PRJ-3333".into());
-            serde_json::json!({"@odata.type": "#microsoft.graph.accessPackageAnswerString", "value": value, "displayValue": value,
-                "answeredQuestion": {"@odata.type": q["@odata.type"], "id": q["id"]}})
-        })
-        .collect();
-    let body = serde_json::json!({"requestType": "userAdd", "justification": "Kim joins the integration.", "answers": answers,
-        "assignment": {"accessPackageId": id, "assignmentPolicyId": policy["id"]}});
-    let (status, answer) =
-        w.stack.graph_as("kim@fabrikam.com", "POST", &format!("{em}/assignmentRequests"), Some(body)).await?;
-    anyhow::ensure!(status == 201, "Kim's request answered {status}: {answer}");
-    Ok(())
+    request_through_graph(w, "kim@fabrikam.com", FABRIKAM, "PRJ-3333", "Kim joins the integration.").await
 }
 
 fn nils_item() -> &'static str {
