@@ -12,9 +12,17 @@ impl GraphError {
     }
 }
 
+/// A refusal that may be Graph refusing this very write a second time: a browser quietly sends
+/// a request again when its connection dropped before any byte of the answer, and Graph then
+/// answers the copy with "already open", "already decided" or "cannot cancel".
+fn may_be_a_copy(e: &GraphError) -> bool {
+    matches!(e.status(), Some(400 | 409))
+}
+
 /// Sends a write; when its fate is unknown, `check` looks for its effect. Found, that is the
 /// answer; not found, the write is sent once more; the check itself failing leaves the first
-/// error (the person sees it and decides).
+/// error (the person sees it and decides). A refusal that may concern a copy of the write is
+/// checked too, and stands when the effect is not found.
 pub async fn at_most_once<T, Send, Sent, Check, Checked>(send: Send, check: Check) -> Result<T, GraphError>
 where
     Send: Fn() -> Sent,
@@ -27,6 +35,10 @@ where
             Ok(Some(done)) => Ok(done),
             Ok(None) => send().await,
             Err(_) => Err(e),
+        },
+        Err(e) if may_be_a_copy(&e) => match check().await {
+            Ok(Some(done)) => Ok(done),
+            _ => Err(e),
         },
         other => other,
     }
@@ -69,17 +81,27 @@ mod tests {
     }
 
     #[test]
-    fn a_refusal_is_not_checked_and_a_failed_check_keeps_the_first_error() {
+    fn a_refusal_stands_unless_the_write_is_found_and_a_failed_check_keeps_the_first_error() {
+        let sent = Cell::new(0);
+        let refused = GraphError::Unreadable { status: 400, detail: "already open".into() };
+        let send = || async {
+            sent.set(sent.get() + 1);
+            Err::<u8, _>(refused.clone())
+        };
+        assert_eq!(block_on(at_most_once(send, || async { Ok(None) })), Err(refused.clone()));
+        // The browser sent it twice and Graph refused the copy: the first went through.
+        assert_eq!(block_on(at_most_once(send, || async { Ok(Some(3)) })), Ok(3));
+        assert_eq!(sent.get(), 2, "a refusal is never sent again");
+        let forbidden = GraphError::Unreadable { status: 403, detail: "no".into() };
         let checked = Cell::new(false);
-        let refused = GraphError::Unreadable { status: 400, detail: "no".into() };
         let r = block_on(at_most_once(
-            || async { Err::<u8, _>(refused.clone()) },
+            || async { Err::<u8, _>(forbidden.clone()) },
             || async {
                 checked.set(true);
-                Ok(None)
+                Ok(Some(1))
             },
         ));
-        assert_eq!((r, checked.get()), (Err(refused), false));
+        assert_eq!((r, checked.get()), (Err(forbidden), false));
         let r = block_on(at_most_once(|| async { Err::<u8, _>(lost()) }, || async { Err(GraphError::Cancelled) }));
         assert_eq!(r, Err(lost()));
     }

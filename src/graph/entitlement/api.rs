@@ -192,7 +192,7 @@ impl GraphClient {
 }
 
 /// Whether `r` is the request `sent` made: the same package (or assignment), type and
-/// justification, created in the last ten minutes.
+/// justification, created in the last ten minutes, and neither denied nor cancelled.
 pub fn is_request_for(r: &AssignmentRequest, sent: &NewRequest, now: DateTime<Utc>) -> bool {
     let a = &sent.assignment;
     let same_target = match (&a.access_package_id, &a.id) {
@@ -208,5 +208,7 @@ pub fn is_request_for(r: &AssignmentRequest, sent: &NewRequest, now: DateTime<Ut
         .as_deref()
         .and_then(|c| DateTime::parse_from_rfc3339(c).ok())
         .is_some_and(|c| (now - c.with_timezone(&Utc)).num_minutes().abs() <= 10);
-    same_target && same_kind && r.justification == sent.justification && recent
+    // A request already denied or cancelled is an earlier one, not this write.
+    let live = !matches!(r.state.as_deref(), Some("denied" | "canceled"));
+    same_target && same_kind && r.justification == sent.justification && recent && live
 }

@@ -182,6 +182,9 @@ async fn a_dropped_connection_carries_the_write_out_and_a_claims_challenge_names
     let entry = log["value"].as_array().unwrap().iter().rev().find(|e| e["path"] == "/v1.0/me").unwrap().clone();
     assert_eq!((entry["status"].as_u64(), entry["fault"]["dropped"].as_bool()), (Some(200), Some(true)), "{entry}");
     assert_eq!(graph_get(&t, &token, "/v1.0/me").await.status(), 200, "worn out after one");
+    add_fault(&t, json!({"path": "/v1.0/me", "dropBeforeAnswer": true, "times": 1})).await;
+    let cut = http().get(format!("{}/v1.0/me", t.graph)).bearer_auth(&token).send().await;
+    assert!(cut.is_err(), "not even the status arrives");
 
     add_fault(&t, json!({"path": "/v1.0/me", "claimsChallenge": true, "times": 1})).await;
     let r = graph_get(&t, &token, "/v1.0/me").await;

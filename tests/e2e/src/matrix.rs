@@ -24,8 +24,11 @@ pub enum Fault {
     GatewayTimeout,
     /// Ten seconds before the answer.
     Slow,
-    /// Carried out, then the connection dropped before the answer.
+    /// Carried out, then the connection dropped after the first byte of the answer.
     ConnectionDropped,
+    /// Carried out, then the connection dropped before any byte of it: the browser sends the
+    /// request again by itself, and Graph refuses the copy.
+    ConnectionDroppedBeforeAnswer,
     /// The access token expires on the tenant's clock while the page is open.
     AccessTokenExpired,
     /// The refresh token too (`AADSTS700084`): a new sign-in, then the page as it was.
@@ -77,6 +80,7 @@ impl Fault {
                 Some(spec)
             }
             Fault::ConnectionDropped => on(json!({ "dropConnection": true })),
+            Fault::ConnectionDroppedBeforeAnswer => on(json!({ "dropBeforeAnswer": true })),
             Fault::ClaimsChallenge => on(json!({ "claimsChallenge": true })),
             _ => None,
         }
@@ -162,8 +166,8 @@ pub async fn run(fault: Fault, page: Page) -> Result<()> {
     }
     if page.is_write() {
         // Decided first: the other approver's write is counted in place of this one.
-        let expected =
-            if fault == Fault::ConnectionDropped { page.writes_after_a_lost_answer() } else { page.writes_expected() };
+        let lost = matches!(fault, Fault::ConnectionDropped | Fault::ConnectionDroppedBeforeAnswer);
+        let expected = if lost { page.writes_after_a_lost_answer() } else { page.writes_expected() };
         // Settle: a stray second write would land within a moment.
         tokio::time::sleep(Duration::from_millis(500)).await;
         let writes = page.writes(&w, since);

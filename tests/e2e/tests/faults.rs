@@ -81,6 +81,13 @@ cells! {
     fault_connection_dropped_bulk_decision: ConnectionDropped on BulkDecision;
     fault_connection_dropped_invite: ConnectionDropped on Invite;
 
+    fault_connection_dropped_before_the_answer_request_submit: ConnectionDroppedBeforeAnswer on RequestSubmit;
+    fault_connection_dropped_before_the_answer_cancel_request: ConnectionDroppedBeforeAnswer on CancelRequest;
+    fault_connection_dropped_before_the_answer_access_remove: ConnectionDroppedBeforeAnswer on AccessRemove;
+    fault_connection_dropped_before_the_answer_decision: ConnectionDroppedBeforeAnswer on Decision;
+    fault_connection_dropped_before_the_answer_bulk_decision: ConnectionDroppedBeforeAnswer on BulkDecision;
+    fault_connection_dropped_before_the_answer_invite: ConnectionDroppedBeforeAnswer on Invite;
+
     fault_access_token_expired_catalog: AccessTokenExpired on Catalog;
     fault_access_token_expired_request_submit: AccessTokenExpired on RequestSubmit;
     fault_access_token_expired_my_requests: AccessTokenExpired on MyRequests;

@@ -71,6 +71,9 @@ pub struct Strike {
     /// Carried out, but the answer never left.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub dropped: bool,
+    /// Cut before any byte of the answer (else after the first).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub before_answer: bool,
     /// Answered with a claims challenge.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub challenged: bool,
@@ -165,6 +168,7 @@ impl Faults {
                     delay_ms: None,
                     early_retry: true,
                     dropped: false,
+                    before_answer: false,
                     challenged: false,
                 };
                 return Some(early);
@@ -182,7 +186,8 @@ impl Faults {
             _ if f.spec.claims_challenge => Some(401),
             _ => None,
         };
-        let (dropped, challenged) = (f.spec.drop_connection, f.spec.claims_challenge);
+        let before_answer = f.spec.drop_before_answer;
+        let (dropped, challenged) = (f.spec.drop_connection || before_answer, f.spec.claims_challenge);
         let retry_after = status.and(f.spec.retry_after);
         if status.is_some() {
             f.failures += 1;
@@ -204,6 +209,7 @@ impl Faults {
             delay_ms,
             early_retry: false,
             dropped,
+            before_answer,
             challenged,
         })
     }
@@ -244,7 +250,7 @@ pub async fn inject(State(t): State<std::sync::Arc<Tenant>>, req: Request, next:
         }
         None if strike.dropped => {
             let carried_out = next.run(req).await;
-            lose_answer(carried_out)
+            lose_answer(carried_out, !strike.before_answer)
         }
         None => next.run(req).await,
     };
@@ -267,17 +273,18 @@ fn claims_challenge(now: i64) -> GraphError {
         )
 }
 
-/// The status, the headers and a first byte go, then the connection is cut with the work done.
-/// (Cut before any byte of the answer, a browser quietly sends the request again on a fresh
-/// connection: that would hide the fault instead of showing what the client does about it.)
-fn lose_answer(carried_out: Response) -> Response {
+/// The connection is cut with the work done: after the status, the headers and a first byte
+/// (`first_byte`), or before anything of the answer left.
+fn lose_answer(carried_out: Response, first_byte: bool) -> Response {
+    use futures_util::StreamExt;
     let (parts, _) = carried_out.into_parts();
     let cut = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "dropped by a fault");
-    use futures_util::StreamExt;
-    let first = futures_util::stream::once(async { Ok(axum::body::Bytes::from_static(b"{")) });
+    let first = futures_util::stream::iter(first_byte.then(|| Ok(axum::body::Bytes::from_static(b"{"))));
     // A moment for the first byte to leave before the cut.
     let then_cut = futures_util::stream::once(async move {
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        if first_byte {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         Err(cut)
     });
     let failing = first.chain(then_cut);
@@ -302,6 +309,7 @@ mod tests {
             seed: None,
             strict_retry_after: false,
             drop_connection: false,
+            drop_before_answer: false,
             claims_challenge: false,
         }
     }

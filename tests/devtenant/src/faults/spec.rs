@@ -42,6 +42,10 @@ pub struct FaultSpec {
     /// client cannot know whether its write happened.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub drop_connection: bool,
+    /// The request is carried out, then the connection is cut before any byte of the answer. A
+    /// browser then quietly sends the request again on a fresh connection, as it would to Graph.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub drop_before_answer: bool,
     /// Answer `401` with a continuous-access-evaluation claims challenge in `WWW-Authenticate`,
     /// as Graph does when the token no longer satisfies a policy.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -56,14 +60,19 @@ impl FaultSpec {
             return Err("path must start with '/'".into());
         }
         let fails = self.status.is_some() || self.statuses.is_some();
-        let special = self.drop_connection || self.claims_challenge;
+        let special = self.drop_connection || self.drop_before_answer || self.claims_challenge;
         if !fails && !special && self.delay_ms.is_none() && self.latency_ms.is_none() {
             return Err(
                 "give a status (or statuses), a delayMs (or latencyMs), dropConnection or claimsChallenge".into()
             );
         }
-        if special && (fails || self.rate.is_some() || (self.drop_connection && self.claims_challenge)) {
-            return Err("dropConnection and claimsChallenge each stand alone (no status, statuses or rate)".into());
+        let specials =
+            [self.drop_connection, self.drop_before_answer, self.claims_challenge].iter().filter(|b| **b).count();
+        if special && (fails || self.rate.is_some() || specials > 1) {
+            return Err(
+                "dropConnection, dropBeforeAnswer and claimsChallenge each stand alone (no status, statuses or rate)"
+                    .into(),
+            );
         }
         if self.status.is_some() && self.statuses.is_some() {
             return Err("give status or statuses, not both".into());
