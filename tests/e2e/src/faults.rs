@@ -93,6 +93,17 @@ impl Page {
         if self == Page::Invite { 2 } else { self.writes_expected() }
     }
 
+    /// Where Graph's refusal of a copy of the write shows: requests for access, whose refusals
+    /// always stand (decisions and cancellations look for their own effect instead).
+    /// (where the refusal shows, where success shows)
+    pub(crate) fn copy_refusal(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Page::RequestSubmit => Some((".form-error", "[data-testid=request-sent]")),
+            Page::AccessRemove => Some(("[data-testid=assignment] .error-view", "[data-testid=access-done]")),
+            _ => None,
+        }
+    }
+
     /// What shows, at once, that the write is under way.
     pub(crate) fn sending(self) -> String {
         match self {

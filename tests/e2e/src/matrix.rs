@@ -155,7 +155,10 @@ pub async fn run(fault: Fault, page: Page) -> Result<()> {
         }
         _ => page.act(&w).await?,
     }
-    if fault != Fault::DecidedFirst {
+    let copy_refused = fault == Fault::ConnectionDroppedBeforeAnswer && page.copy_refusal().is_some();
+    if copy_refused {
+        copy_refused_or_done(&w, page, since).await?;
+    } else if fault != Fault::DecidedFirst {
         let done = page.done(&w).await;
         done.with_context(|| format!("{fault:?} on {page:?}: the end state; the tenant's log:\n{}", log(&w, since)))?;
     }
@@ -181,6 +184,30 @@ pub async fn run(fault: Fault, page: Page) -> Result<()> {
     ensure!(html_lang == json!(lang), "the page speaks {html_lang}, not {lang}");
     w.end().await;
     Ok(())
+}
+
+/// A request for access sent twice by the browser (its connection dropped before any answer):
+/// Graph refuses the copy, and Portier shows that refusal (the request is open: it is no
+/// mistake to say so) unless the browser reported the failure instead, when the write is found
+/// and shown as done.
+async fn copy_refused_or_done(w: &World, page: Page, since: u64) -> Result<()> {
+    let c = w.client();
+    let (refusal, done) = page.copy_refusal().expect("a page whose copies are refused");
+    let started = Instant::now();
+    loop {
+        if c.find(Locator::Css(refusal)).await.is_ok() {
+            let (method, _) = page.call();
+            let copies = w.stack.tenant.tenant.log.since(since);
+            let refused = copies.iter().any(|e| e.method == method && (400..500).contains(&e.status));
+            ensure!(refused, "a refusal with no refused copy in the log:\n{}", log(w, since));
+            return Ok(());
+        }
+        if c.find(Locator::Css(done)).await.is_ok() {
+            return Ok(());
+        }
+        ensure!(started.elapsed() < Duration::from_secs(30), "neither done nor refused:\n{}", log(w, since));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// The tenant's log since `since`, a line per request, for failure messages.
