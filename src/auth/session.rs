@@ -220,7 +220,7 @@ impl Session {
             .map(|t| t.to_string())
             .ok_or_else(|| AuthError::InvalidIdToken("the answer has no id token".into()))?;
         let when = chrono::DateTime::from_timestamp(started as i64, 0).unwrap_or_default();
-        let claims = verify::verify(
+        let mut account = verify::verify(
             &raw,
             &client,
             &loaded.jwks,
@@ -230,17 +230,9 @@ impl Session {
             when,
         )
         .await?;
-        let home = interaction::home_account_id(client_info.as_deref())
-            .unwrap_or_else(|| format!("{}.{}", claims.oid, claims.tid));
-        let account = Account {
-            home_account_id: home,
-            oid: claims.oid,
-            tid: claims.tid,
-            username: claims.username,
-            name: claims.name,
-            login_hint: claims.login_hint,
-            sid: claims.sid,
-        };
+        if let Some(home) = interaction::home_account_id(client_info.as_deref()) {
+            account.home_account_id = home;
+        }
         let cache = self.cache();
         cache.clear();
         cache.set_account(&account);

@@ -1,7 +1,9 @@
 //! Checks an id token before anyone is signed in: the RS256 signature against the provider's
 //! keys (WebCrypto), then audience, nonce and lifetime (openidconnect's verifier, five minutes
-//! of clock skew allowed) and the issuer against the token's own tenant, as Entra requires.
+//! of clock skew allowed) and the issuer against the token's own tenant, as Entra requires; the
+//! account it names is what Portier keeps.
 
+use super::cache::Account;
 use super::error::AuthError;
 use super::oidc::{Client, EntraClaims, IdToken, Jwks};
 use super::signature;
@@ -11,17 +13,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use chrono::{DateTime, Duration, Utc};
 use openidconnect::{JsonWebKey, Nonce};
 use std::str::FromStr;
-
-/// What Portier keeps from a verified id token.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IdClaims {
-    pub oid: String,
-    pub tid: String,
-    pub username: String,
-    pub name: String,
-    pub login_hint: Option<String>,
-    pub sid: Option<String>,
-}
 
 /// The issuer a token must name: Entra's template with the token's `tid` (`aad`), or the
 /// discovery document's issuer exactly (`oidc`).
@@ -41,7 +32,7 @@ pub async fn verify(
     mode: ProtocolMode,
     issuer: &str,
     now: DateTime<Utc>,
-) -> Result<IdClaims, AuthError> {
+) -> Result<Account, AuthError> {
     let invalid = |why: String| AuthError::InvalidIdToken(why);
     let mut parts = raw.split('.');
     let (Some(header), Some(payload), Some(sig), None) = (parts.next(), parts.next(), parts.next(), parts.next())
@@ -78,7 +69,7 @@ pub fn check_claims(
     mode: ProtocolMode,
     issuer: &str,
     now: DateTime<Utc>,
-) -> Result<IdClaims, AuthError> {
+) -> Result<Account, AuthError> {
     let invalid = |why: String| AuthError::InvalidIdToken(why);
     let token = IdToken::from_str(raw).map_err(|e| invalid(e.to_string()))?;
     let skewed = now - Duration::minutes(5);
@@ -105,7 +96,16 @@ pub fn check_claims(
         .or_else(|| claims.email().map(|e| e.to_string()))
         .unwrap_or_default();
     let name = claims.name().and_then(|n| n.get(None)).map(|n| n.to_string()).unwrap_or_else(|| username.clone());
-    Ok(IdClaims { oid, tid, username, name, login_hint: extra.login_hint.clone(), sid: extra.sid.clone() })
+    // The home account id is `<oid>.<tid>` until the sign-in's `client_info` says otherwise.
+    Ok(Account {
+        home_account_id: format!("{oid}.{tid}"),
+        oid,
+        tid,
+        username,
+        name,
+        login_hint: extra.login_hint.clone(),
+        sid: extra.sid.clone(),
+    })
 }
 
 fn is_guid(s: &str) -> bool {
