@@ -19,34 +19,25 @@ fn may_be_a_copy(e: &GraphError) -> bool {
     matches!(e.status(), Some(400 | 409))
 }
 
+/// What a refusal of the write means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusals {
+    /// It stands: a request for access may match an earlier one with the same words.
+    Stand,
+    /// It may concern a copy of the write: checked, and it stands unless the effect is found.
+    /// Only for writes whose effect is unmistakably the person's own (a decision with their
+    /// words, a cancellation).
+    MayBeCopies,
+}
+
 /// Sends a write; when its fate is unknown, `check` looks for its effect. Found, that is the
 /// answer; not found, the write is sent once more; the check itself failing leaves the first
-/// error (the person sees it and decides).
-pub async fn at_most_once<T, Send, Sent, Check, Checked>(send: Send, check: Check) -> Result<T, GraphError>
-where
-    Send: Fn() -> Sent,
-    Sent: Future<Output = Result<T, GraphError>>,
-    Check: FnOnce() -> Checked,
-    Checked: Future<Output = Result<Option<T>, GraphError>>,
-{
-    sent_once(send, check, false).await
-}
-
-/// [`at_most_once`], and a refusal that may concern a copy of the write is checked too: it
-/// stands unless the effect is found. Only for writes whose effect is unmistakably the
-/// person's own (a decision with their words, a cancellation): a request for access may match
-/// an earlier one with the same words, so its refusals always stand.
-pub async fn at_most_once_or_copy<T, Send, Sent, Check, Checked>(send: Send, check: Check) -> Result<T, GraphError>
-where
-    Send: Fn() -> Sent,
-    Sent: Future<Output = Result<T, GraphError>>,
-    Check: FnOnce() -> Checked,
-    Checked: Future<Output = Result<Option<T>, GraphError>>,
-{
-    sent_once(send, check, true).await
-}
-
-async fn sent_once<T, Send, Sent, Check, Checked>(send: Send, check: Check, copies: bool) -> Result<T, GraphError>
+/// error (the person sees it and decides). A refusal is never sent again.
+pub async fn at_most_once<T, Send, Sent, Check, Checked>(
+    send: Send,
+    check: Check,
+    refusals: Refusals,
+) -> Result<T, GraphError>
 where
     Send: Fn() -> Sent,
     Sent: Future<Output = Result<T, GraphError>>,
@@ -59,7 +50,7 @@ where
             Ok(None) => send().await,
             Err(_) => Err(e),
         },
-        Err(e) if copies && may_be_a_copy(&e) => match check().await {
+        Err(e) if refusals == Refusals::MayBeCopies && may_be_a_copy(&e) => match check().await {
             Ok(Some(done)) => Ok(done),
             _ => Err(e),
         },
@@ -86,6 +77,7 @@ mod tests {
                 Err::<u8, _>(lost())
             },
             || async { Ok(Some(7)) },
+            Refusals::Stand,
         ));
         assert_eq!((result, sent.get()), (Ok(7), 1));
     }
@@ -99,6 +91,7 @@ mod tests {
                 if sent.get() == 1 { Err(lost()) } else { Ok(1u8) }
             },
             || async { Ok(None) },
+            Refusals::Stand,
         ));
         assert_eq!((result, sent.get()), (Ok(1), 2));
     }
@@ -111,22 +104,28 @@ mod tests {
             sent.set(sent.get() + 1);
             Err::<u8, _>(refused.clone())
         };
-        assert_eq!(block_on(at_most_once_or_copy(send, || async { Ok(None) })), Err(refused.clone()));
+        assert_eq!(block_on(at_most_once(send, || async { Ok(None) }, Refusals::MayBeCopies)), Err(refused.clone()));
         // The browser sent it twice and Graph refused the copy: the first went through.
-        assert_eq!(block_on(at_most_once_or_copy(send, || async { Ok(Some(3)) })), Ok(3));
-        assert_eq!(block_on(at_most_once(send, || async { Ok(Some(3)) })), Err(refused.clone()), "not checked");
+        assert_eq!(block_on(at_most_once(send, || async { Ok(Some(3)) }, Refusals::MayBeCopies)), Ok(3));
+        assert_eq!(
+            block_on(at_most_once(send, || async { Ok(Some(3)) }, Refusals::Stand)),
+            Err(refused.clone()),
+            "not checked"
+        );
         assert_eq!(sent.get(), 3, "a refusal is never sent again");
         let forbidden = GraphError::Unreadable { status: 403, detail: "no".into() };
         let checked = Cell::new(false);
-        let r = block_on(at_most_once_or_copy(
+        let r = block_on(at_most_once(
             || async { Err::<u8, _>(forbidden.clone()) },
             || async {
                 checked.set(true);
                 Ok(Some(1))
             },
+            Refusals::MayBeCopies,
         ));
         assert_eq!((r, checked.get()), (Err(forbidden), false));
-        let r = block_on(at_most_once(|| async { Err::<u8, _>(lost()) }, || async { Err(GraphError::Cancelled) }));
+        let check = || async { Err(GraphError::Cancelled) };
+        let r = block_on(at_most_once(|| async { Err::<u8, _>(lost()) }, check, Refusals::Stand));
         assert_eq!(r, Err(lost()));
     }
 }

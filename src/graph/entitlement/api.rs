@@ -8,7 +8,7 @@ use crate::graph::api::literal;
 use crate::graph::batch::{BatchItem, take};
 use crate::graph::error::GraphError;
 use crate::graph::models::Page;
-use crate::graph::write::{at_most_once, at_most_once_or_copy};
+use crate::graph::write::{Refusals, at_most_once};
 use crate::net::Cancel;
 use chrono::{DateTime, Utc};
 use http::Method;
@@ -119,7 +119,7 @@ impl GraphClient {
             let now = self.now();
             Ok(self.my_requests(cancel).await?.into_iter().find(|r| is_request_for(r, request, now)))
         };
-        at_most_once(send, check).await
+        at_most_once(send, check, Refusals::Stand).await
     }
 
     /// The user's requests, newest first, with their packages.
@@ -179,7 +179,7 @@ impl GraphClient {
                 self.get(&format!("{EM}/assignmentRequests/{id}?$select=id,state"), cancel).await?;
             Ok((now.state.as_deref() == Some("canceled")).then_some(()))
         };
-        at_most_once_or_copy(send, check).await
+        at_most_once(send, check, Refusals::MayBeCopies).await
     }
 
     /// The access the user holds, with packages and policies.

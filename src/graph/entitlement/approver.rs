@@ -5,7 +5,7 @@ use super::models::{Approval, ApprovalStage, AssignmentRequest};
 use crate::graph::GraphClient;
 use crate::graph::batch::{BatchItem, take};
 use crate::graph::error::GraphError;
-use crate::graph::write::at_most_once_or_copy;
+use crate::graph::write::{Refusals, at_most_once};
 use crate::net::Cancel;
 use http::Method;
 use serde::Deserialize;
@@ -112,7 +112,7 @@ impl GraphClient {
                     .is_some_and(|r| r.starts_with(if approve { "Approve" } else { "Den" }));
             Ok(mine.then_some(()))
         };
-        at_most_once_or_copy(send, check).await
+        at_most_once(send, check, Refusals::MayBeCopies).await
     }
 }
 
