@@ -2,8 +2,8 @@
 //! `target/demo/tenant.db`) and serves the app on http://localhost:8080 until Ctrl-C.
 
 use anyhow::{Context, Result};
+use devtenant::Options;
 use devtenant::scenario::Scenario;
-use devtenant::{Options, Switches};
 
 pub fn run() -> Result<()> {
     let root = harness::repo_root();
@@ -38,14 +38,10 @@ async fn serve(dist: std::path::PathBuf) -> Result<()> {
         .await
         .context("port 8080 is in use: is a demo already running?")?;
     let tenant = devtenant::start(Options {
-        scenario,
         db: db.display().to_string(),
-        host: "127.0.0.1".parse()?,
         signin_port: 8081,
         graph_port: 8082,
-        public_host: "localhost".into(),
-        switches: Switches::default(),
-        key: None,
+        ..Options::local(scenario)
     })
     .await?;
     let config =

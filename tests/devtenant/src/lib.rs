@@ -114,6 +114,23 @@ pub struct Options {
     pub key: Option<SigningKey>,
 }
 
+impl Options {
+    /// A tenant on this machine only, on free ports, named `localhost`, in memory: what tests
+    /// and tools start beside the app.
+    pub fn local(scenario: Scenario) -> Options {
+        Options {
+            scenario,
+            db: ":memory:".into(),
+            host: std::net::Ipv4Addr::LOCALHOST.into(),
+            signin_port: 0,
+            graph_port: 0,
+            public_host: "localhost".into(),
+            switches: Switches::default(),
+            key: None,
+        }
+    }
+}
+
 /// How the two origins are served and named, beyond [`Options`]; the default is plain http,
 /// named by the bound addresses.
 #[derive(Debug, Clone, Default)]

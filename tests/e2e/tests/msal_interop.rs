@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use fantoccini::{Client, Locator};
 use harness::browser::Browser;
 use harness::devtenant::tls::{self, TlsSource};
-use harness::devtenant::{self, Options, Running, Serving, Switches};
+use harness::devtenant::{self, Options, Running, Serving};
 use portier_e2e::{DEMO_PASSWORD, sign_in_at_tenant, wait_for, wait_for_text};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -101,16 +101,7 @@ fn temp_dir(name: &str) -> Result<PathBuf> {
 
 async fn start_tenant(page: &str, exposure: Exposure, name: &str) -> Result<TenantUnderTest> {
     let scenario = devtenant::scenario::Scenario::parse(&scenario(page), "msal.toml").map_err(anyhow::Error::msg)?;
-    let options = Options {
-        scenario,
-        db: ":memory:".into(),
-        host: "127.0.0.1".parse()?,
-        signin_port: 0,
-        graph_port: 0,
-        public_host: "localhost".into(),
-        switches: Switches::default(),
-        key: None,
-    };
+    let options = Options::local(scenario);
     let dir = temp_dir(name)?;
     if let Exposure::OwnTls = exposure {
         let serving = Serving { tls: Some(TlsSource::LocalCa { dir }), ..Serving::default() };

@@ -5,7 +5,7 @@ use crate::app_server::{self, AppServer};
 use anyhow::{Context, Result};
 use devtenant::keys::SigningKey;
 use devtenant::scenario::Scenario;
-use devtenant::{Options, Running, Switches};
+use devtenant::{Options, Running};
 use serde_json::{Value, json};
 use std::sync::OnceLock;
 use tokio::net::TcpListener;
@@ -96,17 +96,9 @@ impl Stack {
         let dist = crate::dist::dist()?;
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let app_url = format!("http://localhost:{}", listener.local_addr()?.port());
-        let tenant = devtenant::start(Options {
-            scenario: demo_scenario(&app_url, &opts)?,
-            db: ":memory:".into(),
-            host: "127.0.0.1".parse()?,
-            signin_port: 0,
-            graph_port: 0,
-            public_host: "localhost".into(),
-            switches: Switches::default(),
-            key: Some(test_key()),
-        })
-        .await?;
+        let tenant =
+            devtenant::start(Options { key: Some(test_key()), ..Options::local(demo_scenario(&app_url, &opts)?) })
+                .await?;
         let signin = tenant.tenant.signin_origin.clone();
         let graph = tenant.tenant.graph_origin.clone();
         let config = app_config(&signin, &graph, &opts.config);

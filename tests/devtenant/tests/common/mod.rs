@@ -6,7 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use devtenant::keys::SigningKey;
 use devtenant::scenario::Scenario;
-use devtenant::{Options, Running, Switches};
+use devtenant::{Options, Running};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -61,18 +61,10 @@ pub async fn start_with(scenario: &str, db: &str) -> TestTenant {
 /// A tenant that keeps (or makes) its own signing key in the database, as the binary does.
 pub async fn start_keyed(scenario: &str, db: &str, key: Option<SigningKey>) -> TestTenant {
     let scenario = Scenario::parse(scenario, "test.toml").expect("test scenario");
-    let running = devtenant::start(Options {
-        scenario,
-        db: db.into(),
-        host: "127.0.0.1".parse().unwrap(),
-        signin_port: 0,
-        graph_port: 0,
-        public_host: "127.0.0.1".into(),
-        switches: Switches::default(),
-        key,
-    })
-    .await
-    .expect("tenant starts");
+    let running =
+        devtenant::start(Options { db: db.into(), public_host: "127.0.0.1".into(), key, ..Options::local(scenario) })
+            .await
+            .expect("tenant starts");
     let signin = running.tenant.signin_origin.clone();
     let graph = running.tenant.graph_origin.clone();
     TestTenant { running, signin, graph }
@@ -305,21 +297,10 @@ pub async fn outbox(t: &TestTenant) -> Vec<Value> {
 /// A tenant started with `serving` (https, public URLs) on free ports, in memory unless `db` says.
 pub async fn start_served(db: &str, serving: devtenant::Serving) -> TestTenant {
     let scenario = Scenario::parse(&demo_scenario_text(), "test.toml").expect("test scenario");
-    let running = devtenant::start_with(
-        Options {
-            scenario,
-            db: db.into(),
-            host: "127.0.0.1".parse().unwrap(),
-            signin_port: 0,
-            graph_port: 0,
-            public_host: "localhost".into(),
-            switches: Switches::default(),
-            key: Some(key()),
-        },
-        serving,
-    )
-    .await
-    .expect("tenant starts");
+    let running =
+        devtenant::start_with(Options { db: db.into(), key: Some(key()), ..Options::local(scenario) }, serving)
+            .await
+            .expect("tenant starts");
     let signin = running.tenant.signin_origin.clone();
     let graph = running.tenant.graph_origin.clone();
     TestTenant { running, signin, graph }
