@@ -7,9 +7,8 @@ mod common;
 use common::*;
 use devtenant::Serving;
 use devtenant::tls::{CA_CERT_FILE, TlsSource};
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("devtenant-https-{name}-{}", std::process::id()));
@@ -82,27 +81,6 @@ async fn the_session_cookie_is_samesite_none_and_secure_over_https_and_lax_over_
     assert!(cookie.contains("SameSite=Lax") && cookie.contains("HttpOnly"), "{cookie}");
     assert!(!cookie.contains("Secure"), "a browser drops a Secure cookie set over http: {cookie}");
     let _ = std::fs::remove_dir_all(dir);
-}
-
-fn demo() -> String {
-    format!("{}/scenarios/demo.toml", env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs the binary until it says it is running; returns what it printed.
-fn run_until_ready(args: &[&str]) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_devtenant")).args(args).stdout(Stdio::piped()).spawn().unwrap();
-    let mut seen = String::new();
-    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
-        let line = line.unwrap();
-        seen.push_str(&line);
-        seen.push('\n');
-        if line.contains("Press Ctrl-C") {
-            break;
-        }
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    seen
 }
 
 #[test]

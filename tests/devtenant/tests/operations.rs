@@ -5,15 +5,10 @@ mod common;
 
 use common::*;
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 fn devtenant(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_devtenant")).args(args).output().unwrap()
-}
-
-fn demo() -> String {
-    format!("{}/scenarios/demo.toml", env!("CARGO_MANIFEST_DIR"))
 }
 
 #[test]
@@ -57,23 +52,16 @@ fn the_binary_prints_its_urls_and_accounts_and_keeps_state_between_runs() {
     let db = dir.join("tenant.db");
     let _ = std::fs::remove_file(&db);
     for expected in ["seeded from the scenario", "state kept from before"] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_devtenant"))
-            .args(["--scenario", &demo(), "--db", db.to_str().unwrap(), "--signin-port", "0", "--graph-port", "0"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let mut seen = String::new();
-        for line in lines.by_ref() {
-            let line = line.unwrap();
-            seen.push_str(&line);
-            seen.push('\n');
-            if line.contains("Press Ctrl-C") {
-                break;
-            }
-        }
-        child.kill().unwrap();
-        child.wait().unwrap();
+        let seen = run_until_ready(&[
+            "--scenario",
+            &demo(),
+            "--db",
+            db.to_str().unwrap(),
+            "--signin-port",
+            "0",
+            "--graph-port",
+            "0",
+        ]);
         assert!(seen.contains("/v2.0/.well-known/openid-configuration") && seen.contains("/v1.0"), "{seen}");
         assert!(
             seen.contains("sara@contoso.com") && seen.contains("pat@fabrikam.com") && seen.contains("Portier-demo-1"),

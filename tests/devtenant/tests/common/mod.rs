@@ -329,3 +329,30 @@ pub fn minted_token(t: &TestTenant, sign_in_name: &str, scp: &str) -> String {
         "upn": user.upn, "idtyp": "user", "ver": "1.0",
     }))
 }
+
+/// The demo scenario's path.
+pub fn demo() -> String {
+    format!("{}/scenarios/demo.toml", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the binary until it says it is running; returns what it printed.
+pub fn run_until_ready(args: &[&str]) -> String {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_devtenant"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut seen = String::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.contains("Press Ctrl-C") {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    seen
+}
