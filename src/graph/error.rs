@@ -53,6 +53,11 @@ impl GraphError {
         }
     }
 
+    /// A write whose fate is unknown: it may have been carried out though no success came back.
+    pub fn maybe_applied(&self) -> bool {
+        matches!(self, GraphError::Network { maybe_applied: true, .. }) || self.status() == Some(504)
+    }
+
     pub fn request_id(&self) -> Option<&str> {
         match self {
             GraphError::Service(s) => s.request_id.as_deref(),

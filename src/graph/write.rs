@@ -5,13 +5,6 @@
 use super::error::GraphError;
 use std::future::Future;
 
-impl GraphError {
-    /// A write whose fate is unknown: it may have been carried out though no success came back.
-    pub fn maybe_applied(&self) -> bool {
-        matches!(self, GraphError::Network { maybe_applied: true, .. }) || self.status() == Some(504)
-    }
-}
-
 /// A refusal that may be Graph refusing this very write a second time: a browser quietly sends
 /// a request again when its connection dropped before any byte of the answer, and Graph then
 /// answers the copy with "already open", "already decided" or "cannot cancel".
