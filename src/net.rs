@@ -30,11 +30,21 @@ impl std::error::Error for NetError {}
 #[derive(Clone)]
 pub struct Cancel {
     controller: Option<web_sys::AbortController>,
+    /// Set instead of a controller when this switch follows others (see [`Cancel::either`]).
+    follows: Option<web_sys::AbortSignal>,
 }
 
 impl Cancel {
     pub fn new() -> Cancel {
-        Cancel { controller: web_sys::AbortController::new().ok() }
+        Cancel { controller: web_sys::AbortController::new().ok(), follows: None }
+    }
+
+    /// Thrown when either `self` or `other` is: a page's own switch within the app's lifetime
+    /// (an embedded app that is removed cancels everything still under way).
+    pub fn either(&self, other: &Cancel) -> Cancel {
+        let signals: js_sys::Array = [self.signal(), other.signal()].into_iter().flatten().collect();
+        let follows = Some(web_sys::AbortSignal::any(&signals));
+        Cancel { controller: None, follows }
     }
 
     /// A switch thrown when the current reactive owner (a page, a component) is cleaned up.
@@ -52,12 +62,11 @@ impl Cancel {
     }
 
     pub fn is_cancelled(&self) -> bool {
-        self.controller.as_ref().is_some_and(|c| c.signal().aborted())
+        self.signal().is_some_and(|s| s.aborted())
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     fn signal(&self) -> Option<web_sys::AbortSignal> {
-        self.controller.as_ref().map(|c| c.signal())
+        self.controller.as_ref().map(|c| c.signal()).or_else(|| self.follows.clone())
     }
 }
 
