@@ -162,3 +162,30 @@ pub fn new_guid() -> String {
     static NEXT: AtomicU64 = AtomicU64::new(1);
     format!("00000000-0000-4000-8000-{:012x}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    fn either_switch_cancels_the_joined_one() {
+        let (page, app) = (Cancel::new(), Cancel::new());
+        let joined = page.either(&app);
+        assert!(!joined.is_cancelled());
+        app.cancel();
+        assert!(joined.is_cancelled() && !page.is_cancelled());
+        assert!(Cancel::new().either(&app).is_cancelled(), "joined after the fact: already thrown");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_cancelled_app_sends_nothing() {
+        let app = Cancel::new();
+        app.cancel();
+        let req = http::Request::get("/nowhere").body(vec![]).unwrap();
+        let answer = fetch(req, Some(&Cancel::new().either(&app))).await;
+        assert_eq!(answer.err(), Some(NetError::Cancelled));
+    }
+}

@@ -42,3 +42,39 @@ fn refusal(e: wasm_bindgen::JsValue) -> AuthError {
         .unwrap_or_default();
     AuthError::HostProvider(if text.is_empty() { "the token provider failed".into() } else { text })
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    fn provider(body: &str) -> HostTokens {
+        HostTokens::new(js_sys::Function::new_with_args("scopes, options", body))
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_page_is_asked_with_the_scopes_and_whether_to_renew() {
+        let host = provider("return Promise.resolve(scopes.join(' ') + '|' + options.forceRefresh + '|' + options.claims)");
+        let scopes = ["User.Read".to_string(), "EntitlementManagement.Read.All".to_string()];
+        assert_eq!(host.token(&scopes, false, None).await.unwrap(), "User.Read EntitlementManagement.Read.All|false|undefined");
+        assert_eq!(host.token(&scopes, true, Some("{\"a\":1}")).await.unwrap(), "User.Read EntitlementManagement.Read.All|true|{\"a\":1}");
+        // A plain value is as good as a promise of one.
+        assert_eq!(provider("return 'at'").token(&scopes, false, None).await.unwrap(), "at");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_refusal_keeps_the_pages_words() {
+        let scopes = ["User.Read".to_string()];
+        let rejected = provider("return Promise.reject(new Error('InteractionRequiredAuthError: consent'))");
+        assert_eq!(
+            rejected.token(&scopes, false, None).await,
+            Err(AuthError::HostProvider("InteractionRequiredAuthError: consent".into()))
+        );
+        let thrown = provider("throw 'no account'");
+        assert_eq!(thrown.token(&scopes, false, None).await, Err(AuthError::HostProvider("no account".into())));
+        let empty = provider("return Promise.resolve('')");
+        assert!(matches!(empty.token(&scopes, false, None).await, Err(AuthError::HostProvider(_))));
+    }
+}
