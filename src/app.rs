@@ -44,6 +44,9 @@ pub fn sign_in(return_to: String, claims: Option<String>) {
         return;
     }
     let session = expect_context::<Session>();
+    if use_context::<Element>().is_some() {
+        crate::embed::remember_page_query();
+    }
     spawn_local(async move {
         if let Err(e) = session.sign_in_redirect(&return_to, claims, None).await {
             leptos::logging::warn!("sign-in could not start: {e}");
@@ -179,6 +182,9 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
             let session = session.clone();
             async move {
                 let back = session.complete_redirect().await.map_err(AppError::Auth)?;
+                if back.is_some() && element.is_some() {
+                    crate::embed::restore_page_query();
+                }
                 if let Some(path) = back {
                     router.navigate(&path);
                 }
