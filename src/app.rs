@@ -171,7 +171,14 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
     }
     provide_context(session.clone());
     provide_context(graph.clone());
-    provide_context(PopupWait { cancel: RwSignal::new(None), cut: RwSignal::new(false) });
+    let popup_wait = PopupWait { cancel: RwSignal::new(None), cut: RwSignal::new(false) };
+    provide_context(popup_wait);
+    // A popup sign-in still waiting when the app is removed stops waiting (and listening).
+    on_cleanup(move || {
+        if let Some(tx) = popup_wait.cancel.try_update_untracked(Option::take).flatten() {
+            let _ = tx.take().send(());
+        }
+    });
     provide_context(SignInFailure(RwSignal::new(None)));
     pages::selection::Selection::provide();
 
