@@ -98,6 +98,11 @@ pub fn ErrorView(
         AppError::Auth(AuthError::InteractionRequired { claims, .. }) => claims.clone(),
         _ => None,
     };
+    // The page's own sign-in said why it gave no token: its words, for the person who knows it.
+    let page_words = match &error {
+        AppError::Auth(AuthError::HostProvider(words)) => Some(words.clone()),
+        _ => None,
+    };
     let sentence = {
         let error = error.clone();
         move || error.sentence(t.get())
@@ -121,6 +126,7 @@ pub fn ErrorView(
         <section class="error-view" role="alert" aria-labelledby=labelled_by>
             <h2 id=title_id>{move || t.get().error_title}</h2>
             <p>{sentence}</p>
+            {page_words.map(|words| view! { <p class="page-words"><bdi>{words}</bdi></p> })}
             <div class="actions">
                 <Show when=move || needs_sign_in>
                     <button class="primary" on:click=sign_in.clone()>{move || t.get().sign_in}</button>

@@ -102,9 +102,30 @@ fn read_location(mode: Mode) -> String {
 }
 
 impl Router {
-    /// Starts routing; listens to back and forward until the owner is cleaned up.
+    /// Starts routing; listens to back and forward until the owner is cleaned up. `start` is
+    /// where to begin when the URL names no route of Portier's: in fragment mode a route in the
+    /// fragment (a reload, a bookmark) wins, and the start route is written there in its place
+    /// so that Back returns to it.
     pub fn provide(mode: Mode, start: Option<String>) -> Router {
-        let initial = start.unwrap_or_else(|| read_location(mode));
+        let initial = match (mode, start) {
+            (Mode::Path, _) | (_, None) => read_location(mode),
+            (Mode::Memory, Some(start)) => start,
+            (Mode::Hash, Some(start)) => {
+                let in_fragment = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+                if in_fragment.starts_with("#/") {
+                    read_location(mode)
+                } else if in_fragment.contains("state=") {
+                    // A sign-in's answer, which the session reads (and clears) before it returns.
+                    crate::auth::safe_return(&start)
+                } else {
+                    let start = crate::auth::safe_return(&start);
+                    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{start}")));
+                    }
+                    start
+                }
+            }
+        };
         let router = Router { mode, location: RwSignal::new(initial) };
         provide_context(router);
         if mode != Mode::Memory
