@@ -3,13 +3,15 @@
 //! written into them, so the same pages serve the demo and the browser tests on any ports.
 //!
 //! In `.html` and `.js` files, `{{APP}}` (where Portier is served), `{{SIGNIN}}` and `{{GRAPH}}`
-//! (the tenant's two origins), `{{TENANT_ID}}` and `{{CLIENT_ID}}` are replaced at serve time.
+//! (the tenant's two origins), `{{TENANT_ID}}`, `{{CLIENT_ID}}` and `{{HOST}}` (this server's own
+//! origin, as the browser named it: `localhost` and `127.0.0.1` are different sites) are replaced
+//! at serve time.
 //! Given the installed `@azure/msal-browser` package, its bundle and its redirect bridge are
 //! served at `/msal-browser.min.js` and `/msal-redirect-bridge.min.js` for pages that sign their
 //! user in themselves.
 
 use axum::Router;
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -40,9 +42,10 @@ impl Values {
         ]
     }
 
-    /// `text` with every placeholder replaced.
-    pub fn fill(&self, text: &str) -> String {
-        self.pairs().iter().fold(text.to_string(), |t, (from, to)| t.replace(from, to))
+    /// `text` with every placeholder replaced; `host` is this server's origin.
+    pub fn fill(&self, text: &str, host: &str) -> String {
+        let text = self.pairs().iter().fold(text.to_string(), |t, (from, to)| t.replace(from, to));
+        text.replace("{{HOST}}", host)
     }
 }
 
@@ -86,9 +89,9 @@ impl Drop for IntranetServer {
 /// `/`), placeholders filled, nothing cached.
 pub fn router(site: Site) -> Router {
     let site = Arc::new(site);
-    Router::new().fallback(move |uri: Uri| {
+    Router::new().fallback(move |uri: Uri, headers: HeaderMap| {
         let site = site.clone();
-        async move { answer(&site, uri.path()).await }
+        async move { answer(&site, uri.path(), &headers).await }
     })
 }
 
@@ -148,7 +151,15 @@ fn templated(file: &Path) -> bool {
     matches!(file.extension().and_then(|e| e.to_str()), Some("html" | "js"))
 }
 
-async fn answer(site: &Site, path: &str) -> Response {
+/// `http://` and the `Host` the browser sent, if it is a plain host and port (it is written into
+/// pages, so nothing else is believed).
+fn own_origin(headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let plain = !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c));
+    plain.then(|| format!("http://{host}"))
+}
+
+async fn answer(site: &Site, path: &str, headers: &HeaderMap) -> Response {
     let msal = MSAL_FILES.iter().find(|(p, _)| *p == path);
     let (file, fill) = match (msal, &site.msal) {
         (Some((_, name)), Some(lib)) => (lib.join(name), false),
@@ -165,8 +176,11 @@ async fn answer(site: &Site, path: &str) -> Response {
         Err(_) => return (StatusCode::NOT_FOUND, "Not found").into_response(),
     };
     let body = if fill {
+        let Some(host) = own_origin(headers) else {
+            return (StatusCode::BAD_REQUEST, "No usable Host header").into_response();
+        };
         match String::from_utf8(bytes) {
-            Ok(text) => site.values.fill(&text).into_bytes(),
+            Ok(text) => site.values.fill(&text, &host).into_bytes(),
             Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "A page is not UTF-8").into_response(),
         }
     } else {

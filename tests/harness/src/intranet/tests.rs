@@ -16,7 +16,7 @@ fn site(name: &str, with_msal: bool) -> (Site, PathBuf) {
     std::fs::write(dir.join("index.html"), "<script src=\"{{APP}}/portier-embed.js\"></script>{{CLIENT_ID}}").unwrap();
     std::fs::write(dir.join("page.js"), "const a = '{{SIGNIN}}/{{TENANT_ID}}', g = '{{GRAPH}}';").unwrap();
     std::fs::write(dir.join("intranet.css"), "a::after { content: '{{APP}}' }").unwrap();
-    std::fs::write(dir.join("team/index.html"), "team {{APP}}").unwrap();
+    std::fs::write(dir.join("team/index.html"), "team {{APP}} {{HOST}}/portier-redirect.html").unwrap();
     std::fs::write(root.join("secret.txt"), "secret").unwrap();
     let lib = root.join("msal-lib");
     std::fs::create_dir_all(lib.join("redirect-bridge")).unwrap();
@@ -33,7 +33,11 @@ fn site(name: &str, with_msal: bool) -> (Site, PathBuf) {
 }
 
 async fn get(site: &Site, path: &str) -> (StatusCode, String, String) {
-    let req = Request::get(path).body(Body::empty()).unwrap();
+    get_from(site, path, "127.0.0.1:8083").await
+}
+
+async fn get_from(site: &Site, path: &str, host: &str) -> (StatusCode, String, String) {
+    let req = Request::get(path).header(header::HOST, host).body(Body::empty()).unwrap();
     let res = router(site.clone()).oneshot(req).await.unwrap();
     let status = res.status();
     let kind = res.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
@@ -52,7 +56,9 @@ async fn pages_and_their_scripts_get_this_runs_addresses() {
     assert_eq!(kind, "text/javascript; charset=utf-8");
     assert_eq!(body, "const a = 'https://localhost:8443/tenant-guid', g = 'https://localhost:8444';");
     assert_eq!(get(&site, "/index.html").await.2, get(&site, "/").await.2);
-    assert_eq!(get(&site, "/team/").await.2, "team http://localhost:8080");
+    assert_eq!(get(&site, "/team/").await.2, "team http://localhost:8080 http://127.0.0.1:8083/portier-redirect.html");
+    let (_, _, body) = get_from(&site, "/team/", "localhost:8083").await;
+    assert!(body.ends_with(" http://localhost:8083/portier-redirect.html"), "the origin the browser used: {body}");
     std::fs::remove_dir_all(root).unwrap();
 }
 
@@ -68,7 +74,8 @@ async fn stylesheets_are_served_as_written() {
 #[tokio::test]
 async fn nothing_is_cached() {
     let (site, root) = site("cache", false);
-    let res = router(site).oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
+    let req = Request::get("/").header(header::HOST, "localhost:8083").body(Body::empty()).unwrap();
+    let res = router(site).oneshot(req).await.unwrap();
     assert_eq!(res.headers()[header::CACHE_CONTROL], "no-store");
     assert_eq!(res.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     std::fs::remove_dir_all(root).unwrap();
@@ -84,6 +91,16 @@ async fn no_path_leaves_the_folder() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(!body.contains("secret"), "{body}");
     assert_eq!(get(&site, "/missing.html").await.0, StatusCode::NOT_FOUND);
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[tokio::test]
+async fn a_host_header_that_is_not_a_plain_host_is_never_written_into_a_page() {
+    let (site, root) = site("host", false);
+    let (status, _, body) = get_from(&site, "/", "evil\"><script>x()</script>").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(!body.contains("script"), "{body}");
+    assert_eq!(get_from(&site, "/intranet.css", "evil\">").await.0, StatusCode::OK, "a stylesheet has nothing to fill");
     std::fs::remove_dir_all(root).unwrap();
 }
 
@@ -104,8 +121,6 @@ async fn msal_is_served_from_its_package_untouched_when_given() {
 fn values_fill_every_placeholder_every_time() {
     let v =
         Values { app: "A".into(), signin: "S".into(), graph: "G".into(), tenant_id: "T".into(), client_id: "C".into() };
-    assert_eq!(
-        v.fill("{{APP}}{{APP}} {{SIGNIN}} {{GRAPH}} {{TENANT_ID}} {{CLIENT_ID}} {{OTHER}}"),
-        "AA S G T C {{OTHER}}"
-    );
+    let filled = v.fill("{{APP}}{{APP}} {{SIGNIN}} {{GRAPH}} {{TENANT_ID}} {{CLIENT_ID}} {{HOST}} {{OTHER}}", "H");
+    assert_eq!(filled, "AA S G T C H {{OTHER}}");
 }
