@@ -3,6 +3,8 @@
 (function () {
   var script = document.currentScript;
   import(script.dataset.js)
-    .then(function (module) { return module.default({ module_or_path: script.dataset.wasm }); })
+    .then(function (module) {
+      return module.default({ module_or_path: script.dataset.wasm }).then(function () { module.start(); });
+    })
     .catch(function (error) { console.error("Portier could not start", error); });
 })();

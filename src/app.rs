@@ -9,6 +9,7 @@ use crate::graph::{BrowserTransport, GraphClient};
 use crate::i18n::{I18n, use_texts};
 use crate::pages;
 pub use crate::pages::selection::Selection;
+use crate::embed::Element;
 use crate::routing::{Mode, Route, Router};
 use futures::channel::oneshot;
 use leptos::prelude::*;
@@ -23,45 +24,55 @@ pub struct Me(pub LocalResource<Result<Option<User>, AppError>>);
 #[derive(Clone, Copy)]
 pub struct Inbox(pub LocalResource<bool>);
 
-/// A popup sign-in in progress: its cancel switch.
+/// A popup sign-in in progress: its cancel switch, and whether the popup's link back looks cut.
 #[derive(Clone, Copy)]
-pub struct PopupWait(pub RwSignal<Option<send_wrapper::SendWrapper<oneshot::Sender<()>>>>);
+pub struct PopupWait {
+    pub cancel: RwSignal<Option<send_wrapper::SendWrapper<oneshot::Sender<()>>>>,
+    pub cut: RwSignal<bool>,
+}
 
-/// Starts a sign-in that returns to `return_to`: a popup inside a frame (the sign-in page refuses
-/// to be framed), else a full-page redirect.
-pub fn sign_in(return_to: String) {
-    if crate::auth::in_frame() {
-        sign_in_popup(return_to);
+/// How this Portier signs in by itself: a popup inside a frame (the sign-in page refuses to be
+/// framed) or where the embedding asks for one, else a full-page redirect.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct SignInKind(pub crate::embed::SignIn);
+
+/// Starts a sign-in that returns to `return_to`, asking for `claims` when a challenge did.
+pub fn sign_in(return_to: String, claims: Option<String>) {
+    let kind = use_context::<SignInKind>().map_or(crate::embed::SignIn::Redirect, |k| k.0);
+    if crate::auth::in_frame() || kind == crate::embed::SignIn::Popup {
+        sign_in_popup(return_to, claims);
         return;
     }
     let session = expect_context::<Session>();
     spawn_local(async move {
-        if let Err(e) = session.sign_in_redirect(&return_to, None, None).await {
+        if let Err(e) = session.sign_in_redirect(&return_to, claims, None).await {
             leptos::logging::warn!("sign-in could not start: {e}");
         }
     });
 }
 
 /// Signs in through a popup; the page shows a wait state with a way to cancel.
-pub fn sign_in_popup(return_to: String) {
+pub fn sign_in_popup(return_to: String, claims: Option<String>) {
     let session = expect_context::<Session>();
     let wait = expect_context::<PopupWait>();
     let failure = expect_context::<SignInFailure>();
     let (tx, rx) = oneshot::channel::<()>();
-    wait.0.set(Some(send_wrapper::SendWrapper::new(tx)));
+    wait.cancel.set(Some(send_wrapper::SendWrapper::new(tx)));
+    wait.cut.set(false);
     failure.0.set(None);
     spawn_local(async move {
         let cancelled = async move {
             let _ = rx.await;
         };
         #[cfg(target_arch = "wasm32")]
-        let result = session.sign_in_popup(&return_to, None, cancelled).await;
+        let result = session.sign_in_popup(&return_to, claims, move || wait.cut.set(true), cancelled).await;
         #[cfg(not(target_arch = "wasm32"))]
         let result: Result<(), crate::auth::AuthError> = {
-            let _ = (cancelled, &return_to, &session);
+            let _ = (cancelled, &return_to, &session, claims);
             Err(crate::auth::AuthError::Cancelled)
         };
-        wait.0.set(None);
+        wait.cancel.set(None);
+        wait.cut.set(false);
         if let Err(e) = result {
             failure.0.set(Some(AppError::Auth(e)));
         }
@@ -72,21 +83,29 @@ pub fn sign_in_popup(return_to: String) {
 #[derive(Clone, Copy)]
 pub struct SignInFailure(pub RwSignal<Option<AppError>>);
 
-async fn load_config() -> Result<Config, Vec<crate::config::ConfigProblem>> {
-    let problem = |reason: String| vec![crate::config::ConfigProblem { field: "config.json".into(), reason }];
+/// The configuration and, as an element, what its attributes decide.
+type Loaded = Result<(Config, Option<crate::embed::Settings>), Vec<crate::config::ConfigProblem>>;
+
+async fn load_config(element: Option<Element>) -> Loaded {
+    use crate::config::{ConfigProblem, RawConfig};
+    let problem = |reason: String| vec![ConfigProblem { field: "config.json".into(), reason }];
     let window = web_sys::window().ok_or_else(|| problem("no window".into()))?;
-    // Beside the loader script (where the site is served from), whatever route the page was
-    // opened at. Not through `<base>`: the policy's `base-uri 'none'` forbids one.
     let page = window.location().href().unwrap_or_default();
-    let loader = window
-        .document()
-        .and_then(|d| d.query_selector("script[data-js]").ok().flatten())
-        .and_then(|s| s.get_attribute("src"))
-        .unwrap_or_else(|| "/loader.js".into());
     let origin = window.location().origin().unwrap_or_default();
+    // Beside Portier's files: the element's script, or the loader script (wherever the page was
+    // opened). Not through `<base>`: the policy's `base-uri 'none'` forbids one.
+    let files = match element {
+        Some(e) => e.base.get_value(),
+        None => window
+            .document()
+            .and_then(|d| d.query_selector("script[data-js]").ok().flatten())
+            .and_then(|s| s.get_attribute("src"))
+            .unwrap_or_else(|| "/loader.js".into()),
+    };
+    let chosen = element.and_then(|e| e.attribute("config")).unwrap_or_else(|| "config.json".into());
     let url = url::Url::parse(&page)
-        .and_then(|u| u.join(&loader))
-        .and_then(|u| u.join("config.json"))
+        .and_then(|u| u.join(&files))
+        .and_then(|u| u.join(&chosen))
         .map_err(|e| problem(e.to_string()))?;
     let req = http::Request::get(url.as_str())
         .header("accept", "application/json")
@@ -96,32 +115,60 @@ async fn load_config() -> Result<Config, Vec<crate::config::ConfigProblem>> {
     if !res.status().is_success() {
         return Err(problem(format!("{url} answered {}", res.status())));
     }
-    Config::from_json(&String::from_utf8_lossy(res.body()), &origin)
+    let text = String::from_utf8_lossy(res.body());
+    let Some(element) = element else { return Config::from_json(&text, &origin).map(|c| (c, None)) };
+    let mut raw: RawConfig = serde_json::from_str(&text).map_err(|e| problem(format!("{url}: {e}")))?;
+    let path = window.location().pathname().unwrap_or_default();
+    let page = crate::embed::attributes::Page { origin: &origin, path: &path };
+    let settings = element.attributes.with_untracked(|a| crate::embed::attributes::apply(&mut raw, a, &page))?;
+    Config::check(raw, &origin).map(|c| (c, Some(settings)))
 }
 
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    I18n::provide();
-    let config = LocalResource::new(load_config);
+    let element = use_context::<Element>();
+    I18n::provide(element.is_none());
+    let config = LocalResource::new(move || load_config(element));
     view! {
         {move || match config.get() {
             None => view! { <main id="main"><Loading/></main> }.into_any(),
             Some(Err(problems)) => view! { <pages::ConfigError problems=problems/> }.into_any(),
-            Some(Ok(c)) => view! { <Shell config=c/> }.into_any(),
+            Some(Ok((c, settings))) => view! { <Shell config=c settings=settings/> }.into_any(),
         }}
     }
 }
 
 #[component]
-fn Shell(config: Config) -> impl IntoView {
-    expect_context::<I18n>().configure(config.default_language);
-    let router = Router::provide(Mode::Path, None);
-    let session = Session::new(config.clone());
-    let graph = GraphClient::new(&config.graph_base_url, Rc::new(session.clone()), Rc::new(BrowserTransport));
+fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoView {
+    let i18n = expect_context::<I18n>();
+    i18n.configure(config.default_language);
+    let element = use_context::<Element>();
+    let router = match &settings {
+        Some(s) => Router::provide(s.routing, s.start.clone()),
+        None => Router::provide(Mode::Path, None),
+    };
+    provide_context(SignInKind(settings.as_ref().map_or(crate::embed::SignIn::Redirect, |s| s.sign_in)));
+    // Everything under way stops when the app is removed from its page.
+    let lifetime = crate::net::Cancel::on_cleanup();
+    let session = Session::new(config.clone(), lifetime.clone());
+    let transport = BrowserTransport { lifetime };
+    let graph = GraphClient::new(&config.graph_base_url, Rc::new(session.clone()), Rc::new(transport));
+    let theme = Signal::derive({
+        let configured = config.theme;
+        move || {
+            element.and_then(|e| e.attribute("theme")).and_then(|t| crate::config::Theme::parse(&t)).unwrap_or(configured)
+        }
+    });
+    crate::embed::look::follow(theme);
+    if let Some(element) = element {
+        follow_element(element, &session, i18n, router);
+    } else {
+        crate::embed::frame::report_height(config.host_origins.clone());
+    }
     provide_context(session.clone());
     provide_context(graph.clone());
-    provide_context(PopupWait(RwSignal::new(None)));
+    provide_context(PopupWait { cancel: RwSignal::new(None), cut: RwSignal::new(false) });
     provide_context(SignInFailure(RwSignal::new(None)));
     pages::selection::Selection::provide();
 
@@ -179,6 +226,34 @@ fn Shell(config: Config) -> impl IntoView {
     }
 }
 
+/// As an element: the page's token provider, language and start route, as they change.
+fn follow_element(element: Element, session: &Session, i18n: I18n, router: Router) {
+    let session = session.clone();
+    // At once, not in an effect: no sign-in page flashes by when the page signs in itself.
+    let host = |p: Option<send_wrapper::SendWrapper<js_sys::Function>>| p.map(|f| crate::auth::HostTokens::new(f.take()));
+    session.use_host_tokens(host(element.token_provider.get_untracked()));
+    Effect::new(move |first: Option<()>| {
+        let provider = element.token_provider.get();
+        if first.is_some() {
+            session.use_host_tokens(host(provider));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(lang) = element.attribute("lang").and_then(|l| crate::config::Language::from_tag(&l)) {
+            i18n.language.set(lang);
+        }
+    });
+    Effect::new(move |previous: Option<Option<String>>| {
+        let route = element.attribute("route");
+        if previous.is_some_and(|p| p != route)
+            && let Some(r) = &route
+        {
+            router.navigate(r);
+        }
+        route
+    });
+}
+
 /// The page for the current route; pages that need a signed-in user get the welcome page first.
 #[component]
 fn Page(route: Memo<Route>) -> impl IntoView {
@@ -211,14 +286,21 @@ fn PopupWaitBanner() -> impl IntoView {
     let wait = expect_context::<PopupWait>();
     let failure = expect_context::<SignInFailure>();
     let cancel = move |_| {
-        if let Some(tx) = wait.0.write().take() {
+        if let Some(tx) = wait.cancel.write().take() {
             let _ = tx.take().send(());
         }
     };
+    // Where a new tab continues: this very page, as Portier's own page or the host's.
+    let here = StoredValue::new(web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default());
     view! {
-        <Show when=move || wait.0.with(Option::is_some)>
+        <Show when=move || wait.cancel.with(Option::is_some)>
             <div class="popup-wait" role="status">
-                <span>{move || t.get().popup_waiting}</span>
+                <Show when=move || wait.cut.get() fallback=move || view! { <span>{move || t.get().popup_waiting}</span> }>
+                    <span>{move || t.get().popup_link_cut}</span>
+                    <a class="new-tab button primary" href=move || here.get_value() target="_blank" rel="noopener">
+                        {move || t.get().continue_new_tab}
+                    </a>
+                </Show>
                 <button type="button" on:click=cancel>{move || t.get().cancel}</button>
             </div>
         </Show>
@@ -232,10 +314,7 @@ fn focus_heading_on_navigation(route: Memo<Route>) {
         let current = route.get();
         if previous.is_some_and(|p| p != current) {
             request_animation_frame(|| {
-                let doc = web_sys::window().and_then(|w| w.document());
-                if let Some(h) = doc.and_then(|d| d.query_selector("main h1").ok().flatten()) {
-                    use wasm_bindgen::JsCast;
-                    let h: web_sys::HtmlElement = h.unchecked_into();
+                if let Some(h) = crate::embed::find::<web_sys::HtmlElement>("main h1") {
                     let _ = h.set_attribute("tabindex", "-1");
                     let _ = h.focus();
                 }

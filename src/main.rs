@@ -1,6 +1,42 @@
-//! Starts Portier in the page.
+//! The module's start and exports. Starting installs only the panic hook; what runs Portier is
+//! the page's choice: `loader.js` calls `start` (Portier is the page), `portier-embed.js` calls
+//! `mount` (Portier is an element of the page). The exports live here because a library's own
+//! exports do not reach a binary's module.
+
+use portier::embed;
+use wasm_bindgen::prelude::*;
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(portier::app::App);
+}
+
+/// Portier as the whole page.
+#[wasm_bindgen]
+pub fn start() {
+    embed::start();
+}
+
+/// Portier in an element's shadow root.
+#[wasm_bindgen]
+pub fn mount(shadow: web_sys::Node, base: String, attributes: js_sys::Object, provider: JsValue) -> Embedded {
+    Embedded(embed::mount(shadow, base, attributes, provider))
+}
+
+/// A mounted Portier, for the element to talk to.
+#[wasm_bindgen]
+pub struct Embedded(embed::Embedded);
+
+#[wasm_bindgen]
+impl Embedded {
+    pub fn set_attribute(&self, name: String, value: Option<String>) {
+        self.0.set_attribute(name, value);
+    }
+
+    pub fn set_token_provider(&self, provider: JsValue) {
+        self.0.set_token_provider(provider);
+    }
+
+    pub fn unmount(&mut self) {
+        self.0.unmount();
+    }
 }

@@ -30,11 +30,21 @@ impl std::error::Error for NetError {}
 #[derive(Clone)]
 pub struct Cancel {
     controller: Option<web_sys::AbortController>,
+    /// Set instead of a controller when this switch follows others (see [`Cancel::either`]).
+    follows: Option<web_sys::AbortSignal>,
 }
 
 impl Cancel {
     pub fn new() -> Cancel {
-        Cancel { controller: web_sys::AbortController::new().ok() }
+        Cancel { controller: web_sys::AbortController::new().ok(), follows: None }
+    }
+
+    /// Thrown when either `self` or `other` is: a page's own switch within the app's lifetime
+    /// (an embedded app that is removed cancels everything still under way).
+    pub fn either(&self, other: &Cancel) -> Cancel {
+        let signals: js_sys::Array = [self.signal(), other.signal()].into_iter().flatten().collect();
+        let follows = Some(web_sys::AbortSignal::any(&signals));
+        Cancel { controller: None, follows }
     }
 
     /// A switch thrown when the current reactive owner (a page, a component) is cleaned up.
@@ -52,12 +62,11 @@ impl Cancel {
     }
 
     pub fn is_cancelled(&self) -> bool {
-        self.controller.as_ref().is_some_and(|c| c.signal().aborted())
+        self.signal().is_some_and(|s| s.aborted())
     }
 
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     fn signal(&self) -> Option<web_sys::AbortSignal> {
-        self.controller.as_ref().map(|c| c.signal())
+        self.controller.as_ref().map(|c| c.signal()).or_else(|| self.follows.clone())
     }
 }
 
@@ -152,4 +161,31 @@ pub fn new_guid() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(1);
     format!("00000000-0000-4000-8000-{:012x}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    fn either_switch_cancels_the_joined_one() {
+        let (page, app) = (Cancel::new(), Cancel::new());
+        let joined = page.either(&app);
+        assert!(!joined.is_cancelled());
+        app.cancel();
+        assert!(joined.is_cancelled() && !page.is_cancelled());
+        assert!(Cancel::new().either(&app).is_cancelled(), "joined after the fact: already thrown");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_cancelled_app_sends_nothing() {
+        let app = Cancel::new();
+        app.cancel();
+        let req = http::Request::get("/nowhere").body(vec![]).unwrap();
+        let answer = fetch(req, Some(&Cancel::new().either(&app))).await;
+        assert_eq!(answer.err(), Some(NetError::Cancelled));
+    }
 }

@@ -24,6 +24,21 @@ pub struct Account {
     pub sid: Option<String>,
 }
 
+impl Account {
+    /// The page's own signed-in user, known to Portier only through Graph's `/me`.
+    pub fn from_host_page() -> Account {
+        Account {
+            home_account_id: String::new(),
+            oid: String::new(),
+            tid: String::new(),
+            username: String::new(),
+            name: String::new(),
+            login_hint: None,
+            sid: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AccessToken {
     pub secret: String,

@@ -23,6 +23,8 @@ pub enum AuthError {
     UnexpectedResponse(String),
     /// The identity provider could not be reached or read.
     Unreachable(String),
+    /// The page's own sign-in (its token provider) gave no token; its words.
+    HostProvider(String),
 }
 
 impl AuthError {
@@ -43,6 +45,7 @@ impl fmt::Display for AuthError {
             AuthError::InvalidIdToken(why) => write!(f, "the id token is not valid: {why}"),
             AuthError::UnexpectedResponse(why) => write!(f, "unexpected sign-in response: {why}"),
             AuthError::Unreachable(why) => write!(f, "the sign-in service could not be reached: {why}"),
+            AuthError::HostProvider(why) => write!(f, "the page's sign-in gave no token: {why}"),
         }
     }
 }

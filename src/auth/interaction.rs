@@ -96,9 +96,14 @@ pub fn home_account_id(client_info: Option<&str>) -> Option<String> {
 
 /// Waits for the popup's answer: the first message (opener or channel) that carries an answer
 /// for `state`. Never hangs: it ends after [`POPUP_TIMEOUT_MS`] or when `cancelled` resolves.
+/// When the popup looks closed while no answer came, `link_cut` is called once: the person
+/// closed it, or its page cut the link (COOP); an answer may still come through the channel,
+/// so the wait goes on, and the app offers another way.
 #[cfg(target_arch = "wasm32")]
 pub async fn wait_for_popup(
     state: &str,
+    popup: &web_sys::Window,
+    link_cut: impl Fn(),
     cancelled: impl std::future::Future<Output = ()>,
 ) -> Result<Answer, AuthError> {
     use futures::FutureExt;
@@ -148,10 +153,18 @@ pub async fn wait_for_popup(
         c.set_onmessage(Some(on_channel.as_ref().unchecked_ref()));
     }
     let timeout = gloo_timers::future::TimeoutFuture::new(POPUP_TIMEOUT_MS);
+    let watch = async {
+        while !popup.closed().unwrap_or(true) {
+            gloo_timers::future::TimeoutFuture::new(500).await;
+        }
+        link_cut();
+        futures::future::pending::<()>().await
+    };
     let result = futures::select! {
         answer = rx.fuse() => answer.map_err(|_| AuthError::Cancelled),
         _ = timeout.fuse() => Err(AuthError::PopupTimedOut),
         _ = Box::pin(cancelled).fuse() => Err(AuthError::Cancelled),
+        _ = Box::pin(watch).fuse() => Err(AuthError::Cancelled),
     };
     window.remove_event_listener_with_callback("message", on_message.as_ref().unchecked_ref()).ok();
     if let Some(c) = channel {

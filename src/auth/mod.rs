@@ -5,6 +5,7 @@
 mod cache;
 mod challenge;
 mod error;
+mod host;
 mod interaction;
 mod oidc;
 mod session;
@@ -15,6 +16,7 @@ mod verify;
 pub use cache::Account;
 pub use challenge::claims_challenge;
 pub use error::AuthError;
+pub use host::HostTokens;
 pub use interaction::safe_return;
 pub use session::Session;
 

@@ -10,7 +10,7 @@ use super::storage::{self, KeyValue, Memory};
 use super::verify;
 use crate::config::{CacheLocation, Config};
 use crate::graph::{Authorizer, LocalBoxFuture, Renew};
-use crate::net::{HttpRequest, fetch};
+use crate::net::{Cancel, HttpRequest, fetch};
 use futures::FutureExt;
 use futures::future::Shared;
 use leptos::prelude::*;
@@ -36,6 +36,10 @@ struct Inner {
     loaded: RefCell<Option<Rc<Loaded>>>,
     account: RwSignal<Option<Account>>,
     refreshing: RefCell<Option<Refresh>>,
+    /// Thrown when the app is removed from its page: nothing is sent after that.
+    lifetime: Cancel,
+    /// The page's own sign-in, when it gave Portier a token provider.
+    host: RefCell<Option<super::HostTokens>>,
 }
 
 /// Shared by the whole app (cheap to clone). Portier runs on the browser's one thread: the
@@ -50,12 +54,10 @@ fn now_secs() -> f64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0)
 }
 
-fn http(req: HttpRequest) -> impl std::future::Future<Output = Result<crate::net::HttpResponse, crate::net::NetError>> {
-    fetch(req, None)
-}
+type Network = LocalBoxFuture<'static, Result<crate::net::HttpResponse, crate::net::NetError>>;
 
 impl Session {
-    pub fn new(config: Config) -> Session {
+    pub fn new(config: Config, lifetime: Cancel) -> Session {
         let session: Box<dyn KeyValue> = storage::Web::session()
             .map(|w| Box::new(w) as Box<dyn KeyValue>)
             .unwrap_or_else(|| Box::new(Memory::default()));
@@ -72,7 +74,23 @@ impl Session {
             loaded: RefCell::new(None),
             account: RwSignal::new(account),
             refreshing: RefCell::new(None),
+            lifetime,
+            host: RefCell::new(None),
         })))
+    }
+
+    /// Hands token requests to the page's own sign-in (`None`: Portier signs in itself again).
+    /// The page's user counts as signed in; who they are comes from Graph's `/me`.
+    pub fn use_host_tokens(&self, host: Option<super::HostTokens>) {
+        let on = host.is_some();
+        *self.0.host.borrow_mut() = host;
+        let cached = if on { Some(Account::from_host_page()) } else { self.cache().account() };
+        self.0.account.set(cached);
+    }
+
+    /// Whether the page's own sign-in provides the tokens.
+    pub fn uses_host_tokens(&self) -> bool {
+        self.0.host.borrow().is_some()
     }
 
     pub fn config(&self) -> &Config {
@@ -82,6 +100,15 @@ impl Session {
     /// The signed-in account, reactively.
     pub fn account(&self) -> Signal<Option<Account>> {
         self.0.account.into()
+    }
+
+    /// The network, for as long as the app lives.
+    fn http(&self) -> impl Fn(HttpRequest) -> Network + use<> {
+        let lifetime = self.0.lifetime.clone();
+        move |req| {
+            let lifetime = lifetime.clone();
+            Box::pin(async move { fetch(req, Some(&lifetime)).await })
+        }
     }
 
     fn cache(&self) -> TokenCache<'_> {
@@ -98,8 +125,8 @@ impl Session {
         if let Some(l) = self.0.loaded.borrow().clone() {
             return Ok(l);
         }
-        let provider: Provider = get_json(&oidc::discovery_url(&self.0.config)).await?;
-        let jwks: Jwks = get_json(&provider.jwks_uri).await?;
+        let provider: Provider = get_json(&oidc::discovery_url(&self.0.config), &self.0.lifetime).await?;
+        let jwks: Jwks = get_json(&provider.jwks_uri, &self.0.lifetime).await?;
         let loaded = Rc::new(Loaded { provider, jwks });
         *self.0.loaded.borrow_mut() = Some(loaded.clone());
         Ok(loaded)
@@ -155,6 +182,7 @@ impl Session {
         &self,
         return_to: &str,
         claims: Option<String>,
+        link_cut: impl Fn(),
         cancelled: impl std::future::Future<Output = ()>,
     ) -> Result<(), AuthError> {
         let window = web_sys::window().ok_or(AuthError::Cancelled)?;
@@ -176,7 +204,7 @@ impl Session {
             .and_then(|u| u.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| v.into_owned()))
             .unwrap_or_default();
         let _ = popup.location().set_href(&url);
-        let answer = interaction::wait_for_popup(&state, cancelled).await;
+        let answer = interaction::wait_for_popup(&state, &popup, link_cut, cancelled).await;
         let _ = popup.close();
         self.finish(answer?).await.map(|_| ())
     }
@@ -214,7 +242,7 @@ impl Session {
         let config = &self.0.config;
         let client = oidc::client(config, &loaded.provider, loaded.jwks.clone(), &pending.redirect_uri)?;
         let started = now_secs();
-        let response = oidc::redeem(&client, &http, &code, &pending.verifier, &config.scopes).await?;
+        let response = oidc::redeem(&client, &self.http(), &code, &pending.verifier, &config.scopes).await?;
         let raw = response
             .id_token()
             .map(|t| t.to_string())
@@ -258,6 +286,10 @@ impl Session {
     /// with the refresh token (one renewal at a time), else `InteractionRequired`.
     pub async fn token(&self, force: bool, claims: Option<String>) -> Result<String, AuthError> {
         let scopes = self.0.config.scopes.clone();
+        let host = self.0.host.borrow().clone();
+        if let Some(host) = host {
+            return host.token(&scopes, force, claims.as_deref()).await;
+        }
         if !force && let Some(at) = self.cache().access_token(&scopes, claims.as_deref(), now_secs()) {
             return Ok(at.secret);
         }
@@ -294,7 +326,7 @@ impl Session {
         let loaded = self.loaded().await?;
         let client = oidc::client(&self.0.config, &loaded.provider, loaded.jwks.clone(), &self.0.config.redirect_uri)?;
         let started = now_secs();
-        match oidc::refresh(&client, &http, &rt, &self.0.config.scopes, claims.as_deref()).await {
+        match oidc::refresh(&client, &self.http(), &rt, &self.0.config.scopes, claims.as_deref()).await {
             Ok(response) => {
                 self.store_tokens(&response, started, claims);
                 Ok(())
@@ -354,12 +386,12 @@ fn clean_search(search: &str) -> String {
     }
 }
 
-async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, AuthError> {
+async fn get_json<T: serde::de::DeserializeOwned>(url: &str, lifetime: &Cancel) -> Result<T, AuthError> {
     let req = http::Request::get(url)
         .header("accept", "application/json")
         .body(vec![])
         .map_err(|e| AuthError::Unreachable(e.to_string()))?;
-    let res = fetch(req, None).await.map_err(|e| AuthError::Unreachable(format!("{url}: {e}")))?;
+    let res = fetch(req, Some(lifetime)).await.map_err(|e| AuthError::Unreachable(format!("{url}: {e}")))?;
     if !res.status().is_success() {
         return Err(AuthError::Unreachable(format!("{url} answered {}", res.status())));
     }
@@ -369,6 +401,9 @@ async fn get_json<T: serde::de::DeserializeOwned>(url: &str) -> Result<T, AuthEr
 impl Authorizer for Session {
     fn authorize(&self, mut request: HttpRequest, renew: Renew) -> LocalBoxFuture<'_, Result<HttpRequest, AuthError>> {
         Box::pin(async move {
+            if self.0.lifetime.is_cancelled() {
+                return Err(AuthError::Cancelled);
+            }
             let token = match renew {
                 Renew::No => self.token(false, None).await?,
                 Renew::Refresh => self.token(true, None).await?,

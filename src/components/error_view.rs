@@ -1,12 +1,11 @@
 //! The one error view: a sentence a person understands, in their language, what they can do
 //! next (sign in again, try again), and Graph's error code and request id for the helpdesk.
 
-use crate::auth::{AuthError, Session};
+use crate::auth::AuthError;
 use crate::graph::GraphError;
 use crate::i18n::{Texts, use_texts};
 use crate::routing::use_router;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 /// Anything a page can fail with.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +42,7 @@ impl AppError {
             AppError::Auth(AuthError::PopupTimedOut) => t.error_popup_timeout,
             AppError::Auth(AuthError::Cancelled) => t.error_cancelled,
             AppError::Auth(AuthError::Unreachable(_)) => t.error_network,
+            AppError::Auth(AuthError::HostProvider(_)) => t.error_host_sign_in,
             AppError::Auth(_) => t.error_sign_in_refused,
             AppError::Graph(GraphError::Network { .. }) => t.error_network,
             AppError::Graph(g) => match g.status() {
@@ -92,7 +92,6 @@ pub fn ErrorView(
     on_retry: Option<Callback<()>>,
 ) -> impl IntoView {
     let t = use_texts();
-    let session = use_context::<Session>();
     let router = use_router();
     let needs_sign_in = error.needs_sign_in();
     let claims = match &error {
@@ -113,15 +112,7 @@ pub fn ErrorView(
                 .collect_view()
         }
     };
-    let sign_in = move |_| {
-        if let Some(s) = session.clone() {
-            let back = router.current();
-            let claims = claims.clone();
-            spawn_local(async move {
-                let _ = s.sign_in_redirect(&back, claims, None).await;
-            });
-        }
-    };
+    let sign_in = move |_| crate::app::sign_in(router.current(), claims.clone());
     // Several errors may show at once (one per decision): each its own title id.
     static SHOWN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let title_id = format!("error-title-{}", SHOWN.fetch_add(1, std::sync::atomic::Ordering::Relaxed));

@@ -22,7 +22,7 @@ pub fn Header() -> impl IntoView {
     let member = move || me.0.get().and_then(|r| r.ok()).flatten().is_some_and(|u| !u.is_guest());
     view! {
         <header class="site-header">
-            <a class="skip-link" href="#main">{move || t.get().skip_to_content}</a>
+            <a class="skip-link" href="#main" on:click=skip_to_main>{move || t.get().skip_to_content}</a>
             <div class="bar">
                 <Link route=Route::Home class="brand">
                     {brand.logo_url.clone().map(|src| view! { <img src=src alt="" width="32" height="32"/> })}
@@ -42,6 +42,14 @@ pub fn Header() -> impl IntoView {
                 {move || if account.get().is_some() { view! { <AccountMenu/> }.into_any() } else { view! { <SignInButton/> }.into_any() }}
             </div>
         </header>
+    }
+}
+
+/// Moves focus to the main content without touching the URL (whose fragment may be the route).
+fn skip_to_main(ev: web_sys::MouseEvent) {
+    ev.prevent_default();
+    if let Some(main) = crate::embed::find::<web_sys::HtmlElement>("#main") {
+        let _ = main.focus();
     }
 }
 
@@ -69,7 +77,7 @@ fn LanguageSwitch() -> impl IntoView {
 fn SignInButton() -> impl IntoView {
     let t = use_texts();
     let router = use_router();
-    view! { <button class="primary" on:click=move |_| sign_in(router.current())>{move || t.get().sign_in}</button> }
+    view! { <button class="primary" on:click=move |_| sign_in(router.current(), None)>{move || t.get().sign_in}</button> }
 }
 
 /// The signed-in person, from Graph's `/me`, and sign-out.
@@ -83,6 +91,8 @@ fn AccountMenu() -> impl IntoView {
     let name = move || user().and_then(|u| u.display_name).unwrap_or_else(|| fallback.clone());
     let organisation = move || user().and_then(|u| u.company_name);
     let kind = move || user().map(|u| if u.is_guest() { t.get().guest } else { t.get().member });
+    // The page's own sign-in is the page's to end.
+    let own_session = !session.uses_host_tokens();
     let sign_out = move |_| {
         let s = session.clone();
         spawn_local(async move { s.sign_out().await });
@@ -92,7 +102,7 @@ fn AccountMenu() -> impl IntoView {
             <span class="account-name"><bdi>{name}</bdi></span>
             <span class="account-org"><bdi>{organisation}</bdi></span>
             {move || kind().map(|k| view! { <span class="badge">{k}</span> })}
-            <button type="button" on:click=sign_out>{move || t.get().sign_out}</button>
+            {own_session.then(|| view! { <button type="button" on:click=sign_out>{move || t.get().sign_out}</button> })}
         </section>
     }
 }

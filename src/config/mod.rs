@@ -44,6 +44,26 @@ impl Language {
     }
 }
 
+/// Light or dark colours; `Auto` follows the browser's `prefers-color-scheme`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    #[default]
+    Auto,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn parse(value: &str) -> Option<Theme> {
+        match value {
+            "auto" => Some(Theme::Auto),
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+}
+
 /// The look an organisation gives Portier.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Branding {
@@ -70,6 +90,7 @@ pub struct Config {
     pub default_language: Option<Language>,
     pub cache_location: CacheLocation,
     pub branding: Branding,
+    pub theme: Theme,
     /// Origins of the pages allowed to show Portier in a frame (the policy's `frame-ancestors`,
     /// and the only ones told the frame's height). Empty: no page may frame it.
     pub host_origins: Vec<String>,
@@ -100,6 +121,7 @@ pub struct RawConfig {
     pub default_language: Option<String>,
     pub cache_location: Option<String>,
     pub branding: Option<RawBranding>,
+    pub theme: Option<String>,
     pub host_origins: Option<Vec<String>>,
     pub redirect_origins: Option<Vec<String>>,
 }
@@ -224,6 +246,13 @@ impl Config {
             problem("branding.logoUrl", format!("'{logo}' must be an https URL or a path on this site"));
         }
         let branding = Branding { name: raw_branding.name.unwrap_or_else(|| "Portier".into()), logo_url };
+        let theme = match raw.theme.as_deref() {
+            None => Theme::Auto,
+            Some(value) => Theme::parse(value).unwrap_or_else(|| {
+                problem("theme", format!("'{value}' is not 'auto', 'light' or 'dark'"));
+                Theme::Auto
+            }),
+        };
         let mut redirect_origins = vec![trimmed(origin)];
         redirect_origins.extend(origins("redirectOrigins", raw.redirect_origins, &mut problem));
         let host_origins = origins("hostOrigins", raw.host_origins, &mut problem);
@@ -243,6 +272,7 @@ impl Config {
             default_language,
             cache_location,
             branding,
+            theme,
             host_origins,
             redirect_origins,
         })
@@ -291,15 +321,20 @@ mod tests {
         assert_eq!(c.default_language, Some(Language::Sv));
         assert_eq!(c.cache_location, CacheLocation::SessionStorage);
         assert_eq!(c.branding.name, "Portier");
+        assert_eq!(c.theme, Theme::Auto);
     }
 
     #[test]
     fn every_problem_names_its_field() {
         let text = r#"{"clientId": "portier", "authority": "http://login.example.com/x", "scopes": [],
-                       "defaultLanguage": "de", "cacheLocation": "cookie", "protocolMode": "saml"}"#;
+                       "defaultLanguage": "de", "cacheLocation": "cookie", "protocolMode": "saml",
+                       "theme": "purple"}"#;
         let problems = Config::from_json(text, ORIGIN).unwrap_err();
         let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
-        assert_eq!(fields, ["clientId", "authority", "protocolMode", "scopes", "defaultLanguage", "cacheLocation"]);
+        assert_eq!(
+            fields,
+            ["clientId", "authority", "protocolMode", "scopes", "defaultLanguage", "cacheLocation", "theme"]
+        );
         assert!(problems[1].reason.contains("https"));
     }
 

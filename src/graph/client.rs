@@ -52,8 +52,10 @@ pub trait Transport {
     fn online(&self) -> bool;
 }
 
-/// The browser's network.
-pub struct BrowserTransport;
+/// The browser's network, for as long as the app lives (an embedded app can be removed).
+pub struct BrowserTransport {
+    pub lifetime: Cancel,
+}
 
 impl Transport for BrowserTransport {
     fn send<'a>(
@@ -61,11 +63,18 @@ impl Transport for BrowserTransport {
         request: HttpRequest,
         cancel: Option<&'a Cancel>,
     ) -> LocalBoxFuture<'a, Result<HttpResponse, NetError>> {
-        Box::pin(crate::net::fetch(request, cancel))
+        let cancel = cancel.map_or_else(|| self.lifetime.clone(), |c| c.either(&self.lifetime));
+        Box::pin(async move { crate::net::fetch(request, Some(&cancel)).await })
     }
 
     fn sleep(&self, ms: u32) -> LocalBoxFuture<'static, ()> {
-        Box::pin(crate::net::sleep(ms))
+        // A removed app wakes at once: whatever waited then fails as cancelled, sending nothing.
+        let lifetime = self.lifetime.clone();
+        Box::pin(async move {
+            if !lifetime.is_cancelled() {
+                crate::net::sleep(ms).await
+            }
+        })
     }
 
     fn jitter(&self) -> f64 {

@@ -44,6 +44,9 @@ pub struct Texts {
     pub error_cancelled: &'static str,
     pub error_sign_in_refused: &'static str,
     pub error_network: &'static str,
+    pub error_host_sign_in: &'static str,
+    pub popup_link_cut: &'static str,
+    pub continue_new_tab: &'static str,
     pub error_throttled: &'static str,
     pub error_unavailable: &'static str,
     pub error_forbidden: &'static str,
@@ -207,15 +210,22 @@ const STORED: &str = "portier.language";
 
 impl I18n {
     /// Starts with the language chosen before in this browser, else the browser's own.
-    pub fn provide() -> I18n {
+    /// `own_page`: Portier is the whole page, so `<html lang>` is its to set; inside another
+    /// page only Portier's root element says its language.
+    pub fn provide(own_page: bool) -> I18n {
         let language = stored().or_else(browser_language).unwrap_or(Language::En);
         let i18n = I18n { language: RwSignal::new(language) };
         provide_context(i18n);
-        // `<html lang>` follows the language, for screen readers and hyphenation.
+        let root = use_context::<crate::embed::Root>();
+        // For screen readers and hyphenation.
         Effect::new(move || {
             let tag = i18n.language.get().tag();
-            if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let page = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
+            if let Some(el) = page.filter(|_| own_page) {
                 let _ = el.set_attribute("lang", tag);
+            }
+            if let Some(root) = &root {
+                let _ = root.0.set_attribute("lang", tag);
             }
         });
         i18n

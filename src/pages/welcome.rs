@@ -13,8 +13,8 @@ pub fn Welcome() -> impl IntoView {
         <h1>{move || t.get().welcome_title}</h1>
         <p>{move || t.get().welcome_text}</p>
         <div class="actions">
-            <button class="primary" data-testid="sign-in" on:click=move |_| sign_in(router.current())>{move || t.get().sign_in}</button>
-            <button type="button" data-testid="sign-in-popup" on:click=move |_| sign_in_popup(router.current())>{move || t.get().sign_in_popup}</button>
+            <button class="primary" data-testid="sign-in" on:click=move |_| sign_in(router.current(), None)>{move || t.get().sign_in}</button>
+            <button type="button" data-testid="sign-in-popup" on:click=move |_| sign_in_popup(router.current(), None)>{move || t.get().sign_in_popup}</button>
         </div>
     }
 }

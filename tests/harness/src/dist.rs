@@ -22,7 +22,76 @@ pub fn build(out: &Path) -> Result<()> {
     if !status.success() {
         bail!("trunk build failed");
     }
+    write_embed_file_names(out)?;
     crate::policy::write_deploy_files(out)
+}
+
+/// The marker of the line in `portier-embed.js` that names the build's files.
+const FILES_MARKER: &str = "// portier:files";
+
+/// Writes the build's (hashed) file names into `portier-embed.js`, read from `index.html`: the
+/// module and WebAssembly the loader starts, and the stylesheets.
+pub fn write_embed_file_names(dist: &Path) -> Result<()> {
+    let index = std::fs::read_to_string(dist.join("index.html")).context("reading index.html")?;
+    let attribute = |tag: &str, name: &str| -> Option<String> {
+        let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+        Some(tag[start..].split('"').next()?.to_string())
+    };
+    let tags: Vec<&str> = index.split('<').collect();
+    let loader = tags.iter().find(|t| t.starts_with("script") && t.contains("data-js=")).context("no loader script")?;
+    let js = attribute(loader, "data-js").context("the loader names no module")?;
+    let wasm = attribute(loader, "data-wasm").context("the loader names no WebAssembly")?;
+    let css: Vec<String> = tags
+        .iter()
+        .filter(|t| t.starts_with("link") && t.contains("rel=\"stylesheet\""))
+        .filter_map(|t| attribute(t, "href"))
+        .collect();
+    let path = dist.join("portier-embed.js");
+    let script = std::fs::read_to_string(&path).context("reading portier-embed.js")?;
+    let files = serde_json::json!({ "js": js, "wasm": wasm, "css": css });
+    let mut found = false;
+    let lines: Vec<String> = script
+        .lines()
+        .map(|line| {
+            if line.trim_end().ends_with(FILES_MARKER) {
+                found = true;
+                format!("  var FILES = {files}; {FILES_MARKER}")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect();
+    if !found {
+        bail!("portier-embed.js has no line ending in {FILES_MARKER}");
+    }
+    std::fs::write(&path, lines.join("\n") + "\n")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_element_script_learns_the_builds_file_names() {
+        let dir = std::env::temp_dir().join(format!("portier-embed-names-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("index.html"),
+            r#"<head><link rel="stylesheet" href="/main-1.css" integrity="x"/><link rel="modulepreload" href="/p-2.js">
+               <script src="/loader.js" data-js="/p-2.js" data-wasm="/p-2_bg.wasm" defer></script></head>"#,
+        )
+        .unwrap();
+        let source = crate::repo_root().join("public/portier-embed.js");
+        std::fs::copy(source, dir.join("portier-embed.js")).unwrap();
+        super::write_embed_file_names(&dir).unwrap();
+        let script = std::fs::read_to_string(dir.join("portier-embed.js")).unwrap();
+        assert!(
+            script.contains(r#"var FILES = {"js":"/p-2.js","wasm":"/p-2_bg.wasm","css":["/main-1.css"]}; // portier:files"#),
+            "{script}"
+        );
+        std::fs::write(dir.join("portier-embed.js"), "nothing here").unwrap();
+        assert!(super::write_embed_file_names(&dir).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
 
 fn newest(path: &Path) -> SystemTime {

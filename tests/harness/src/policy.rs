@@ -31,18 +31,24 @@ pub fn content_security_policy(config: &Value) -> String {
     )
 }
 
-/// Every header the site sends on every answer.
+/// Every header the site sends on every answer. With host origins configured, Portier may be
+/// embedded as an element: the pages load its module, WebAssembly and `config.json` across
+/// origins, which needs CORS (the files are public; no credentials are involved).
 pub fn security_headers(config: &Value) -> Vec<(&'static str, String)> {
-    vec![
+    let mut headers = vec![
         ("Content-Security-Policy", content_security_policy(config)),
         ("X-Content-Type-Options", "nosniff".into()),
         ("Referrer-Policy", "no-referrer".into()),
         ("Strict-Transport-Security", "max-age=31536000".into()),
-    ]
+    ];
+    if config["hostOrigins"].as_array().is_some_and(|h| !h.is_empty()) {
+        headers.push(("Access-Control-Allow-Origin", "*".into()));
+    }
+    headers
 }
 
-/// Files read at every start, never to be cached.
-pub const NO_STORE: [&str; 2] = ["/config.json", "/redirect.html"];
+/// Files read at every start, never to be cached (their names carry no hash).
+pub const NO_STORE: [&str; 3] = ["/config.json", "/redirect.html", "/portier-embed.js"];
 
 /// `_headers`, as Netlify and Cloudflare Pages read it.
 fn headers_file(config: &Value) -> String {
@@ -105,6 +111,8 @@ mod tests {
         assert!(policy.contains("img-src 'self' data: https://cdn.contoso.com;"), "{policy}");
         assert!(policy.contains("base-uri 'none'") && policy.contains("object-src 'none'"), "{policy}");
         assert!(!policy.contains("unsafe-inline") && !policy.contains("'unsafe-eval'"), "{policy}");
+        let cors = security_headers(&config()).into_iter().find(|(n, _)| *n == "Access-Control-Allow-Origin");
+        assert_eq!(cors.map(|(_, v)| v).as_deref(), Some("*"), "embedding needs CORS on the files");
     }
 
     #[test]
@@ -112,6 +120,8 @@ mod tests {
         let policy = content_security_policy(&json!({ "authority": "https://login.microsoftonline.com/x" }));
         assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
         assert!(policy.contains("https://graph.microsoft.com;"), "{policy}");
+        let headers = security_headers(&json!({ "authority": "https://login.microsoftonline.com/x" }));
+        assert!(headers.iter().all(|(n, _)| *n != "Access-Control-Allow-Origin"), "no embedding, no CORS");
     }
 
     #[test]
