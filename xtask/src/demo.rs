@@ -77,9 +77,10 @@ async fn serve(dist: PathBuf, msal: Option<PathBuf>) -> Result<()> {
     let tenant = start_tenant(&root, "tenant.db", (8081, 8082), None).await?;
     let secure = start_tenant(&root, "intranet-tenant.db", (8443, 8444), Some(root.join("target/demo/tls"))).await?;
     let (signin, graph) = (&tenant.tenant.signin_origin, &tenant.tenant.graph_origin);
-    // The intranet may frame Portier (frame-ancestors, and where its height is told).
+    // The intranet may frame Portier (frame-ancestors, and where its height is told) and load
+    // it as an element (CORS): the app is served with the headers a deployment sends.
     let config = harness::stack::app_config(signin, graph, &json!({ "hostOrigins": [INTRANET] }));
-    let _app = harness::app_server::serve(app_listener, dist, config.to_string());
+    let _app = harness::app_server::serve_with_csp(app_listener, dist, config.to_string());
     let site = Site {
         dir: root.join("demo/intranet"),
         values: Values {
