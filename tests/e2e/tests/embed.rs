@@ -2,7 +2,8 @@
 //! sign-in and a request sent without the page's address changing, isolation from a hostile
 //! stylesheet, nothing left running once removed, theme and language through attributes), signed
 //! in by the page itself (MSAL.js, and a page whose sign-in refuses), and in a frame (a popup
-//! sign-in, the frame's height told only to the allowed page, an opener cut by COOP).
+//! sign-in, the frame's height told only to the allowed page, an opener cut by COOP); and the
+//! demo's intranet pages, checked for accessibility.
 
 use anyhow::{Result, ensure};
 use harness::stack::StackOptions;
@@ -29,17 +30,21 @@ async fn element_journey(lang: &str) -> Result<()> {
         shadow_wait_text(c, "#request-title", "Din förfrågan").await?;
     }
     shadow_request_fabrikam(c, "PRJ-7777").await?;
-    let (page, hash) = address(c).await?;
-    assert_eq!(page, TEAM_PAGE, "the host page's address is the host's");
-    assert!(hash.starts_with("#/packages/"), "the route lives in the fragment: {hash}");
+    assert_eq!(address(c).await?.0, TEAM_PAGE, "the host page's address is the host's");
 
-    // The fragment is the route: my requests by address, then back to the package.
-    run(c, "location.hash = '#/requests'; return null;").await?;
+    // The route lives in the fragment: Portier's own link, back, forward and a reload.
+    shadow_click(c, "a[href='#/requests']").await?;
     let sent = format!("[data-testid=request][data-package='{FABRIKAM}'][data-state=pendingApproval]");
     shadow_wait(c, &sent).await?;
+    assert_eq!(address(c).await?, (TEAM_PAGE.to_string(), "#/requests".to_string()));
     c.back().await?;
     shadow_wait_text(c, "[data-testid=package] h1", FABRIKAM).await?;
-    assert_eq!(address(c).await?.0, TEAM_PAGE);
+    c.forward().await?;
+    shadow_wait(c, &sent).await?;
+    assert_eq!(run(c, "return hostRecord.errors;").await?, json!([]));
+    c.refresh().await?;
+    shadow_wait(c, &sent).await?;
+    assert_eq!(address(c).await?, (TEAM_PAGE.to_string(), "#/requests".to_string()));
 
     let log = w.stack.tenant.tenant.log.since(0);
     let posted = log.iter().filter(|e| e.method == "POST" && e.path.ends_with("/assignmentRequests")).count();
@@ -57,22 +62,6 @@ async fn embed_element_partner_signs_in_by_popup_and_submits_a_request() -> Resu
 #[tokio::test(flavor = "multi_thread")]
 async fn embed_element_partner_signs_in_by_popup_and_submits_a_request_in_swedish() -> Result<()> {
     element_journey("sv").await
-}
-
-/// Computed styles of `selectors` in the page (`scope` "page") or in Portier's shadow root.
-async fn styles(c: &fantoccini::Client, scope: &str, selectors: &[&str]) -> Result<Value> {
-    let script = "const [scope, selectors] = arguments;
-        const root = scope === 'shadow' ? document.querySelector('portier-app').shadowRoot : document;
-        const props = ['color', 'background-color', 'font-family', 'font-size', 'font-style', 'font-weight',
-          'line-height', 'letter-spacing', 'text-transform', 'text-align', 'border-top-width', 'border-top-style',
-          'border-top-color', 'border-top-left-radius', 'padding-top', 'padding-left', 'margin-top'];
-        return selectors.map((s) => {
-          const e = root.querySelector(s);
-          if (!e) return 'missing: ' + s;
-          const cs = getComputedStyle(e);
-          return Object.fromEntries(props.map((p) => [p, cs.getPropertyValue(p)]));
-        });";
-    Ok(c.execute(script, vec![json!(scope), json!(selectors)]).await?)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -109,11 +98,6 @@ async fn embed_element_is_isolated_from_a_hostile_stylesheet() -> Result<()> {
     assert_eq!(run(c, sheets).await?, sheets_before, "Portier adds no stylesheet to the page");
     w.end().await;
     Ok(())
-}
-
-/// Every resource the page has loaded so far.
-async fn resources(c: &fantoccini::Client) -> Result<u64> {
-    Ok(run(c, "return performance.getEntriesByType('resource').length;").await?.as_u64().unwrap_or_default())
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -231,51 +215,6 @@ async fn embed_host_provider_refusal_shows_the_documented_state() -> Result<()> 
     Ok(())
 }
 
-/// A host page with Portier in a frame at `path` of the app, sized by `portier-frame.js`.
-fn frame_page(path: &str) -> String {
-    page(
-        "Partner access in a frame",
-        "<script src=\"{{APP}}/portier-frame.js\" defer></script>",
-        &format!("<iframe data-portier src=\"{{{{APP}}}}{path}\" title=\"Portier\" style=\"width: 100%\"></iframe>"),
-    )
-}
-
-/// The frame's height on the host page, in CSS pixels.
-async fn frame_height(c: &fantoccini::Client) -> Result<f64> {
-    let h = run(c, "return document.querySelector('iframe[data-portier]').getBoundingClientRect().height;").await?;
-    Ok(h.as_f64().unwrap_or_default())
-}
-
-/// Waits (up to 20 s) until `portier-frame.js` has sized the host page's frame; its height.
-async fn frame_sized(c: &fantoccini::Client) -> Result<f64> {
-    let started = Instant::now();
-    while run(c, "return document.querySelector('iframe[data-portier]').style.height;").await? == json!("") {
-        ensure!(started.elapsed() < Duration::from_secs(20), "the frame was never sized");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    frame_height(c).await
-}
-
-/// Waits (up to 20 s) until the host page's frame is taller than `than`.
-async fn frame_grows_past(c: &fantoccini::Client, than: f64) -> Result<f64> {
-    let started = Instant::now();
-    loop {
-        let h = frame_height(c).await?;
-        if h > than {
-            return Ok(h);
-        }
-        ensure!(started.elapsed() < Duration::from_secs(20), "the frame stayed {h} px high (not past {than})");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-/// Goes into the page's Portier frame (from the top).
-async fn into_frame(c: &fantoccini::Client) -> Result<()> {
-    c.enter_parent_frame().await?;
-    wait_for(c, "iframe[data-portier]").await?.enter_frame().await?;
-    Ok(())
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn embed_iframe_cross_site_signs_in_by_popup_and_reports_height() -> Result<()> {
     let pages = [("frame-page.html", frame_page("/requests"))];
@@ -378,16 +317,6 @@ async fn embed_iframe_with_opener_cut_ends_signed_in_or_offers_a_new_tab() -> Re
     Ok(())
 }
 
-/// Portier's root: its theme, background and text colour, and the primary button's background.
-async fn look(c: &fantoccini::Client) -> Result<Value> {
-    let script = "const r = document.querySelector('portier-app').shadowRoot;
-        const root = r.querySelector('.portier'), button = r.querySelector('button.primary');
-        const cs = getComputedStyle(root);
-        return { theme: root.dataset.theme, bg: cs.backgroundColor, text: cs.color,
-                 accent: button ? getComputedStyle(button).backgroundColor : null };";
-    run(c, script).await
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn embed_theme_dark_and_custom_through_attributes() -> Result<()> {
     let pages = [("theme.html", element_page("Theme", "theme=\"light\" lang=\"en\" route=\"/packages\""))];
@@ -419,5 +348,31 @@ async fn embed_theme_dark_and_custom_through_attributes() -> Result<()> {
     set("app.setAttribute('lang', 'en')").await?;
     shadow_wait_text(c, "h1", "Welcome").await?;
     w.end().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_demo_intranet_pages_meet_wcag_aa_on_a_phone() -> Result<()> {
+    let tls = std::env::temp_dir().join(format!("portier-embed-tls-demo-{}", std::process::id()));
+    let opts = StackOptions { tls_dir: Some(tls.clone()), ..Default::default() };
+    let w = Intranet::start("demo-pages", opts, &[]).await?;
+    let c = w.client();
+    c.set_window_size(375, 812).await?;
+    for (path, ready) in [
+        ("/", "portier-app"),
+        ("/frame.html", "iframe[data-portier]"),
+        ("/host-sign-in.html", "#sign-in:not([hidden])"),
+    ] {
+        w.open(path).await?;
+        wait_for(c, ready).await?;
+        if path == "/" {
+            shadow_wait(c, "[data-testid=sign-in]").await?;
+        }
+        let violations = axe(c).await?;
+        no_horizontal_scroll(c).await?;
+        assert!(violations.is_empty(), "{path}: {violations:#?}");
+    }
+    w.end().await;
+    let _ = std::fs::remove_dir_all(tls);
     Ok(())
 }

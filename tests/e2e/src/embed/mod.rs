@@ -1,18 +1,23 @@
 //! What the embedding journeys share: the product plus an intranet of its own (another site:
 //! `127.0.0.1` where Portier is `localhost`) serving the demo's intranet pages and a test's own,
-//! and the steps that reach into Portier's shadow root, its frame and its sign-in popup.
+//! and what the page knows: its address, its resources, its console. The steps into Portier's
+//! shadow root, its frame and its sign-in popup are in the modules below.
 
-use crate::{DEMO_PASSWORD, click, sign_up_nils, wait_for};
-use anyhow::{Context, Result, bail};
-use fantoccini::elements::Element;
-use fantoccini::wd::WindowHandle;
-use fantoccini::{Client, Locator};
+pub mod frame;
+pub mod popup;
+pub mod shadow;
+
+pub use frame::*;
+pub use popup::*;
+pub use shadow::*;
+
+use anyhow::{Context, Result};
+use fantoccini::Client;
 use harness::browser::Browser;
 use harness::intranet::{self, IntranetServer, Site, Values};
 use harness::stack::{Stack, StackOptions, TENANT_ID};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 /// The intranet's own app registration in the demo scenario.
 pub const INTRANET_CLIENT_ID: &str = "e6c59b6c-5b85-4ed4-839f-f3d41552cb9d";
@@ -148,152 +153,9 @@ pub async fn run(c: &Client, script: impl AsRef<str>) -> Result<Value> {
     Ok(c.execute(script.as_ref(), vec![]).await?)
 }
 
-/// The first `portier-app` of the page, and its shadow root's element matching `css`.
-async fn shadow_find(c: &Client, css: &str) -> Result<Element> {
-    let app = c.find(Locator::Css("portier-app")).await?;
-    Ok(app.shadow_root().await?.find(Locator::Css(css)).await?)
-}
-
-/// Portier's rendered markup, for failure messages.
-pub async fn shadow_html(c: &Client) -> String {
-    let html = "const a = document.querySelector('portier-app'); \
-                return a && a.shadowRoot ? a.shadowRoot.innerHTML : '(no portier-app with a shadow root)';";
-    c.execute(html, vec![]).await.ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
-}
-
-/// Waits (up to `secs`) until Portier shows an element matching `css` whose text has `text`.
-pub async fn shadow_wait_text_for(c: &Client, css: &str, text: &str, secs: u64) -> Result<Element> {
-    let started = Instant::now();
-    loop {
-        if let Ok(e) = shadow_find(c, css).await
-            && (text.is_empty() || e.text().await.unwrap_or_default().contains(text))
-        {
-            return Ok(e);
-        }
-        if started.elapsed() > Duration::from_secs(secs) {
-            bail!("Portier never showed {css} with '{text}' within {secs} s; it showed:\n{}", shadow_html(c).await);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// Waits (up to 20 s) until Portier shows `css` containing `text`.
-pub async fn shadow_wait_text(c: &Client, css: &str, text: &str) -> Result<Element> {
-    shadow_wait_text_for(c, css, text, 20).await
-}
-
-/// Waits (up to 20 s) until Portier shows `css`.
-pub async fn shadow_wait(c: &Client, css: &str) -> Result<Element> {
-    shadow_wait_text(c, css, "").await
-}
-
-/// Clicks `css` inside Portier, finding it again if Portier replaced it in between.
-pub async fn shadow_click(c: &Client, css: &str) -> Result<()> {
-    let mut last = None;
-    for _ in 0..5 {
-        match shadow_wait(c, css).await?.click().await {
-            Ok(()) => return Ok(()),
-            Err(e) => last = Some(e),
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    Err(last.expect("an attempt was made")).with_context(|| format!("clicking {css} in Portier"))
-}
-
-/// Clears a field inside Portier and types into it.
-pub async fn shadow_type(c: &Client, css: &str, text: &str) -> Result<()> {
-    let e = shadow_wait(c, css).await?;
-    e.clear().await?;
-    e.send_keys(text).await?;
-    Ok(())
-}
-
-/// Fills the Fabrikam package's form inside Portier and sends it (as `request_fabrikam` does on
-/// Portier's own site).
-pub async fn shadow_request_fabrikam(c: &Client, code: &str) -> Result<()> {
-    shadow_type(c, "[data-question] input[type=text]", code).await?;
-    shadow_click(c, "[data-question] input[type=radio]").await?;
-    shadow_type(c, "#justification", "I deliver the Fabrikam integration.").await?;
-    shadow_click(c, "[data-testid=review]").await?;
-    shadow_click(c, "[data-testid=submit]").await?;
-    shadow_wait(c, "[data-testid=request-sent]").await?;
-    Ok(())
-}
-
-/// The window that opened beside `main` (a sign-in popup), within 10 s.
-pub async fn popup_beside(c: &Client, main: &WindowHandle) -> Result<WindowHandle> {
-    let started = Instant::now();
-    loop {
-        if let Some(w) = c.windows().await?.into_iter().find(|w| w != main) {
-            return Ok(w);
-        }
-        if started.elapsed() > Duration::from_secs(10) {
-            bail!("no popup opened");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// In the popup (the current window): the tenant's sign-in page for `user`, then consent if it
-/// asks; done once the popup has closed itself or left the tenant's pages.
-pub async fn sign_in_in_popup(c: &Client, user: &str) -> Result<()> {
-    let username = wait_for(c, "#username").await?;
-    username.clear().await?;
-    username.send_keys(user).await?;
-    wait_for(c, "#password").await?.send_keys(DEMO_PASSWORD).await?;
-    click(c, "button[type=submit]").await?;
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(15) {
-        let Ok(url) = c.current_url().await else { return Ok(()) };
-        if let Ok(accept) = c.find(Locator::Css("button[value=accept]")).await {
-            accept.click().await?;
-            return Ok(());
-        }
-        if !url.path().contains("/login") && !url.path().contains("/oauth2/") {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    bail!("the sign-in in the popup did not finish")
-}
-
-/// Waits (up to 30 s) until only `main` is left, then goes back to it.
-pub async fn back_to(c: &Client, main: WindowHandle) -> Result<()> {
-    let started = Instant::now();
-    while c.windows().await?.len() > 1 {
-        if started.elapsed() > Duration::from_secs(30) {
-            bail!("the sign-in popup never closed");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    c.switch_to_window(main).await?;
-    Ok(())
-}
-
-/// Who signs in in the popup.
-pub enum Person<'a> {
-    /// A demo account.
-    Account(&'a str),
-    /// nils@fabrikam.com, signing up as he signs in.
-    NewGuest,
-}
-
-/// Clicks `trigger` (a closure that opens the popup), signs `who` in there, and comes back to
-/// the page once the popup has closed.
-pub async fn through_popup<F, Fut>(c: &Client, trigger: F, who: Person<'_>) -> Result<()>
-where
-    F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = Result<()>>,
-{
-    let main = c.window().await?;
-    trigger().await?;
-    let popup = popup_beside(c, &main).await?;
-    c.switch_to_window(popup).await?;
-    match who {
-        Person::Account(user) => sign_in_in_popup(c, user).await?,
-        Person::NewGuest => sign_up_nils(c).await?,
-    }
-    back_to(c, main).await
+/// Every resource the page has loaded so far.
+pub async fn resources(c: &Client) -> Result<u64> {
+    Ok(run(c, "return performance.getEntriesByType('resource').length;").await?.as_u64().unwrap_or_default())
 }
 
 /// The page's address, as `location.pathname + location.search` and `location.hash`.
