@@ -157,7 +157,7 @@ async fn host_sign_in(lang: &str) -> Result<()> {
     let title = if lang == "sv" { "Väntar på ditt beslut" } else { "Waiting for your decision" };
     shadow_wait_text(c, "h1", title).await?;
     shadow_wait_text(c, "[data-testid=decision]", "Lena Fisk").await?;
-    shadow_wait_text(c, ".display-name", "Sara Lindqvist").await?;
+    shadow_wait_text(c, "header .account-name", "Sara Lindqvist").await?;
     for css in ["[data-testid=sign-in]", "[data-testid=sign-in-popup]", "#username", "iframe"] {
         let shown =
             run(c, format!("return !!document.querySelector('portier-app').shadowRoot.querySelector('{css}');"))
@@ -192,7 +192,7 @@ async fn embed_host_provider_refusal_shows_the_documented_state() -> Result<()> 
     set("token", json!(w.stack.token_for("sara@contoso.com", &scopes)?)).await?;
     run(c, "mountPortier({ route: '/approvals' }); return null;").await?;
     shadow_wait_text(c, "[data-testid=decision]", "Lena Fisk").await?;
-    shadow_wait_text(c, ".display-name", "Sara Lindqvist").await?;
+    shadow_wait_text(c, "header .account-name", "Sara Lindqvist").await?;
 
     // Graph says the token expired: Portier insists on a fresh one, and goes on.
     w.stack.advance_clock(3700);
@@ -202,7 +202,6 @@ async fn embed_host_provider_refusal_shows_the_documented_state() -> Result<()> 
     let calls = run(c, "return hostSignIn.calls;").await?;
     let forced = calls.as_array().into_iter().flatten().any(|call| call["options"]["forceRefresh"] == true);
     assert!(forced, "asked again with forceRefresh once Graph refused the token: {calls}");
-    shadow_wait(c, "[data-testid=who-am-i]").await?;
     ensure!(!shadow_html(c).await.contains("error-view"), "no error while a token came");
 
     // Then the page can no longer give one.
@@ -225,7 +224,7 @@ async fn embed_iframe_cross_site_signs_in_by_popup_and_reports_height() -> Resul
     through_popup(c, || click(c, "[data-testid=sign-in]"), Person::NewGuest).await?;
     into_frame(c).await?;
     wait_for_text(c, "h1", "My requests").await?;
-    wait_for(c, "[data-testid=who-am-i]").await?;
+    wait_for(c, "header .account-name").await?;
     c.enter_parent_frame().await?;
     let empty = frame_sized(c).await?;
 
@@ -300,7 +299,7 @@ async fn embed_iframe_with_opener_cut_ends_signed_in_or_offers_a_new_tab() -> Re
     }
     into_frame(c).await?;
     loop {
-        if c.find(fantoccini::Locator::Css("[data-testid=who-am-i] .display-name")).await.is_ok() {
+        if c.find(fantoccini::Locator::Css("header .account-name")).await.is_ok() {
             break;
         }
         if let Ok(link) = c.find(fantoccini::Locator::Css("a.new-tab")).await {

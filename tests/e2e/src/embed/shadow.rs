@@ -13,10 +13,10 @@ async fn shadow_find(c: &Client, css: &str) -> Result<Element> {
     Ok(app.shadow_root().await?.find(Locator::Css(css)).await?)
 }
 
-/// Portier's rendered markup, for failure messages.
+/// The page's address and Portier's rendered markup, for failure messages.
 pub async fn shadow_html(c: &Client) -> String {
     let html = "const a = document.querySelector('portier-app'); \
-                return a && a.shadowRoot ? a.shadowRoot.innerHTML : '(no portier-app with a shadow root)';";
+                return location.href + '\\n' + (a && a.shadowRoot ? a.shadowRoot.innerHTML : '(no portier-app with a shadow root)');";
     c.execute(html, vec![]).await.ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
 }
 
