@@ -44,6 +44,9 @@ pub fn sign_in(return_to: String, claims: Option<String>) {
         return;
     }
     let session = expect_context::<Session>();
+    if use_context::<Element>().is_some() {
+        crate::embed::remember_page_query();
+    }
     spawn_local(async move {
         if let Err(e) = session.sign_in_redirect(&return_to, claims, None).await {
             leptos::logging::warn!("sign-in could not start: {e}");
@@ -168,7 +171,14 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
     }
     provide_context(session.clone());
     provide_context(graph.clone());
-    provide_context(PopupWait { cancel: RwSignal::new(None), cut: RwSignal::new(false) });
+    let popup_wait = PopupWait { cancel: RwSignal::new(None), cut: RwSignal::new(false) };
+    provide_context(popup_wait);
+    // A popup sign-in still waiting when the app is removed stops waiting (and listening).
+    on_cleanup(move || {
+        if let Some(tx) = popup_wait.cancel.try_update_untracked(Option::take).flatten() {
+            let _ = tx.take().send(());
+        }
+    });
     provide_context(SignInFailure(RwSignal::new(None)));
     pages::selection::Selection::provide();
 
@@ -179,6 +189,9 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
             let session = session.clone();
             async move {
                 let back = session.complete_redirect().await.map_err(AppError::Auth)?;
+                if back.is_some() && element.is_some() {
+                    crate::embed::restore_page_query();
+                }
                 if let Some(path) = back {
                     router.navigate(&path);
                 }

@@ -98,11 +98,13 @@ pub fn home_account_id(client_info: Option<&str>) -> Option<String> {
 /// for `state`. Never hangs: it ends after [`POPUP_TIMEOUT_MS`] or when `cancelled` resolves.
 /// When the popup looks closed while no answer came, `link_cut` is called once: the person
 /// closed it, or its page cut the link (COOP); an answer may still come through the channel,
-/// so the wait goes on, and the app offers another way.
+/// so the wait goes on, and the app offers another way. `access`: a request for the
+/// unpartitioned channel (see `storage_access`), listened to as well once granted.
 #[cfg(target_arch = "wasm32")]
 pub async fn wait_for_popup(
     state: &str,
     popup: &web_sys::Window,
+    access: Option<wasm_bindgen_futures::JsFuture>,
     link_cut: impl Fn(),
     cancelled: impl std::future::Future<Output = ()>,
 ) -> Result<Answer, AuthError> {
@@ -152,6 +154,21 @@ pub async fn wait_for_popup(
     if let Some(c) = &channel {
         c.set_onmessage(Some(on_channel.as_ref().unchecked_ref()));
     }
+    let unpartitioned: Rc<RefCell<Option<web_sys::BroadcastChannel>>> = Rc::default();
+    let granted = {
+        let unpartitioned = unpartitioned.clone();
+        let on_channel: &js_sys::Function = on_channel.as_ref().unchecked_ref();
+        let on_channel = on_channel.clone();
+        async move {
+            if let Some(access) = access
+                && let Some(c) = super::storage_access::channel(access, CHANNEL).await
+            {
+                c.set_onmessage(Some(&on_channel));
+                *unpartitioned.borrow_mut() = Some(c);
+            }
+            futures::future::pending::<()>().await
+        }
+    };
     let timeout = gloo_timers::future::TimeoutFuture::new(POPUP_TIMEOUT_MS);
     let watch = async {
         while !popup.closed().unwrap_or(true) {
@@ -165,7 +182,12 @@ pub async fn wait_for_popup(
         _ = timeout.fuse() => Err(AuthError::PopupTimedOut),
         _ = Box::pin(cancelled).fuse() => Err(AuthError::Cancelled),
         _ = Box::pin(watch).fuse() => Err(AuthError::Cancelled),
+        _ = Box::pin(granted).fuse() => Err(AuthError::Cancelled),
     };
+    if let Some(c) = unpartitioned.borrow_mut().take() {
+        c.set_onmessage(None);
+        c.close();
+    }
     window.remove_event_listener_with_callback("message", on_message.as_ref().unchecked_ref()).ok();
     if let Some(c) = channel {
         c.set_onmessage(None);

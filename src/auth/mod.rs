@@ -10,6 +10,8 @@ mod interaction;
 mod oidc;
 mod session;
 mod signature;
+#[cfg(target_arch = "wasm32")]
+mod storage_access;
 pub mod storage;
 mod verify;
 

@@ -186,6 +186,8 @@ impl Session {
         cancelled: impl std::future::Future<Output = ()>,
     ) -> Result<(), AuthError> {
         let window = web_sys::window().ok_or(AuthError::Cancelled)?;
+        // Both within the click: browsers require it of each.
+        let access = super::storage_access::request();
         let popup = window
             .open_with_url_and_target_and_features("", "portier-sign-in", "popup=yes,width=483,height=640")
             .ok()
@@ -204,7 +206,7 @@ impl Session {
             .and_then(|u| u.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| v.into_owned()))
             .unwrap_or_default();
         let _ = popup.location().set_href(&url);
-        let answer = interaction::wait_for_popup(&state, &popup, link_cut, cancelled).await;
+        let answer = interaction::wait_for_popup(&state, &popup, access, link_cut, cancelled).await;
         let _ = popup.close();
         self.finish(answer?).await.map(|_| ())
     }

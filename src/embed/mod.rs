@@ -44,6 +44,34 @@ impl Element {
     }
 }
 
+/// Where a redirect sign-in keeps the page's query, which the way back (the registered redirect
+/// URI) cannot carry.
+const PAGE_QUERY: &str = "portier.page-query";
+
+fn tab_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// Before a redirect sign-in leaves the host page: its query, to put back on return.
+pub fn remember_page_query() {
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    if let Some(s) = tab_storage() {
+        let _ = s.set_item(PAGE_QUERY, &search);
+    }
+}
+
+/// Back from a redirect sign-in: the host page's query as it was before.
+pub fn restore_page_query() {
+    let (Some(window), Some(storage)) = (web_sys::window(), tab_storage()) else { return };
+    let Some(search) = storage.get_item(PAGE_QUERY).ok().flatten() else { return };
+    let _ = storage.remove_item(PAGE_QUERY);
+    let location = window.location();
+    let url = format!("{}{search}{}", location.pathname().unwrap_or_default(), location.hash().unwrap_or_default());
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
 /// Starts Portier as the whole page (what `loader.js` calls).
 pub fn start() {
     let Some(root) = new_root(None) else { return };

@@ -68,11 +68,15 @@ impl Transport for BrowserTransport {
     }
 
     fn sleep(&self, ms: u32) -> LocalBoxFuture<'static, ()> {
-        // A removed app wakes at once: whatever waited then fails as cancelled, sending nothing.
+        // A removed app wakes within a quarter second and leaves no timer behind: whatever
+        // waited then fails as cancelled, sending nothing.
         let lifetime = self.lifetime.clone();
         Box::pin(async move {
-            if !lifetime.is_cancelled() {
-                crate::net::sleep(ms).await
+            let mut left = ms;
+            while left > 0 && !lifetime.is_cancelled() {
+                let step = left.min(250);
+                crate::net::sleep(step).await;
+                left -= step;
             }
         })
     }

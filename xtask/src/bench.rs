@@ -22,12 +22,21 @@ fn brotli(bytes: &[u8]) -> usize {
     out.len()
 }
 
+/// Scripts only a page that embeds Portier loads.
+const EMBEDDING: [&str; 2] = ["portier-embed.js", "portier-frame.js"];
+
 /// Files a first visit loads: the page, its scripts, the module, the styles.
 fn first_visit(name: &str) -> bool {
     name == "index.html"
-        || (name.ends_with(".js") && name != "redirect.js")
+        || (name.ends_with(".js") && name != "redirect.js" && !EMBEDDING.contains(&name))
         || name.ends_with(".wasm")
         || name.ends_with(".css")
+}
+
+/// Files a host page with a `<portier-app>` loads from Portier: the element's script instead of
+/// Portier's page and loader, then the same module and styles.
+fn element_visit(name: &str) -> bool {
+    name == "portier-embed.js" || (first_visit(name) && name != "index.html" && name != "loader.js")
 }
 
 fn sizes(dist: &Path) -> Result<()> {
@@ -35,11 +44,20 @@ fn sizes(dist: &Path) -> Result<()> {
     files.sort_by_key(|e| e.file_name());
     println!("{:<44} {:>10} {:>10} {:>10}", "file (KB = 1000 bytes)", "raw", "gzip -9", "brotli 11");
     let (mut raw, mut gz, mut br) = (0, 0, 0);
+    let mut element_br = 0;
     for f in files {
         let name = f.file_name().to_string_lossy().into_owned();
         let bytes = std::fs::read(f.path())?;
         let (g, b) = (gzip(&bytes), brotli(&bytes));
-        let mark = if first_visit(&name) { "" } else { " (not on first visit)" };
+        let mark = match (first_visit(&name), element_visit(&name)) {
+            (true, _) => "",
+            (false, true) => " (embedding only)",
+            (false, false) if EMBEDDING.contains(&name.as_str()) => " (host page's own, embedding only)",
+            (false, false) => " (not on first visit)",
+        };
+        if element_visit(&name) {
+            element_br += b;
+        }
         println!(
             "{:<44} {:>10.1} {:>10.1} {:>10.1}{mark}",
             name,
@@ -59,6 +77,7 @@ fn sizes(dist: &Path) -> Result<()> {
         br as f64 / 1000.0
     );
     println!("target: first visit <= 200 KB brotli ({})", if br <= 200_000 { "met" } else { "not met" });
+    println!("{:<44} {:>32.1}", "as an element in a host page, brotli", element_br as f64 / 1000.0);
     Ok(())
 }
 
