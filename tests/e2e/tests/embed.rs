@@ -157,7 +157,7 @@ async fn host_sign_in(lang: &str) -> Result<()> {
     let title = if lang == "sv" { "Väntar på ditt beslut" } else { "Waiting for your decision" };
     shadow_wait_text(c, "h1", title).await?;
     shadow_wait_text(c, "[data-testid=decision]", "Lena Fisk").await?;
-    shadow_wait_text(c, "header .account-name", "Sara Lindqvist").await?;
+    shadow_wait_text(c, ".site-header .account-name", "Sara Lindqvist").await?;
     for css in ["[data-testid=sign-in]", "[data-testid=sign-in-popup]", "#username", "iframe"] {
         let shown =
             run(c, format!("return !!document.querySelector('portier-app').shadowRoot.querySelector('{css}');"))
@@ -192,7 +192,7 @@ async fn embed_host_provider_refusal_shows_the_documented_state() -> Result<()> 
     set("token", json!(w.stack.token_for("sara@contoso.com", &scopes)?)).await?;
     run(c, "mountPortier({ route: '/approvals' }); return null;").await?;
     shadow_wait_text(c, "[data-testid=decision]", "Lena Fisk").await?;
-    shadow_wait_text(c, "header .account-name", "Sara Lindqvist").await?;
+    shadow_wait_text(c, ".site-header .account-name", "Sara Lindqvist").await?;
 
     // Graph says the token expired: Portier insists on a fresh one, and goes on.
     w.stack.advance_clock(3700);
@@ -227,7 +227,7 @@ async fn embed_iframe_cross_site_signs_in_by_popup_and_reports_height() -> Resul
     through_popup(c, || click(c, "[data-testid=sign-in]"), Person::NewGuest).await?;
     into_frame(c).await?;
     wait_for_text(c, "h1", "My requests").await?;
-    wait_for(c, "header .account-name").await?;
+    wait_for(c, ".site-header .account-name").await?;
     c.enter_parent_frame().await?;
     let empty = frame_sized(c).await?;
 
@@ -305,7 +305,7 @@ async fn embed_iframe_with_opener_cut_ends_signed_in_or_offers_a_new_tab() -> Re
     }
     into_frame(c).await?;
     loop {
-        if c.find(fantoccini::Locator::Css("header .account-name")).await.is_ok() {
+        if c.find(fantoccini::Locator::Css(".site-header .account-name")).await.is_ok() {
             break;
         }
         if let Ok(link) = c.find(fantoccini::Locator::Css("a.new-tab")).await {
