@@ -2,7 +2,7 @@
 //! sign-in that came back to this page, and frames every page (header, main, errors).
 
 use crate::auth::Session;
-use crate::components::{AppError, ErrorView, Header, Loading};
+use crate::components::{AppError, ErrorView, Header, Loading, MainArea};
 use crate::config::Config;
 use crate::graph::models::User;
 use crate::graph::{BrowserTransport, GraphClient};
@@ -135,7 +135,7 @@ pub fn App() -> impl IntoView {
     let config = LocalResource::new(move || load_config(element));
     view! {
         {move || match config.get() {
-            None => view! { <main id="main"><Loading/></main> }.into_any(),
+            None => view! { <MainArea><Loading/></MainArea> }.into_any(),
             Some(Err(problems)) => view! { <pages::ConfigError problems=problems/> }.into_any(),
             Some(Ok((c, settings))) => view! { <Shell config=c settings=settings/> }.into_any(),
         }}
@@ -229,13 +229,13 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
     view! {
         <Header/>
         <PopupWaitBanner/>
-        <main id="main" tabindex="-1">
+        <MainArea>
             {move || match startup.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
                 Some(Ok(())) => view! { <Page route=route/> }.into_any(),
             }}
-        </main>
+        </MainArea>
     }
 }
 
@@ -327,7 +327,7 @@ fn focus_heading_on_navigation(route: Memo<Route>) {
         let current = route.get();
         if previous.is_some_and(|p| p != current) {
             request_animation_frame(|| {
-                if let Some(h) = crate::embed::find::<web_sys::HtmlElement>("main h1") {
+                if let Some(h) = crate::embed::find::<web_sys::HtmlElement>("#main h1") {
                     let _ = h.set_attribute("tabindex", "-1");
                     let _ = h.focus();
                 }

@@ -2,6 +2,7 @@
 //! (name, organisation, guest or member) with sign-in and sign-out.
 
 use crate::app::{Me, sign_in};
+use super::TopBar;
 use crate::auth::Session;
 use crate::config::Language;
 use crate::i18n::{I18n, use_texts};
@@ -21,7 +22,7 @@ pub fn Header() -> impl IntoView {
     // Members invite partners; guests are not offered it.
     let member = move || me.0.get().and_then(|r| r.ok()).flatten().is_some_and(|u| !u.is_guest());
     view! {
-        <header class="site-header">
+        <TopBar>
             <a class="skip-link" href="#main" on:click=skip_to_main>{move || t.get().skip_to_content}</a>
             <div class="bar">
                 <Link route=Route::Home class="brand">
@@ -41,7 +42,7 @@ pub fn Header() -> impl IntoView {
                 <LanguageSwitch/>
                 {move || if account.get().is_some() { view! { <AccountMenu/> }.into_any() } else { view! { <SignInButton/> }.into_any() }}
             </div>
-        </header>
+        </TopBar>
     }
 }
 

@@ -1,5 +1,6 @@
 //! Shown instead of a blank page when `config.json` is wrong: each field and why.
 
+use crate::components::MainArea;
 use crate::config::ConfigProblem;
 use crate::i18n::use_texts;
 use leptos::prelude::*;
@@ -11,7 +12,7 @@ pub fn ConfigError(
 ) -> impl IntoView {
     let t = use_texts();
     view! {
-        <main id="main" class="config-error">
+        <MainArea class="config-error">
             <h1>{move || t.get().config_title}</h1>
             <p>{move || t.get().config_text}</p>
             <table>
@@ -20,6 +21,6 @@ pub fn ConfigError(
                     {problems.into_iter().map(|p| view! { <tr><td><code>{p.field}</code></td><td>{p.reason}</td></tr> }).collect_view()}
                 </tbody>
             </table>
-        </main>
+        </MainArea>
     }
 }
