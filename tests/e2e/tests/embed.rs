@@ -108,6 +108,12 @@ async fn embed_element_removed_leaves_no_traffic() -> Result<()> {
     w.open(TEAM_PAGE).await?;
     through_popup(c, || shadow_click(c, "[data-testid=sign-in]"), Person::Account("pat@fabrikam.com")).await?;
     shadow_wait(c, "[data-testid=request]").await?;
+    // While it lives, a new route in the fragment is a call to Graph: what the removed app must
+    // no longer answer.
+    let seq = w.stack.tenant.tenant.log.since(0).last().map_or(0, |e| e.seq);
+    run(c, "location.hash = '#/access'; return null;").await?;
+    shadow_wait_text(c, "h1", "My access").await?;
+    ensure!(!w.stack.tenant.tenant.log.since(seq).is_empty(), "a live Portier called Graph for the new route");
     console(c).await?;
 
     run(c, "document.querySelector('portier-app').remove(); return null;").await?;
@@ -118,7 +124,7 @@ async fn embed_element_removed_leaves_no_traffic() -> Result<()> {
     // Everything a live app would answer: a new route, the network back, focus, a resize, a message.
     run(
         c,
-        "location.hash = '#/access';
+        "location.hash = '#/requests';
          for (const type of ['online', 'focus', 'resize', 'popstate', 'storage']) window.dispatchEvent(new Event(type));
          document.dispatchEvent(new Event('visibilitychange'));
          window.postMessage({ type: 'portier-auth', url: location.href }, location.origin);
@@ -306,6 +312,7 @@ async fn embed_iframe_with_opener_cut_ends_signed_in_or_offers_a_new_tab() -> Re
     into_frame(c).await?;
     loop {
         if c.find(fantoccini::Locator::Css(".site-header .account-name")).await.is_ok() {
+            eprintln!("the frame ended signed in");
             break;
         }
         if let Ok(link) = c.find(fantoccini::Locator::Css("a.new-tab")).await {
@@ -313,6 +320,7 @@ async fn embed_iframe_with_opener_cut_ends_signed_in_or_offers_a_new_tab() -> Re
             assert!(href.starts_with(&w.stack.app_url), "the new tab opens Portier itself: {href}");
             let text = run(c, "return document.querySelector('a.new-tab').parentElement.textContent;").await?;
             assert!(text.as_str().unwrap_or_default().trim().len() > link.text().await?.len(), "a message: {text}");
+            eprintln!("the frame offered a new tab: {text}");
             break;
         }
         ensure!(started.elapsed() < Duration::from_secs(75), "neither signed in nor offered a new tab after 75 s");

@@ -79,7 +79,8 @@ pub async fn shadow_request_fabrikam(c: &Client, code: &str) -> Result<()> {
     Ok(())
 }
 
-/// Computed styles of `selectors` in the page (`scope` "page") or in Portier's shadow root.
+/// Computed styles of `selectors` in the page (`scope` "page") or in Portier's shadow root;
+/// fails when one matches nothing.
 pub async fn styles(c: &Client, scope: &str, selectors: &[&str]) -> Result<Value> {
     let script = "const [scope, selectors] = arguments;
         const root = scope === 'shadow' ? document.querySelector('portier-app').shadowRoot : document;
@@ -88,11 +89,16 @@ pub async fn styles(c: &Client, scope: &str, selectors: &[&str]) -> Result<Value
           'border-top-color', 'border-top-left-radius', 'padding-top', 'padding-left', 'margin-top'];
         return selectors.map((s) => {
           const e = root.querySelector(s);
-          if (!e) return 'missing: ' + s;
+          if (!e) return null;
           const cs = getComputedStyle(e);
           return Object.fromEntries(props.map((p) => [p, cs.getPropertyValue(p)]));
         });";
-    Ok(c.execute(script, vec![json!(scope), json!(selectors)]).await?)
+    let found = c.execute(script, vec![json!(scope), json!(selectors)]).await?;
+    // Two missing elements would compare equal: each must be there.
+    if let Some(i) = found.as_array().and_then(|a| a.iter().position(Value::is_null)) {
+        bail!("nothing matched {} ({scope})", selectors[i]);
+    }
+    Ok(found)
 }
 
 /// Portier's root: its theme, background and text colour, and the primary button's background.
