@@ -1,10 +1,35 @@
 //! WCAG 2.2 AA, machine-checked: axe-core on every partner page, on a 375-pixel phone and in
-//! both languages, plus no horizontal scrolling.
+//! both languages, plus no horizontal scrolling; and the same for the demo's intranet pages that
+//! embed Portier.
 
 use anyhow::{Result, bail};
 use fantoccini::Client;
 use harness::stack::StackOptions;
+use portier_e2e::embed::{Intranet, shadow_wait};
 use portier_e2e::*;
+
+const AXE: &str = "axe-core@4.14.1";
+
+/// Runs axe on the page; returns the violations as "rule: target" lines.
+async fn axe(c: &Client) -> Result<Vec<String>> {
+    let source = std::fs::read_to_string(harness::tools::ensure_npm_package(AXE)?.join("axe-core/axe.min.js"))?;
+    c.execute(&format!("{source}; return true;"), vec![]).await?;
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+          .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+          .catch(e => done(['axe failed: ' + e]));
+    "#;
+    Ok(serde_json::from_value(c.execute_async(script, vec![]).await?)?)
+}
+
+async fn no_horizontal_scroll(c: &Client) -> Result<()> {
+    let over = c.execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![]).await?;
+    if over.as_i64().unwrap_or(0) > 0 {
+        bail!("the page scrolls sideways by {over} px at 375 px");
+    }
+    Ok(())
+}
 
 async fn check(c: &Client, page: &str) -> Result<()> {
     let violations = axe(c).await?;
@@ -42,5 +67,29 @@ async fn partner_pages_meet_wcag_aa_on_a_phone_in_both_languages() -> Result<()>
         }
     }
     w.end().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_demo_intranet_pages_meet_wcag_aa_on_a_phone() -> Result<()> {
+    let tls = std::env::temp_dir().join(format!("portier-embed-tls-demo-{}", std::process::id()));
+    let opts = StackOptions { tls_dir: Some(tls.clone()), ..Default::default() };
+    let w = Intranet::start("demo-pages", opts, &[]).await?;
+    let c = w.client();
+    c.set_window_size(375, 812).await?;
+    for (path, ready) in [
+        ("/", "portier-app"),
+        ("/frame.html", "iframe[data-portier]"),
+        ("/host-sign-in.html", "#sign-in:not([hidden])"),
+    ] {
+        w.open(path).await?;
+        wait_for(c, ready).await?;
+        if path == "/" {
+            shadow_wait(c, "[data-testid=sign-in]").await?;
+        }
+        check(c, path).await?;
+    }
+    w.end().await;
+    let _ = std::fs::remove_dir_all(tls);
     Ok(())
 }
