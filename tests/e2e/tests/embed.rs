@@ -287,6 +287,12 @@ async fn embed_iframe_cross_site_signs_in_by_popup_and_reports_height() -> Resul
     let messages = messages.as_array().cloned().unwrap_or_default();
     assert!(!messages.is_empty(), "the allowed page was told the height");
     assert!(messages.iter().all(|m| m["origin"] == json!(app)), "only from Portier: {messages:?}");
+    // portier-frame.js believes only the frame's own window: the page posting to itself is ignored.
+    let style = "return document.querySelector('iframe[data-portier]').style.height;";
+    let sized = run(c, style).await?;
+    run(c, "window.postMessage({ type: 'portier-height', height: 5 }, '*'); return null;").await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(run(c, style).await?, sized, "a message from elsewhere changes nothing");
 
     // A page whose origin is not in hostOrigins: the frame is refused, and nothing is told.
     let refused = |w: &Intranet| w.stack.app.csp_reports().iter().filter(|r| r.contains("frame-ancestors")).count();
@@ -302,8 +308,7 @@ async fn embed_iframe_cross_site_signs_in_by_popup_and_reports_height() -> Resul
     tokio::time::sleep(Duration::from_secs(3)).await;
     let told = run(c, "return hostRecord.messages.length;").await?;
     assert_eq!(told, json!(0), "a page not in hostOrigins hears nothing");
-    let style = run(c, "return document.querySelector('iframe[data-portier]').style.height;").await?;
-    assert_eq!(style, json!(""), "its frame was never sized");
+    assert_eq!(run(c, style).await?, json!(""), "its frame was never sized");
     // (A report does not name the page that framed: the refusals counted are the other page's.)
     w.end_allowing(|r| r.contains("\"violated-directive\":\"frame-ancestors\"")).await;
     Ok(())
