@@ -77,21 +77,6 @@ fn tls_source(cli: &Cli) -> Option<TlsSource> {
     }
 }
 
-/// How to trust the certificate, for people and for tests.
-fn print_trust(tls: &devtenant::tls::Tls) {
-    match &tls.ca_file {
-        Some(ca) => {
-            println!("  https certificate:   issued by the local CA {}", ca.display());
-            println!("    trust it in a browser: import that file as an authority (Chromium: Settings > Privacy and");
-            println!("    security > Security > Manage certificates > Authorities; Firefox: Settings > Certificates >");
-            println!("    View Certificates > Authorities > Import), or system-wide: copy it to");
-            println!("    /usr/local/share/ca-certificates/devtenant-ca.crt and run update-ca-certificates");
-        }
-        None => println!("  https certificate:   from --cert"),
-    }
-    println!("    Chromium in tests: --ignore-certificate-errors-spki-list={}", tls.spki_sha256);
-}
-
 fn fail(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("devtenant: {message}");
     ExitCode::FAILURE
@@ -164,8 +149,8 @@ async fn main() -> ExitCode {
         cli.db,
         if running.seeded { "seeded from the scenario" } else { "state kept from before" }
     );
-    if let Some(tls) = &running.tls {
-        print_trust(tls);
+    for line in running.tls.iter().flat_map(|tls| tls.how_to_trust()) {
+        println!("{line}");
     }
     println!("  fault seed:          {}", t.faults.seed());
     println!("Accounts:");

@@ -47,6 +47,26 @@ pub struct Tls {
     pub spki_sha256: String,
 }
 
+impl Tls {
+    /// How a person trusts this certificate, and how a test's Chromium does: lines to print
+    /// (the binary and `cargo xtask demo` print the same).
+    pub fn how_to_trust(&self) -> Vec<String> {
+        let mut lines = match &self.ca_file {
+            Some(ca) => vec![
+                format!("  https certificate:   issued by the local CA {}", ca.display()),
+                "    trust it in a browser: import that file as an authority (Chromium: Settings > Privacy and".into(),
+                "    security > Security > Manage certificates > Authorities; Firefox: Settings > Certificates >"
+                    .into(),
+                "    View Certificates > Authorities > Import), or system-wide: copy it to".into(),
+                "    /usr/local/share/ca-certificates/devtenant-ca.crt and run update-ca-certificates".into(),
+            ],
+            None => vec!["  https certificate:   from --cert".into()],
+        };
+        lines.push(format!("    Chromium in tests: --ignore-certificate-errors-spki-list={}", self.spki_sha256));
+        lines
+    }
+}
+
 impl std::fmt::Debug for Tls {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Tls").field("ca_file", &self.ca_file).field("spki_sha256", &self.spki_sha256).finish()

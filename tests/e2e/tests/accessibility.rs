@@ -1,9 +1,11 @@
 //! WCAG 2.2 AA, machine-checked: axe-core on every partner page, on a 375-pixel phone and in
-//! both languages, plus no horizontal scrolling.
+//! both languages, plus no horizontal scrolling; and the same for the demo's intranet pages that
+//! embed Portier.
 
 use anyhow::{Result, bail};
 use fantoccini::Client;
 use harness::stack::StackOptions;
+use portier_e2e::embed::{Intranet, shadow_wait};
 use portier_e2e::*;
 
 const AXE: &str = "axe-core@4.14.1";
@@ -65,5 +67,29 @@ async fn partner_pages_meet_wcag_aa_on_a_phone_in_both_languages() -> Result<()>
         }
     }
     w.end().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_demo_intranet_pages_meet_wcag_aa_on_a_phone() -> Result<()> {
+    let tls = std::env::temp_dir().join(format!("portier-embed-tls-demo-{}", std::process::id()));
+    let opts = StackOptions { tls_dir: Some(tls.clone()), ..Default::default() };
+    let w = Intranet::start("demo-pages", opts, &[]).await?;
+    let c = w.client();
+    c.set_window_size(375, 812).await?;
+    for (path, ready) in [
+        ("/", "portier-app"),
+        ("/frame.html", "iframe[data-portier]"),
+        ("/host-sign-in.html", "#sign-in:not([hidden])"),
+    ] {
+        w.open(path).await?;
+        wait_for(c, ready).await?;
+        if path == "/" {
+            shadow_wait(c, "[data-testid=sign-in]").await?;
+        }
+        check(c, path).await?;
+    }
+    w.end().await;
+    let _ = std::fs::remove_dir_all(tls);
     Ok(())
 }

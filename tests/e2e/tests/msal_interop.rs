@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const MSAL_BROWSER: &str = "@azure/msal-browser@5.30.0";
 const TENANT_ID: &str = "5d1c7e2a-4b3f-4a8e-9c6d-0e1f2a3b4c5d";
 const DOMAIN: &str = "msal.example";
 const CLIENT_ID: &str = "3e8a1f2b-6c4d-4e5f-8a9b-0c1d2e3f4a5b";
@@ -149,12 +148,7 @@ async fn wait_for_port(port: u16) -> Result<()> {
 
 /// The page's files: ours, and MSAL's browser bundle and redirect bridge from the pinned package.
 fn page_files(name: &str) -> Result<PathBuf> {
-    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let modules = {
-        let _one_npm_at_a_time = INSTALL.lock().unwrap_or_else(|p| p.into_inner());
-        harness::tools::ensure_npm_package(MSAL_BROWSER)?
-    };
-    let msal = modules.join("@azure/msal-browser/lib");
+    let msal = harness::tools::msal_browser_lib()?;
     let ours = Path::new(env!("CARGO_MANIFEST_DIR")).join("interop");
     let dir = temp_dir(&format!("{name}-page"))?;
     for (from, to) in [

@@ -4,6 +4,7 @@
 pub mod app_server;
 pub mod browser;
 pub mod dist;
+pub mod intranet;
 pub mod policy;
 pub mod stack;
 pub mod tools;

@@ -38,6 +38,14 @@ pub struct StackOptions {
     pub config: Value,
     /// A scenario file (under `tests/devtenant/scenarios/`) to use instead of the demo's.
     pub scenario_file: Option<&'static str>,
+    /// The port of an intranet page that embeds Portier: the scenario's intranet addresses
+    /// (`http://localhost:8083`, `http://127.0.0.1:8083`) move there.
+    pub host_port: Option<u16>,
+    /// Serve the tenant over https, with a local CA kept in this folder (the browser is then
+    /// told the certificate's key: [`Stack::spki`]).
+    pub tls_dir: Option<std::path::PathBuf>,
+    /// Behaviour switched on from the start (e.g. the sign-in pages' COOP).
+    pub switches: devtenant::Switches,
 }
 
 pub struct Stack {
@@ -47,6 +55,8 @@ pub struct Stack {
     pub app_url: String,
     pub signin: String,
     pub graph: String,
+    /// With https: the certificate key's hash, for `--ignore-certificate-errors-spki-list`.
+    pub spki: Option<String>,
 }
 
 impl Drop for Stack {
@@ -60,13 +70,19 @@ fn test_key() -> SigningKey {
     KEY.get_or_init(SigningKey::generate).clone()
 }
 
-/// The demo scenario with its app origins replaced by `app_url`.
+/// The demo scenario with its app origins replaced by `app_url` (and its intranet's moved to
+/// `opts.host_port`).
 pub fn demo_scenario(app_url: &str, opts: &StackOptions) -> Result<Scenario> {
     let path = crate::repo_root().join("tests/devtenant/scenarios").join(opts.scenario_file.unwrap_or("demo.toml"));
     let mut text = std::fs::read_to_string(&path).context("reading the demo scenario")?;
     text = text
         .replace("http://localhost:8080", app_url)
         .replace("http://127.0.0.1:8080", &app_url.replace("localhost", "127.0.0.1"));
+    if let Some(port) = opts.host_port {
+        text = text
+            .replace("http://localhost:8083", &format!("http://localhost:{port}"))
+            .replace("http://127.0.0.1:8083", &format!("http://127.0.0.1:{port}"));
+    }
     if let Some(lifetime) = opts.access_token_lifetime {
         text = text
             .replace("access_token_lifetime_seconds = 3600", &format!("access_token_lifetime_seconds = {lifetime}"));
@@ -96,14 +112,19 @@ impl Stack {
         let dist = crate::dist::dist()?;
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let app_url = format!("http://localhost:{}", listener.local_addr()?.port());
-        let tenant =
-            devtenant::start(Options { key: Some(test_key()), ..Options::local(demo_scenario(&app_url, &opts)?) })
-                .await?;
+        let options = Options {
+            key: Some(test_key()),
+            switches: opts.switches.clone(),
+            ..Options::local(demo_scenario(&app_url, &opts)?)
+        };
+        let tls = opts.tls_dir.clone().map(|dir| devtenant::tls::TlsSource::LocalCa { dir });
+        let tenant = devtenant::start_with(options, devtenant::Serving { tls, ..Default::default() }).await?;
         let signin = tenant.tenant.signin_origin.clone();
         let graph = tenant.tenant.graph_origin.clone();
+        let spki = tenant.tls.as_ref().map(|t| t.spki_sha256.clone());
         let config = app_config(&signin, &graph, &opts.config);
         let app = app_server::serve_with_csp(listener, dist, config.to_string());
-        Ok(Stack { tenant, app, app_url, signin, graph })
+        Ok(Stack { tenant, app, app_url, signin, graph, spki })
     }
 
     /// A Graph access token for a user of the tenant, signed with its key: what the user's own

@@ -122,3 +122,14 @@ pub fn ensure_npm_package(spec: &str) -> Result<PathBuf> {
     }
     Ok(dir.join("node_modules"))
 }
+
+/// Microsoft's MSAL.js, pinned: what the interop tests and the intranet's own sign-in run.
+pub const MSAL_BROWSER: &str = "@azure/msal-browser@5.30.0";
+
+/// The `lib` folder of the pinned MSAL.js (its browser bundle and redirect bridge), installed
+/// on first use; one npm at a time in this process.
+pub fn msal_browser_lib() -> Result<PathBuf> {
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_npm_at_a_time = INSTALL.lock().unwrap_or_else(|p| p.into_inner());
+    Ok(ensure_npm_package(MSAL_BROWSER)?.join("@azure/msal-browser/lib"))
+}

@@ -1,0 +1,389 @@
+//! Portier in an intranet's page, on another site than Portier's own: as an element (a popup
+//! sign-in and a request sent without the page's address changing, a redirect sign-in back to
+//! the page, isolation from a hostile stylesheet, nothing left running once removed, theme and
+//! language through attributes), signed in by the page itself (MSAL.js, and a page whose sign-in
+//! refuses), and in a frame (a popup sign-in, the frame's height told only to the allowed page,
+//! an opener cut by COOP). The demo's intranet pages are checked with the accessibility suite.
+
+use anyhow::{Result, ensure};
+use harness::stack::StackOptions;
+use portier_e2e::embed::*;
+use portier_e2e::*;
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+const FABRIKAM: &str = "Fabrikam delivery project";
+
+/// The host page's path and query, which Portier never changes.
+const TEAM_PAGE: &str = "/team.html?team=7";
+
+async fn element_journey(lang: &str) -> Result<()> {
+    let attributes = popup_attributes(lang, &package_path(FABRIKAM));
+    let pages = [("team.html", element_page("Team 7", &attributes))];
+    let w = Intranet::start(&format!("element-{lang}"), StackOptions::default(), &pages).await?;
+    let c = w.client();
+    w.open(TEAM_PAGE).await?;
+    through_popup(c, || shadow_click(c, "[data-testid=sign-in]"), Person::Account("pat@fabrikam.com")).await?;
+    shadow_wait_text(c, "[data-testid=package] h1", FABRIKAM).await?;
+    assert_eq!(shadow_wait(c, ".portier").await?.attr("lang").await?.as_deref(), Some(lang));
+    if lang == "sv" {
+        shadow_wait_text(c, "#request-title", "Din förfrågan").await?;
+    }
+    shadow_request_fabrikam(c, "PRJ-7777").await?;
+    assert_eq!(address(c).await?.0, TEAM_PAGE, "the host page's address is the host's");
+
+    // The route lives in the fragment: Portier's own link, back, forward and a reload.
+    shadow_click(c, "a[href='#/requests']").await?;
+    let sent = format!("[data-testid=request][data-package='{FABRIKAM}'][data-state=pendingApproval]");
+    shadow_wait(c, &sent).await?;
+    assert_eq!(address(c).await?, (TEAM_PAGE.to_string(), "#/requests".to_string()));
+    c.back().await?;
+    shadow_wait_text(c, "[data-testid=package] h1", FABRIKAM).await?;
+    c.forward().await?;
+    shadow_wait(c, &sent).await?;
+    assert_eq!(run(c, "return hostRecord.errors;").await?, json!([]));
+    c.refresh().await?;
+    shadow_wait(c, &sent).await?;
+    assert_eq!(address(c).await?, (TEAM_PAGE.to_string(), "#/requests".to_string()));
+
+    let log = w.stack.tenant.tenant.log.since(0);
+    let posted = log.iter().filter(|e| e.method == "POST" && e.path.ends_with("/assignmentRequests")).count();
+    assert_eq!(posted, 1, "one request sent");
+    assert_eq!(run(c, "return hostRecord.errors;").await?, json!([]));
+    w.end().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_element_partner_signs_in_by_popup_and_submits_a_request() -> Result<()> {
+    element_journey("en").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_element_partner_signs_in_by_popup_and_submits_a_request_in_swedish() -> Result<()> {
+    element_journey("sv").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_element_signs_in_by_redirect_and_comes_back_to_the_page() -> Result<()> {
+    // The intranet's `/` is a registered return address (this page stands in for the demo's).
+    let attributes = "route=\"/requests\" sign-in=\"redirect\" redirect-uri=\"{{HOST}}/\"";
+    let pages = [("index.html", element_page("Team 7", attributes))];
+    let w = Intranet::start("redirect", StackOptions::default(), &pages).await?;
+    let c = w.client();
+    w.open("/?team=7").await?;
+    shadow_click(c, "[data-testid=sign-in]").await?;
+    sign_in_at_tenant(c, "pat@fabrikam.com").await?;
+    shadow_wait(c, "[data-testid=request]").await?;
+    let (page, hash) = address(c).await?;
+    assert_eq!(page, "/?team=7", "back on the page with its own query, and nothing of the sign-in's");
+    assert_eq!(hash, "#/requests", "at the route it started from");
+    assert_eq!(c.windows().await?.len(), 1);
+    w.end().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_element_is_isolated_from_a_hostile_stylesheet() -> Result<()> {
+    let head =
+        "<link rel=\"stylesheet\" href=\"/hostile.css\"><script src=\"{{APP}}/portier-embed.js\" defer></script>";
+    let body = "<div><p id=\"host-text\">The intranet's own text.</p><button id=\"host-button\" type=\"button\">The \
+                intranet's button</button><div id=\"place\"></div></div>";
+    let w =
+        Intranet::start("hostile", StackOptions::default(), &[("hostile.html", page("Hostile", head, body))]).await?;
+    let c = w.client();
+    // Portier's welcome page on its own site, as the reference.
+    c.goto(&format!("{}/packages", w.stack.app_url)).await?;
+    let portier = ["h1", "[data-testid=sign-in]", "h1 + p"];
+    wait_for(c, "[data-testid=sign-in]").await?;
+    let standalone = styles(c, "page", &portier).await?;
+
+    w.open("/hostile.html").await?;
+    wait_for(c, "#host-button").await?;
+    let host = ["#host-text", "#host-button", "body", "html"];
+    let host_before = styles(c, "page", &host).await?;
+    let sheets = "return [document.styleSheets.length, (document.adoptedStyleSheets || []).length];";
+    let sheets_before = run(c, sheets).await?;
+    run(
+        c,
+        "const app = document.createElement('portier-app'); app.setAttribute('route', '/packages');
+         document.getElementById('place').appendChild(app); return null;",
+    )
+    .await?;
+    shadow_wait(c, "[data-testid=sign-in]").await?;
+    let embedded = styles(c, "shadow", &portier).await?;
+    assert_eq!(embedded, standalone, "Portier looks as on its own site, whatever the page's stylesheet says");
+    assert_eq!(styles(c, "page", &host).await?, host_before, "the page's elements look as without Portier");
+    assert_eq!(run(c, sheets).await?, sheets_before, "Portier adds no stylesheet to the page");
+    w.end().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_element_removed_leaves_no_traffic() -> Result<()> {
+    let pages = [("team.html", element_page("Team 7", &popup_attributes("en", "/requests")))];
+    let w = Intranet::start("removed", StackOptions::default(), &pages).await?;
+    let c = w.client();
+    w.open(TEAM_PAGE).await?;
+    through_popup(c, || shadow_click(c, "[data-testid=sign-in]"), Person::Account("pat@fabrikam.com")).await?;
+    shadow_wait(c, "[data-testid=request]").await?;
+    // While it lives, a new route in the fragment is a call to Graph: what the removed app must
+    // no longer answer.
+    let seq = w.stack.tenant.tenant.log.since(0).last().map_or(0, |e| e.seq);
+    run(c, "location.hash = '#/access'; return null;").await?;
+    shadow_wait_text(c, "h1", "My access").await?;
+    ensure!(!w.stack.tenant.tenant.log.since(seq).is_empty(), "a live Portier called Graph for the new route");
+    console(c).await?;
+
+    run(c, "document.querySelector('portier-app').remove(); return null;").await?;
+    // What was under way when it was removed has a moment to end.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let before = resources(c).await?;
+    let seq = w.stack.tenant.tenant.log.since(0).last().map_or(0, |e| e.seq);
+    // Everything a live app would answer: a new route, the network back, focus, a resize, a message.
+    run(
+        c,
+        "location.hash = '#/requests';
+         for (const type of ['online', 'focus', 'resize', 'popstate', 'storage']) window.dispatchEvent(new Event(type));
+         document.dispatchEvent(new Event('visibilitychange'));
+         window.postMessage({ type: 'portier-auth', url: location.href }, location.origin);
+         return null;",
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_secs(12)).await;
+    assert_eq!(resources(c).await?, before, "no request after removal");
+    let graph: Vec<String> = w.stack.tenant.tenant.log.since(seq).iter().map(|e| e.path.clone()).collect();
+    assert!(graph.is_empty(), "Graph was called after removal: {graph:?}");
+    let errors: Vec<(String, String)> = console(c).await?.into_iter().filter(|(level, _)| level == "SEVERE").collect();
+    assert!(errors.is_empty(), "console errors after removal: {errors:?}");
+    assert_eq!(run(c, "return hostRecord.errors;").await?, json!([]));
+
+    // Nothing left half torn down: a new element starts again, still signed in.
+    run(
+        c,
+        "const app = document.createElement('portier-app'); app.setAttribute('route', '/requests');
+         document.querySelector('main').appendChild(app); return null;",
+    )
+    .await?;
+    shadow_wait(c, "[data-testid=request]").await?;
+    w.end().await;
+    Ok(())
+}
+
+async fn host_sign_in(lang: &str) -> Result<()> {
+    let tls = std::env::temp_dir().join(format!("portier-embed-tls-{lang}-{}", std::process::id()));
+    let opts = StackOptions { tls_dir: Some(tls.clone()), ..Default::default() };
+    let w = Intranet::start(&format!("host-{lang}"), opts, &[]).await?;
+    let c = w.client();
+    w.open(&format!("/host-sign-in.html?lang={lang}")).await?;
+    wait_for(c, "#sign-in:not([hidden])").await?;
+    through_popup(c, || click(c, "#sign-in"), Person::Account("sara@contoso.com")).await?;
+    wait_for_text(c, "#session", "Sara Lindqvist").await?;
+    let title = if lang == "sv" { "Väntar på ditt beslut" } else { "Waiting for your decision" };
+    shadow_wait_text(c, "h1", title).await?;
+    shadow_wait_text(c, "[data-testid=decision]", "Lena Fisk").await?;
+    shadow_wait_text(c, ".site-header .account-name", "Sara Lindqvist").await?;
+    for css in ["[data-testid=sign-in]", "[data-testid=sign-in-popup]", "#username", "iframe"] {
+        let shown =
+            run(c, format!("return !!document.querySelector('portier-app').shadowRoot.querySelector('{css}');"))
+                .await?;
+        assert_eq!(shown, json!(false), "Portier shows no sign-in of its own: {css}");
+    }
+    assert_eq!(c.windows().await?.len(), 1, "no window of Portier's own");
+    w.end().await;
+    let _ = std::fs::remove_dir_all(tls);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_host_sign_in_shows_approvals_without_a_sign_in_page() -> Result<()> {
+    host_sign_in("en").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_host_sign_in_shows_approvals_without_a_sign_in_page_in_swedish() -> Result<()> {
+    host_sign_in("sv").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_host_provider_refusal_shows_the_documented_state() -> Result<()> {
+    let head = "<script src=\"{{APP}}/portier-embed.js\" defer></script><script src=\"/provider.js\"></script>";
+    let pages = [("signed-in.html", page("Signed in by the page", head, "<div id=\"place\"></div>"))];
+    let w = Intranet::start("refusal", StackOptions::default(), &pages).await?;
+    let c = w.client();
+    let scopes = harness::stack::demo_scopes();
+    let set = |what: &str, value: Value| run(c, format!("hostSignIn.{what} = {value}; return null;"));
+    w.open("/signed-in.html").await?;
+    set("token", json!(w.stack.token_for("sara@contoso.com", &scopes)?)).await?;
+    run(c, "mountPortier({ route: '/approvals' }); return null;").await?;
+    shadow_wait_text(c, "[data-testid=decision]", "Lena Fisk").await?;
+    shadow_wait_text(c, ".site-header .account-name", "Sara Lindqvist").await?;
+
+    // Graph says the token expired: Portier insists on a fresh one, and goes on.
+    w.stack.advance_clock(3700);
+    set("fresh", json!(w.stack.token_for("sara@contoso.com", &scopes)?)).await?;
+    run(c, "location.hash = '#/requests'; return null;").await?;
+    shadow_wait_text(c, "h1", "My requests").await?;
+    let calls = run(c, "return hostSignIn.calls;").await?;
+    let forced = calls.as_array().into_iter().flatten().any(|call| call["options"]["forceRefresh"] == true);
+    assert!(forced, "asked again with forceRefresh once Graph refused the token: {calls}");
+    ensure!(!shadow_html(c).await.contains("error-view"), "no error while a token came");
+
+    // Then the page can no longer give one.
+    let refusal = "Your intranet session has ended.";
+    set("refusal", json!(refusal)).await?;
+    w.stack.advance_clock(3700);
+    run(c, "location.hash = '#/access'; return null;").await?;
+    shadow_wait(c, ".error-view").await?;
+    // The page's own words are under the helpdesk details, as every error's particulars are.
+    shadow_click(c, ".error-view details summary").await?;
+    shadow_wait_text(c, ".error-view details", refusal).await?;
+    w.end().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_iframe_cross_site_signs_in_by_popup_and_reports_height() -> Result<()> {
+    let pages = [("frame-page.html", frame_page("/requests"))];
+    let w = Intranet::start("frame", StackOptions::default(), &pages).await?;
+    let c = w.client();
+    w.open("/frame-page.html").await?;
+    into_frame(c).await?;
+    through_popup(c, || click(c, "[data-testid=sign-in]"), Person::NewGuest).await?;
+    into_frame(c).await?;
+    wait_for_text(c, "h1", "My requests").await?;
+    wait_for(c, ".site-header .account-name").await?;
+    c.enter_parent_frame().await?;
+    let empty = frame_sized(c).await?;
+
+    into_frame(c).await?;
+    let app = w.stack.app_url.clone();
+    let go = |path: String| run(c, format!("location.assign({}); return null;", json!(format!("{app}{path}"))));
+    go(package_path(FABRIKAM)).await?;
+    request_fabrikam(c, "PRJ-8888").await?;
+    go(package_path("Partner portal")).await?;
+    click(c, "[data-testid=review]").await?;
+    click(c, "[data-testid=submit]").await?;
+    wait_for(c, "[data-testid=request-sent]").await?;
+    go("/requests".into()).await?;
+    wait_for(c, "[data-testid=request][data-package='Partner portal']").await?;
+    wait_for(c, &format!("[data-testid=request][data-package='{FABRIKAM}']")).await?;
+    c.enter_parent_frame().await?;
+    let grown = frame_grows_past(c, empty).await?;
+    // The frame shows all of Portier: nothing to scroll inside it.
+    into_frame(c).await?;
+    let started = Instant::now();
+    loop {
+        let over = run(c, "return document.documentElement.scrollHeight - window.innerHeight;").await?;
+        if over.as_f64().unwrap_or(f64::MAX) <= 1.0 {
+            break;
+        }
+        ensure!(started.elapsed() < Duration::from_secs(10), "the frame ({grown} px) still scrolls by {over} px");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    c.enter_parent_frame().await?;
+    let messages =
+        run(c, "return hostRecord.messages.filter((m) => m.data && m.data.type === 'portier-height');").await?;
+    let messages = messages.as_array().cloned().unwrap_or_default();
+    assert!(!messages.is_empty(), "the allowed page was told the height");
+    assert!(messages.iter().all(|m| m["origin"] == json!(app)), "only from Portier: {messages:?}");
+    // portier-frame.js believes only the frame's own window: the page posting to itself is ignored.
+    let style = "return document.querySelector('iframe[data-portier]').style.height;";
+    let sized = run(c, style).await?;
+    run(c, "window.postMessage({ type: 'portier-height', height: 5 }, '*'); return null;").await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(run(c, style).await?, sized, "a message from elsewhere changes nothing");
+
+    // A page whose origin is not in hostOrigins: the frame is refused, and nothing is told.
+    let refused = |w: &Intranet| w.stack.app.csp_reports().iter().filter(|r| r.contains("frame-ancestors")).count();
+    assert_eq!(refused(&w), 0, "the allowed page's frame was never refused");
+    let (_other, other_url) = w.other_host().await?;
+    c.goto(&format!("{other_url}/frame-page.html")).await?;
+    wait_for(c, "iframe[data-portier]").await?;
+    let started = Instant::now();
+    while refused(&w) == 0 {
+        ensure!(started.elapsed() < Duration::from_secs(10), "no frame-ancestors refusal was reported");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let told = run(c, "return hostRecord.messages.length;").await?;
+    assert_eq!(told, json!(0), "a page not in hostOrigins hears nothing");
+    assert_eq!(run(c, style).await?, json!(""), "its frame was never sized");
+    // (A report does not name the page that framed: the refusals counted are the other page's.)
+    w.end_allowing(|r| r.contains("\"violated-directive\":\"frame-ancestors\"")).await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_iframe_with_opener_cut_ends_signed_in_or_offers_a_new_tab() -> Result<()> {
+    let opts = StackOptions { switches: harness::devtenant::Switches { coop: true }, ..Default::default() };
+    let w = Intranet::start("coop", opts, &[("frame-page.html", frame_page("/requests"))]).await?;
+    let c = w.client();
+    w.open("/frame-page.html").await?;
+    into_frame(c).await?;
+    let main = c.window().await?;
+    let started = Instant::now();
+    click(c, "[data-testid=sign-in]").await?;
+    // A person signs in in the popup the sign-in pages cut off from the frame.
+    if let Ok(popup) = popup_beside(c, &main).await {
+        c.switch_to_window(popup).await?;
+        let _ = sign_in_in_popup(c, "pat@fabrikam.com").await;
+        if c.windows().await?.len() > 1 {
+            let _ = c.close_window().await;
+        }
+        c.switch_to_window(main).await?;
+    }
+    into_frame(c).await?;
+    loop {
+        if c.find(fantoccini::Locator::Css(".site-header .account-name")).await.is_ok() {
+            eprintln!("the frame ended signed in");
+            break;
+        }
+        if let Ok(link) = c.find(fantoccini::Locator::Css("a.new-tab")).await {
+            let href = link.attr("href").await?.unwrap_or_default();
+            assert!(href.starts_with(&w.stack.app_url), "the new tab opens Portier itself: {href}");
+            let text = run(c, "return document.querySelector('a.new-tab').parentElement.textContent;").await?;
+            assert!(text.as_str().unwrap_or_default().trim().len() > link.text().await?.len(), "a message: {text}");
+            eprintln!("the frame offered a new tab: {text}");
+            break;
+        }
+        ensure!(started.elapsed() < Duration::from_secs(75), "neither signed in nor offered a new tab after 75 s");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    w.end().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_theme_dark_and_custom_through_attributes() -> Result<()> {
+    let pages = [("theme.html", element_page("Theme", "theme=\"light\" lang=\"en\" route=\"/packages\""))];
+    let w = Intranet::start("theme", StackOptions::default(), &pages).await?;
+    let c = w.client();
+    w.open("/theme.html").await?;
+    shadow_wait_text(c, "h1", "Welcome").await?;
+    shadow_wait(c, ".portier[data-theme=light]").await?;
+    let light = look(c).await?;
+    let set = |js: &str| run(c, format!("const app = document.querySelector('portier-app'); {js}; return null;"));
+
+    set("app.setAttribute('theme', 'dark')").await?;
+    shadow_wait(c, ".portier[data-theme=dark]").await?;
+    let dark = look(c).await?;
+    assert_ne!(dark["bg"], light["bg"], "a dark background: {dark} / {light}");
+    assert_ne!(dark["text"], light["text"], "light text: {dark} / {light}");
+
+    set("app.setAttribute('theme', 'light'); app.style.setProperty('--portier-accent', 'rgb(10, 120, 60)')").await?;
+    set("app.style.setProperty('--portier-bg', 'rgb(250, 240, 200)')").await?;
+    shadow_wait(c, ".portier[data-theme=light]").await?;
+    let custom = look(c).await?;
+    assert_eq!(custom["accent"], "rgb(10, 120, 60)", "the host's accent: {custom}");
+    assert_eq!(custom["bg"], "rgb(250, 240, 200)", "the host's background: {custom}");
+
+    set("app.setAttribute('lang', 'sv')").await?;
+    shadow_wait_text(c, "h1", "Välkommen").await?;
+    shadow_wait_text(c, "[data-testid=sign-in]", "Logga in").await?;
+    assert_eq!(shadow_wait(c, ".portier").await?.attr("lang").await?.as_deref(), Some("sv"));
+    set("app.setAttribute('lang', 'en')").await?;
+    shadow_wait_text(c, "h1", "Welcome").await?;
+    w.end().await;
+    Ok(())
+}
