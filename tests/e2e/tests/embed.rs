@@ -235,9 +235,9 @@ async fn embed_host_provider_refusal_shows_the_documented_state() -> Result<()> 
     w.stack.advance_clock(3700);
     run(c, "location.hash = '#/access'; return null;").await?;
     shadow_wait(c, ".error-view").await?;
-    // The page's own words are under the helpdesk details, as every error's particulars are.
-    shadow_click(c, ".error-view details summary").await?;
-    shadow_wait_text(c, ".error-view details", refusal).await?;
+    // The page's own words are shown at once: they speak of the page's sign-in, which the
+    // person knows.
+    shadow_wait_text(c, ".error-view .page-words", refusal).await?;
     w.end().await;
     Ok(())
 }

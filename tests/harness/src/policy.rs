@@ -48,7 +48,7 @@ pub fn security_headers(config: &Value) -> Vec<(&'static str, String)> {
 }
 
 /// Files read at every start, never to be cached (their names carry no hash).
-pub const NO_STORE: [&str; 3] = ["/config.json", "/redirect.html", "/portier-embed.js"];
+pub const NO_STORE: [&str; 4] = ["/config.json", "/redirect.html", "/portier-embed.js", "/portier-frame.js"];
 
 /// `_headers`, as Netlify and Cloudflare Pages read it.
 fn headers_file(config: &Value) -> String {
