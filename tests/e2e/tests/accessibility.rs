@@ -40,9 +40,9 @@ async fn check(c: &Client, page: &str) -> Result<()> {
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn partner_pages_meet_wcag_aa_on_a_phone_in_both_languages() -> Result<()> {
-    let w = World::start(StackOptions::default()).await?;
+/// Every partner page in both languages, in the theme the config forces.
+async fn partner_pages(theme: &str) -> Result<()> {
+    let w = World::start(StackOptions { config: serde_json::json!({ "theme": theme }), ..Default::default() }).await?;
     let c = w.client();
     c.set_window_size(375, 812).await?;
     w.open("/").await?;
@@ -57,17 +57,29 @@ async fn partner_pages_meet_wcag_aa_on_a_phone_in_both_languages() -> Result<()>
             ("/packages", "[data-testid=package-card]"),
             (&package_path("Fabrikam delivery project"), "[data-testid=review]"),
             ("/requests", "[data-testid=request]"),
-            ("/access", "main h1"),
-            ("/approvals", "main h1"),
+            ("/access", "#main h1"),
+            ("/approvals", "#main h1"),
             ("/invite", "#invite-email"),
         ] {
             w.open(path).await?;
             wait_for(c, ready).await?;
-            check(c, &format!("{path} ({lang})")).await?;
+            let shown = c.execute("return document.querySelector('.portier').dataset.theme", vec![]).await?;
+            anyhow::ensure!(shown == theme, "{path}: the {theme} theme is in force, not {shown}");
+            check(c, &format!("{path} ({lang}, {theme})")).await?;
         }
     }
     w.end().await;
     Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn partner_pages_meet_wcag_aa_on_a_phone_in_both_languages() -> Result<()> {
+    partner_pages("light").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn partner_pages_meet_wcag_aa_in_the_dark_theme() -> Result<()> {
+    partner_pages("dark").await
 }
 
 #[tokio::test(flavor = "multi_thread")]
