@@ -1,5 +1,5 @@
-//! The app's frame: a wrong configuration explained, the language switch and `<html lang>`,
-//! an unknown address.
+//! The app's frame: a wrong configuration explained, the language switch and `<html lang>`, the
+//! theme that follows the browser's colour preference, an unknown address.
 
 use harness::stack::StackOptions;
 use portier_e2e::*;
@@ -45,5 +45,27 @@ async fn an_unknown_address_shows_not_found_with_a_way_home() -> anyhow::Result<
     click(c, "main a").await?;
     wait_for_text(c, "h1", "Welcome").await?;
     w.end().await;
+    Ok(())
+}
+
+/// The theme of a browser that prefers dark colours, unless the config forces one.
+async fn theme_in_a_dark_browser(config: serde_json::Value) -> anyhow::Result<String> {
+    let stack = harness::stack::Stack::start(StackOptions { config, ..Default::default() }).await?;
+    let browser = harness::browser::Browser::start(&["--force-dark-mode"]).await?;
+    let c = &browser.client;
+    c.goto(&format!("{}/", stack.app_url)).await?;
+    wait_for(c, "[data-testid=sign-in]").await?;
+    let prefers = c.execute("return matchMedia('(prefers-color-scheme: dark)').matches", vec![]).await?;
+    anyhow::ensure!(prefers == true, "the browser prefers dark colours");
+    let theme = c.execute("return document.querySelector('.portier').dataset.theme", vec![]).await?;
+    let background = c.execute("return getComputedStyle(document.querySelector('.portier')).backgroundColor", vec![]).await?;
+    browser.close().await;
+    Ok(format!("{} {}", theme.as_str().unwrap_or_default(), background.as_str().unwrap_or_default()))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_theme_follows_the_browsers_colour_preference_unless_the_config_forces_one() -> anyhow::Result<()> {
+    assert_eq!(theme_in_a_dark_browser(json!({})).await?, "dark rgb(22, 22, 22)");
+    assert_eq!(theme_in_a_dark_browser(json!({ "theme": "light" })).await?, "light rgb(245, 245, 245)");
     Ok(())
 }
