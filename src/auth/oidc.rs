@@ -189,6 +189,16 @@ pub struct Authorize {
     pub verifier: String,
 }
 
+/// `n` random bytes, base64url without padding: what the crate's own `new_random` makes, from
+/// the browser's `crypto.getRandomValues` directly, which keeps a second random generator (and
+/// its ChaCha code) out of the bundle.
+fn random_b64(n: usize) -> String {
+    use base64::Engine;
+    let mut bytes = vec![0u8; n];
+    getrandom::getrandom(&mut bytes).expect("the platform's random source");
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// Optional parts of an authorize request.
 #[derive(Debug, Clone, Default)]
 pub struct AuthorizeOptions {
@@ -201,9 +211,14 @@ pub struct AuthorizeOptions {
 /// Builds the authorize URL as MSAL.js does: code + PKCE S256, `state`, `nonce`, the scopes plus
 /// `openid profile offline_access`, `response_mode=fragment`, `client_info=1`.
 pub fn authorize(client: &Client, scopes: &[String], options: &AuthorizeOptions) -> Authorize {
-    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let verifier = PkceCodeVerifier::new(random_b64(32));
+    let challenge = PkceCodeChallenge::from_code_verifier_sha256(&verifier);
     let mut request = client
-        .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
+        .authorize_url(
+            CoreAuthenticationFlow::AuthorizationCode,
+            || CsrfToken::new(random_b64(16)),
+            || Nonce::new(random_b64(16)),
+        )
         .set_pkce_challenge(challenge)
         .add_scopes(["profile", "offline_access"].iter().map(|s| Scope::new(s.to_string())))
         .add_scopes(scopes.iter().cloned().map(Scope::new))
@@ -300,4 +315,19 @@ where
         request = request.add_extra_param("claims", c.to_string());
     }
     request.request_async(http).await.map_err(token_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_values_are_as_long_as_the_crates_own_and_differ() {
+        // 32 bytes make a 43-character verifier (RFC 7636's minimum); 16 make state and nonce.
+        assert_eq!(random_b64(32).len(), 43);
+        assert_eq!(random_b64(16).len(), 22);
+        assert_ne!(random_b64(16), random_b64(16));
+        let verifier = random_b64(32);
+        assert!(verifier.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+    }
 }

@@ -1,5 +1,7 @@
 //! JSON batching (`POST /$batch`): up to 20 calls in one round trip, answers matched by id,
 //! throttled items sent again after the longest `Retry-After` found in their own headers.
+//! Item bodies stay raw JSON text until read, so each type is read by the same parser as a
+//! single call's answer (one copy of its reading code in the bundle, not two).
 
 use super::client::{GraphClient, Renew, Sending, parse, renewal_for};
 use super::error::{self, GraphError};
@@ -8,6 +10,7 @@ use crate::net::Cancel;
 use http::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use std::collections::HashMap;
 
 /// Graph's limit on requests in one batch.
@@ -65,11 +68,18 @@ struct ItemAnswer {
     #[serde(default)]
     headers: HashMap<String, String>,
     #[serde(default)]
-    body: Value,
+    body: Option<Box<RawValue>>,
 }
 
-/// Each item's answer by id: its body, or its own error.
-pub type BatchResults = HashMap<String, Result<Value, GraphError>>;
+impl ItemAnswer {
+    /// The body as JSON text; an absent body reads as `null`, like an empty single answer.
+    fn body(&self) -> &[u8] {
+        self.body.as_deref().map_or(b"null", |b| b.get().as_bytes())
+    }
+}
+
+/// Each item's answer by id: its body as JSON text, or its own error.
+pub type BatchResults = HashMap<String, Result<Vec<u8>, GraphError>>;
 
 fn header<'a>(headers: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
     headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
@@ -107,7 +117,7 @@ impl GraphClient {
                     continue;
                 };
                 if (200..300).contains(&a.status) {
-                    results.insert(item.id.clone(), Ok(a.body.clone()));
+                    results.insert(item.id.clone(), Ok(a.body().to_vec()));
                     continue;
                 }
                 if a.status == 401 && !renewed {
@@ -118,11 +128,7 @@ impl GraphClient {
                     continue;
                 }
                 let retry_after = header(&a.headers, "retry-after").and_then(parse_retry_after);
-                let err = error::from_response(
-                    a.status,
-                    &serde_json::to_vec(&a.body).unwrap_or_default(),
-                    header(&a.headers, "request-id"),
-                );
+                let err = error::from_response(a.status, a.body(), header(&a.headers, "request-id"));
                 let method: Method = item.method.parse().unwrap_or(Method::GET);
                 match self.policy().decide(&method, attempt, &Outcome::Status { status: a.status, retry_after }, 0.0) {
                     Decision::RetryAfterMs(ms) if matches!(a.status, 429 | 503) => {
@@ -148,8 +154,8 @@ impl GraphClient {
 
 /// Reads one item's answer into a type.
 pub fn take<T: serde::de::DeserializeOwned>(results: &mut BatchResults, id: &str) -> Result<T, GraphError> {
-    let value = results
+    let body = results
         .remove(id)
         .unwrap_or_else(|| Err(GraphError::Unreadable { status: 0, detail: format!("no item {id}") }))?;
-    serde_json::from_value(value).map_err(|e| GraphError::Unreadable { status: 200, detail: e.to_string() })
+    parse(&super::client::Answer { status: 200, body })
 }

@@ -73,9 +73,18 @@ impl RetryPolicy {
 }
 
 /// Reads `Retry-After`: seconds (Graph writes fractions like `2.128`). An HTTP date is not
-/// read: the browser's clock may differ from Graph's.
+/// read: the browser's clock may differ from Graph's. Digits with an optional fraction are read
+/// by hand: Rust's general float parser would bring its tables into the bundle for this alone.
 pub fn parse_retry_after(value: &str) -> Option<f64> {
-    value.trim().parse::<f64>().ok().filter(|s| s.is_finite() && *s >= 0.0)
+    let value = value.trim();
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+    if whole.is_empty() || !(whole.bytes().chain(fraction.bytes())).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let digits =
+        whole.bytes().chain(fraction.bytes()).try_fold(0u64, |n, b| n.checked_mul(10)?.checked_add(u64::from(b - b'0')))?;
+    // One division of two exact integers rounds once: "2.128" reads as the nearest f64 to 2.128.
+    Some(digits as f64 / 10f64.powi(i32::try_from(fraction.len()).ok()?))
 }
 
 #[cfg(test)]
@@ -123,6 +132,15 @@ mod tests {
     fn retry_after_values() {
         assert_eq!(parse_retry_after(" 7 "), Some(7.0));
         assert_eq!(parse_retry_after("2.128"), Some(2.128));
+        assert_eq!(parse_retry_after("0.5"), Some(0.5));
+        assert_eq!(parse_retry_after("30."), Some(30.0));
+        assert_eq!(parse_retry_after("3.0.1"), None);
+        assert_eq!(parse_retry_after(""), None);
+        // Every fraction Graph may write reads as the nearest f64, as the general parser reads it.
+        for ms in 0..5000 {
+            let text = format!("{}.{:03}", ms / 1000, ms % 1000);
+            assert_eq!(parse_retry_after(&text), text.parse::<f64>().ok(), "{text}");
+        }
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
         assert_eq!(parse_retry_after("-1"), None);
     }
