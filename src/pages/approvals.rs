@@ -15,6 +15,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// How many decisions of one bulk decision are sent at once.
+const DECISIONS_AT_ONCE: usize = 4;
+
 /// What happened to one decision.
 #[derive(Debug, Clone, PartialEq)]
 enum Outcome {
@@ -92,10 +95,22 @@ pub fn Approvals() -> impl IntoView {
             let (graph, session) = (graph.clone(), session.clone());
             busy.set(true);
             spawn_local(async move {
+                use futures::StreamExt;
+                // A few at a time: a slow Graph then costs a person one wait, not one per
+                // decision, and the tenant is not flooded.
+                let graph = &graph;
+                let reason_sent = &reason;
+                let decided: Vec<_> = futures::stream::iter(ids)
+                    .map(|(request_id, stage_id, name, requester)| async move {
+                        let answer = graph.decide(&request_id, &stage_id, approve, reason_sent, None).await;
+                        (request_id, name, requester, outcome_of(answer, approve))
+                    })
+                    .buffer_unordered(DECISIONS_AT_ONCE)
+                    .collect()
+                    .await;
                 // Only a decision taken (by me or someone else) changes the inbox.
                 let mut changed = false;
-                for (request_id, stage_id, name, requester) in ids {
-                    let o = outcome_of(graph.decide(&request_id, &stage_id, approve, &reason, None).await, approve);
+                for (request_id, name, requester, o) in decided {
                     if o == Outcome::Done(approve) {
                         draft::forget(&format!("reason.{request_id}"));
                         let d = Decided {

@@ -242,16 +242,34 @@ async fn embed_host_provider_refusal_shows_the_documented_state() -> Result<()> 
     Ok(())
 }
 
+/// Chooses the framed Portier's language with its own switch (before anything else).
+async fn frame_speaks(c: &fantoccini::Client, lang: &str) -> Result<()> {
+    click(c, &format!(".language-switch button[lang={lang}]")).await?;
+    let spoken = run(c, "return document.documentElement.lang;").await?;
+    ensure!(spoken == json!(lang), "the frame speaks {spoken}, not {lang}");
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn embed_iframe_cross_site_signs_in_by_popup_and_reports_height() -> Result<()> {
+    frame_journey("en").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_iframe_cross_site_signs_in_by_popup_and_reports_height_in_swedish() -> Result<()> {
+    frame_journey("sv").await
+}
+
+async fn frame_journey(lang: &str) -> Result<()> {
     let pages = [("frame-page.html", frame_page("/requests"))];
-    let w = Intranet::start("frame", StackOptions::default(), &pages).await?;
+    let w = Intranet::start(&format!("frame-{lang}"), StackOptions::default(), &pages).await?;
     let c = w.client();
     w.open("/frame-page.html").await?;
     into_frame(c).await?;
+    frame_speaks(c, lang).await?;
     through_popup(c, || click(c, "[data-testid=sign-in]"), Person::NewGuest).await?;
     into_frame(c).await?;
-    wait_for_text(c, "h1", "My requests").await?;
+    wait_for_text(c, "h1", if lang == "sv" { "Mina förfrågningar" } else { "My requests" }).await?;
     wait_for(c, ".site-header .account-name").await?;
     c.enter_parent_frame().await?;
     let empty = frame_sized(c).await?;
@@ -316,11 +334,21 @@ async fn embed_iframe_cross_site_signs_in_by_popup_and_reports_height() -> Resul
 
 #[tokio::test(flavor = "multi_thread")]
 async fn embed_iframe_with_opener_cut_ends_signed_in_or_offers_a_new_tab() -> Result<()> {
+    opener_cut("en").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_iframe_with_opener_cut_ends_signed_in_or_offers_a_new_tab_in_swedish() -> Result<()> {
+    opener_cut("sv").await
+}
+
+async fn opener_cut(lang: &str) -> Result<()> {
     let opts = StackOptions { switches: harness::devtenant::Switches { coop: true }, ..Default::default() };
-    let w = Intranet::start("coop", opts, &[("frame-page.html", frame_page("/requests"))]).await?;
+    let w = Intranet::start(&format!("coop-{lang}"), opts, &[("frame-page.html", frame_page("/requests"))]).await?;
     let c = w.client();
     w.open("/frame-page.html").await?;
     into_frame(c).await?;
+    frame_speaks(c, lang).await?;
     let main = c.window().await?;
     let started = Instant::now();
     click(c, "[data-testid=sign-in]").await?;
@@ -344,6 +372,8 @@ async fn embed_iframe_with_opener_cut_ends_signed_in_or_offers_a_new_tab() -> Re
             assert!(href.starts_with(&w.stack.app_url), "the new tab opens Portier itself: {href}");
             let text = run(c, "return document.querySelector('a.new-tab').parentElement.textContent;").await?;
             assert!(text.as_str().unwrap_or_default().trim().len() > link.text().await?.len(), "a message: {text}");
+            let words = if lang == "sv" { "ny flik" } else { "new tab" };
+            assert!(text.as_str().unwrap_or_default().contains(words), "in the frame's language: {text}");
             eprintln!("the frame offered a new tab: {text}");
             break;
         }
