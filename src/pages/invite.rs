@@ -163,7 +163,7 @@ pub fn Invite() -> impl IntoView {
                 customized_message_body: Some(message.get_untracked()).filter(|m| !m.trim().is_empty()),
                 message_language: Some(language.get_untracked()),
                 cc_recipients: (!cc_address.is_empty())
-                    .then(|| Recipient { email_address: Address { address: cc_address } })
+                    .then_some(Recipient { email_address: Address { address: cc_address } })
                     .into_iter()
                     .collect(),
             };

@@ -92,13 +92,18 @@ pub async fn click(c: &Client, css: &str) -> Result<()> {
     Err(last.expect("an attempt was made")).with_context(|| format!("clicking {css}"))
 }
 
-/// Signs in on the tenant's pages (the browser is there): credentials, then consent if asked.
-pub async fn sign_in_at_tenant(c: &Client, user: &str) -> Result<()> {
+/// Types a demo user's credentials into the tenant's sign-in page and sends them.
+pub async fn type_credentials(c: &Client, user: &str) -> Result<()> {
     let username = wait_for(c, "#username").await?;
     username.clear().await?;
     username.send_keys(user).await?;
     wait_for(c, "#password").await?.send_keys(DEMO_PASSWORD).await?;
-    click(c, "button[type=submit]").await?;
+    click(c, "button[type=submit]").await
+}
+
+/// Signs in on the tenant's pages (the browser is there): credentials, then consent if asked.
+pub async fn sign_in_at_tenant(c: &Client, user: &str) -> Result<()> {
+    type_credentials(c, user).await?;
     // Consent is asked once per user and app.
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(10) {

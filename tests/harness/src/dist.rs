@@ -68,32 +68,6 @@ pub fn write_embed_file_names(dist: &Path) -> Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_element_script_learns_the_builds_file_names() {
-        let dir = std::env::temp_dir().join(format!("portier-embed-names-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("index.html"),
-            r#"<head><link rel="stylesheet" href="/main-1.css" integrity="x"/><link rel="modulepreload" href="/p-2.js">
-               <script src="/loader.js" data-js="/p-2.js" data-wasm="/p-2_bg.wasm" defer></script></head>"#,
-        )
-        .unwrap();
-        let source = crate::repo_root().join("public/portier-embed.js");
-        std::fs::copy(source, dir.join("portier-embed.js")).unwrap();
-        super::write_embed_file_names(&dir).unwrap();
-        let script = std::fs::read_to_string(dir.join("portier-embed.js")).unwrap();
-        assert!(
-            script.contains(r#"var FILES = {"js":"/p-2.js","wasm":"/p-2_bg.wasm","css":["/main-1.css"]}; // portier:files"#),
-            "{script}"
-        );
-        std::fs::write(dir.join("portier-embed.js"), "nothing here").unwrap();
-        assert!(super::write_embed_file_names(&dir).is_err());
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-}
-
 fn newest(path: &Path) -> SystemTime {
     let Ok(meta) = std::fs::metadata(path) else { return SystemTime::UNIX_EPOCH };
     if !meta.is_dir() {
@@ -150,4 +124,30 @@ fn fresh_build() -> Result<PathBuf> {
     let result = if stale(&out) { build(&out) } else { Ok(()) };
     let _ = std::fs::remove_file(&lock);
     result.map(|_| out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_element_script_learns_the_builds_file_names() {
+        let dir = std::env::temp_dir().join(format!("portier-embed-names-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("index.html"),
+            r#"<head><link rel="stylesheet" href="/main-1.css" integrity="x"/><link rel="modulepreload" href="/p-2.js">
+               <script src="/loader.js" data-js="/p-2.js" data-wasm="/p-2_bg.wasm" defer></script></head>"#,
+        )
+        .unwrap();
+        let source = crate::repo_root().join("public/portier-embed.js");
+        std::fs::copy(source, dir.join("portier-embed.js")).unwrap();
+        super::write_embed_file_names(&dir).unwrap();
+        let script = std::fs::read_to_string(dir.join("portier-embed.js")).unwrap();
+        assert!(
+            script.contains(r#"var FILES = {"js":"/p-2.js","wasm":"/p-2_bg.wasm","css":["/main-1.css"]}; // portier:files"#),
+            "{script}"
+        );
+        std::fs::write(dir.join("portier-embed.js"), "nothing here").unwrap();
+        assert!(super::write_embed_file_names(&dir).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

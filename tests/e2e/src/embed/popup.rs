@@ -1,7 +1,7 @@
 //! A sign-in popup, from the page that opens it: find it, sign in there (or sign up), and come
 //! back once it has closed itself.
 
-use crate::{DEMO_PASSWORD, click, sign_up_nils, wait_for};
+use crate::sign_up_nils;
 use anyhow::{Result, bail};
 use fantoccini::wd::WindowHandle;
 use fantoccini::{Client, Locator};
@@ -24,11 +24,7 @@ pub async fn popup_beside(c: &Client, main: &WindowHandle) -> Result<WindowHandl
 /// In the popup (the current window): the tenant's sign-in page for `user`, then consent if it
 /// asks; done once the popup has closed itself or left the tenant's pages.
 pub async fn sign_in_in_popup(c: &Client, user: &str) -> Result<()> {
-    let username = wait_for(c, "#username").await?;
-    username.clear().await?;
-    username.send_keys(user).await?;
-    wait_for(c, "#password").await?.send_keys(DEMO_PASSWORD).await?;
-    click(c, "button[type=submit]").await?;
+    crate::type_credentials(c, user).await?;
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(15) {
         let Ok(url) = c.current_url().await else { return Ok(()) };
