@@ -4,12 +4,12 @@
 use crate::auth::Session;
 use crate::components::{AppError, ErrorView, Header, Loading, MainArea};
 use crate::config::Config;
+use crate::embed::Element;
 use crate::graph::models::User;
 use crate::graph::{BrowserTransport, GraphClient};
 use crate::i18n::{I18n, use_texts};
 use crate::pages;
 pub use crate::pages::selection::Selection;
-use crate::embed::Element;
 use crate::routing::{Mode, Route, Router};
 use futures::channel::oneshot;
 use leptos::prelude::*;
@@ -160,7 +160,10 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
     let theme = Signal::derive({
         let configured = config.theme;
         move || {
-            element.and_then(|e| e.attribute("theme")).and_then(|t| crate::config::Theme::parse(&t)).unwrap_or(configured)
+            element
+                .and_then(|e| e.attribute("theme"))
+                .and_then(|t| crate::config::Theme::parse(&t))
+                .unwrap_or(configured)
         }
     });
     crate::embed::look::follow(theme);
@@ -243,7 +246,8 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
 fn follow_element(element: Element, session: &Session, i18n: I18n, router: Router) {
     let session = session.clone();
     // At once, not in an effect: no sign-in page flashes by when the page signs in itself.
-    let host = |p: Option<send_wrapper::SendWrapper<js_sys::Function>>| p.map(|f| crate::auth::HostTokens::new(f.take()));
+    let host =
+        |p: Option<send_wrapper::SendWrapper<js_sys::Function>>| p.map(|f| crate::auth::HostTokens::new(f.take()));
     session.use_host_tokens(host(element.token_provider.get_untracked()));
     Effect::new(move |first: Option<()>| {
         let provider = element.token_provider.get();

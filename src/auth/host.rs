@@ -24,7 +24,8 @@ impl HostTokens {
             let _ = js_sys::Reflect::set(&options, &"claims".into(), &c.into());
         }
         let returned = self.0.call2(&JsValue::NULL, &list, &options).map_err(refusal)?;
-        let settled = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&returned)).await.map_err(refusal)?;
+        let settled =
+            wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&returned)).await.map_err(refusal)?;
         settled
             .as_string()
             .filter(|t| !t.trim().is_empty())
@@ -56,10 +57,17 @@ mod tests {
 
     #[wasm_bindgen_test]
     async fn the_page_is_asked_with_the_scopes_and_whether_to_renew() {
-        let host = provider("return Promise.resolve(scopes.join(' ') + '|' + options.forceRefresh + '|' + options.claims)");
+        let host =
+            provider("return Promise.resolve(scopes.join(' ') + '|' + options.forceRefresh + '|' + options.claims)");
         let scopes = ["User.Read".to_string(), "EntitlementManagement.Read.All".to_string()];
-        assert_eq!(host.token(&scopes, false, None).await.unwrap(), "User.Read EntitlementManagement.Read.All|false|undefined");
-        assert_eq!(host.token(&scopes, true, Some("{\"a\":1}")).await.unwrap(), "User.Read EntitlementManagement.Read.All|true|{\"a\":1}");
+        assert_eq!(
+            host.token(&scopes, false, None).await.unwrap(),
+            "User.Read EntitlementManagement.Read.All|false|undefined"
+        );
+        assert_eq!(
+            host.token(&scopes, true, Some("{\"a\":1}")).await.unwrap(),
+            "User.Read EntitlementManagement.Read.All|true|{\"a\":1}"
+        );
         // A plain value is as good as a promise of one.
         assert_eq!(provider("return 'at'").token(&scopes, false, None).await.unwrap(), "at");
     }

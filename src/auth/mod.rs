@@ -10,9 +10,9 @@ mod interaction;
 mod oidc;
 mod session;
 mod signature;
+pub mod storage;
 #[cfg(target_arch = "wasm32")]
 mod storage_access;
-pub mod storage;
 mod verify;
 
 pub use cache::Account;

@@ -12,7 +12,8 @@ pub fn request() -> Option<wasm_bindgen_futures::JsFuture> {
         return None;
     }
     let document = web_sys::window()?.document()?;
-    let ask = js_sys::Reflect::get(&document, &"requestStorageAccess".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
+    let ask =
+        js_sys::Reflect::get(&document, &"requestStorageAccess".into()).ok()?.dyn_into::<js_sys::Function>().ok()?;
     let types = js_sys::Object::new();
     js_sys::Reflect::set(&types, &"broadcastChannel".into(), &JsValue::TRUE).ok()?;
     let asked = ask.call1(&document, &types).ok()?.dyn_into::<js_sys::Promise>().ok()?;

@@ -1,8 +1,8 @@
 //! The page header: the brand, the main navigation, the language switch, and who is signed in
 //! (name, organisation, guest or member) with sign-in and sign-out.
 
-use crate::app::{Me, sign_in};
 use super::TopBar;
+use crate::app::{Me, sign_in};
 use crate::auth::Session;
 use crate::config::Language;
 use crate::i18n::{I18n, use_texts};

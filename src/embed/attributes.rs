@@ -153,7 +153,10 @@ mod tests {
         let mut raw = raw();
         let a = attrs(&[("tenant", "contoso.com"), ("lang", "sv"), ("theme", "dark"), ("route", "/approvals")]);
         let settings = apply(&mut raw, &a, &PAGE).unwrap();
-        assert_eq!(settings, Settings { routing: Mode::Hash, sign_in: SignIn::Popup, start: Some("/approvals".into()) });
+        assert_eq!(
+            settings,
+            Settings { routing: Mode::Hash, sign_in: SignIn::Popup, start: Some("/approvals".into()) }
+        );
         let config = Config::check(raw, PAGE.origin).unwrap();
         assert_eq!(config.authority, "https://login.microsoftonline.com/contoso.com");
         assert_eq!(config.popup_redirect_uri, "https://intranet.example.com/portier-redirect.html");
@@ -166,7 +169,11 @@ mod tests {
     #[test]
     fn a_redirect_sign_in_returns_to_the_uri_given() {
         let mut raw = raw();
-        let a = attrs(&[("sign-in", "redirect"), ("redirect-uri", "https://intranet.example.com/p"), ("routing", "memory")]);
+        let a = attrs(&[
+            ("sign-in", "redirect"),
+            ("redirect-uri", "https://intranet.example.com/p"),
+            ("routing", "memory"),
+        ]);
         let settings = apply(&mut raw, &a, &PAGE).unwrap();
         assert_eq!((settings.routing, settings.sign_in), (Mode::Memory, SignIn::Redirect));
         assert_eq!(raw.redirect_uri.as_deref(), Some("https://intranet.example.com/p"));

@@ -12,9 +12,10 @@ fn prefers_dark() -> ReadSignal<bool> {
     let query = web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
     let (dark, set_dark) = signal(query.as_ref().is_some_and(|q| q.matches()));
     if let Some(query) = query {
-        let listener = Closure::<dyn FnMut(web_sys::MediaQueryListEvent)>::new(move |e: web_sys::MediaQueryListEvent| {
-            set_dark.set(e.matches())
-        });
+        let listener =
+            Closure::<dyn FnMut(web_sys::MediaQueryListEvent)>::new(move |e: web_sys::MediaQueryListEvent| {
+                set_dark.set(e.matches())
+            });
         let _ = query.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
         let kept = send_wrapper::SendWrapper::new((query, listener));
         on_cleanup(move || {

@@ -81,8 +81,10 @@ pub fn parse_retry_after(value: &str) -> Option<f64> {
     if whole.is_empty() || !(whole.bytes().chain(fraction.bytes())).all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let digits =
-        whole.bytes().chain(fraction.bytes()).try_fold(0u64, |n, b| n.checked_mul(10)?.checked_add(u64::from(b - b'0')))?;
+    let digits = whole
+        .bytes()
+        .chain(fraction.bytes())
+        .try_fold(0u64, |n, b| n.checked_mul(10)?.checked_add(u64::from(b - b'0')))?;
     // One division of two exact integers rounds once: "2.128" reads as the nearest f64 to 2.128.
     Some(digits as f64 / 10f64.powi(i32::try_from(fraction.len()).ok()?))
 }

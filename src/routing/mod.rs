@@ -120,7 +120,11 @@ impl Router {
                 } else {
                     let start = crate::auth::safe_return(&start);
                     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{start}")));
+                        let _ = history.replace_state_with_url(
+                            &wasm_bindgen::JsValue::NULL,
+                            "",
+                            Some(&format!("#{start}")),
+                        );
                     }
                     start
                 }

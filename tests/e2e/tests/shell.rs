@@ -58,7 +58,8 @@ async fn theme_in_a_dark_browser(config: serde_json::Value) -> anyhow::Result<St
     let prefers = c.execute("return matchMedia('(prefers-color-scheme: dark)').matches", vec![]).await?;
     anyhow::ensure!(prefers == true, "the browser prefers dark colours");
     let theme = c.execute("return document.querySelector('.portier').dataset.theme", vec![]).await?;
-    let background = c.execute("return getComputedStyle(document.querySelector('.portier')).backgroundColor", vec![]).await?;
+    let background =
+        c.execute("return getComputedStyle(document.querySelector('.portier')).backgroundColor", vec![]).await?;
     browser.close().await;
     Ok(format!("{} {}", theme.as_str().unwrap_or_default(), background.as_str().unwrap_or_default()))
 }

@@ -143,7 +143,9 @@ mod tests {
         super::write_embed_file_names(&dir).unwrap();
         let script = std::fs::read_to_string(dir.join("portier-embed.js")).unwrap();
         assert!(
-            script.contains(r#"var FILES = {"js":"/p-2.js","wasm":"/p-2_bg.wasm","css":["/main-1.css"]}; // portier:files"#),
+            script.contains(
+                r#"var FILES = {"js":"/p-2.js","wasm":"/p-2_bg.wasm","css":["/main-1.css"]}; // portier:files"#
+            ),
             "{script}"
         );
         std::fs::write(dir.join("portier-embed.js"), "nothing here").unwrap();
