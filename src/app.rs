@@ -31,6 +31,15 @@ pub struct PopupWait {
     pub cut: RwSignal<bool>,
 }
 
+impl PopupWait {
+    /// Stops waiting for the popup (the person cancelled, or the app is going away).
+    fn stop(&self) {
+        if let Some(tx) = self.cancel.try_update(Option::take).flatten() {
+            let _ = tx.take().send(());
+        }
+    }
+}
+
 /// How this Portier signs in by itself: a popup inside a frame (the sign-in page refuses to be
 /// framed) or where the embedding asks for one, else a full-page redirect.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -120,7 +129,7 @@ async fn load_config(element: Option<Element>) -> Loaded {
     }
     let text = String::from_utf8_lossy(res.body());
     let Some(element) = element else { return Config::from_json(&text, &origin).map(|c| (c, None)) };
-    let mut raw: RawConfig = serde_json::from_str(&text).map_err(|e| problem(format!("{url}: {e}")))?;
+    let mut raw = RawConfig::parse(&text)?;
     let path = window.location().pathname().unwrap_or_default();
     let page = crate::embed::attributes::Page { origin: &origin, path: &path };
     let settings = element.attributes.with_untracked(|a| crate::embed::attributes::apply(&mut raw, a, &page))?;
@@ -177,11 +186,7 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
     let popup_wait = PopupWait { cancel: RwSignal::new(None), cut: RwSignal::new(false) };
     provide_context(popup_wait);
     // A popup sign-in still waiting when the app is removed stops waiting (and listening).
-    on_cleanup(move || {
-        if let Some(tx) = popup_wait.cancel.try_update_untracked(Option::take).flatten() {
-            let _ = tx.take().send(());
-        }
-    });
+    on_cleanup(move || popup_wait.stop());
     provide_context(SignInFailure(RwSignal::new(None)));
     pages::selection::Selection::provide();
 
@@ -302,11 +307,7 @@ fn PopupWaitBanner() -> impl IntoView {
     let t = use_texts();
     let wait = expect_context::<PopupWait>();
     let failure = expect_context::<SignInFailure>();
-    let cancel = move |_| {
-        if let Some(tx) = wait.cancel.write().take() {
-            let _ = tx.take().send(());
-        }
-    };
+    let cancel = move |_| wait.stop();
     // Where a new tab continues: this very page, as Portier's own page or the host's.
     let here = StoredValue::new(web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default());
     view! {

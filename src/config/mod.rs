@@ -126,6 +126,17 @@ pub struct RawConfig {
     pub redirect_origins: Option<Vec<String>>,
 }
 
+impl RawConfig {
+    /// Reads `config.json` as written; a field of the wrong kind, or one Portier does not know,
+    /// is named.
+    pub fn parse(text: &str) -> Result<RawConfig, Vec<ConfigProblem>> {
+        serde_json::from_str(text).map_err(|e| {
+            let field = e.to_string().split('`').nth(1).unwrap_or("config.json").to_string();
+            vec![ConfigProblem { field, reason: format!("config.json cannot be read: {e}") }]
+        })
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawBranding {
@@ -167,11 +178,7 @@ fn trimmed(url: &str) -> String {
 impl Config {
     /// Parses and checks `config.json`; `origin` (the page's) fills the redirect URIs left out.
     pub fn from_json(text: &str, origin: &str) -> Result<Config, Vec<ConfigProblem>> {
-        let raw: RawConfig = serde_json::from_str(text).map_err(|e| {
-            let field = e.to_string().split('`').nth(1).unwrap_or("config.json").to_string();
-            vec![ConfigProblem { field, reason: format!("config.json cannot be read: {e}") }]
-        })?;
-        Config::check(raw, origin)
+        Config::check(RawConfig::parse(text)?, origin)
     }
 
     /// Checks every field and reports every problem at once.

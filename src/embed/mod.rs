@@ -10,6 +10,7 @@ pub mod look;
 
 pub use attributes::{Settings, SignIn};
 
+use crate::auth::storage::{KeyValue, Web};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use std::collections::BTreeMap;
@@ -48,23 +49,19 @@ impl Element {
 /// URI) cannot carry.
 const PAGE_QUERY: &str = "portier.page-query";
 
-fn tab_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok().flatten()
-}
-
 /// Before a redirect sign-in leaves the host page: its query, to put back on return.
 pub fn remember_page_query() {
     let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    if let Some(s) = tab_storage() {
-        let _ = s.set_item(PAGE_QUERY, &search);
+    if let Some(tab) = Web::session() {
+        tab.set(PAGE_QUERY, &search);
     }
 }
 
 /// Back from a redirect sign-in: the host page's query as it was before.
 pub fn restore_page_query() {
-    let (Some(window), Some(storage)) = (web_sys::window(), tab_storage()) else { return };
-    let Some(search) = storage.get_item(PAGE_QUERY).ok().flatten() else { return };
-    let _ = storage.remove_item(PAGE_QUERY);
+    let (Some(window), Some(tab)) = (web_sys::window(), Web::session()) else { return };
+    let Some(search) = tab.get(PAGE_QUERY) else { return };
+    tab.remove(PAGE_QUERY);
     let location = window.location();
     let url = format!("{}{search}{}", location.pathname().unwrap_or_default(), location.hash().unwrap_or_default());
     if let Ok(history) = window.history() {

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 
 /// Every page Portier has.
@@ -107,24 +108,20 @@ impl Router {
     /// fragment (a reload, a bookmark) wins, and the start route is written there in its place
     /// so that Back returns to it.
     pub fn provide(mode: Mode, start: Option<String>) -> Router {
-        let initial = match (mode, start) {
+        let initial = match (mode, start.map(|s| crate::auth::safe_return(&s))) {
             (Mode::Path, _) | (_, None) => read_location(mode),
             (Mode::Memory, Some(start)) => start,
             (Mode::Hash, Some(start)) => {
-                let in_fragment = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-                if in_fragment.starts_with("#/") {
+                let window = web_sys::window();
+                let fragment = window.as_ref().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+                if fragment.starts_with("#/") {
                     read_location(mode)
-                } else if in_fragment.contains("state=") {
-                    // A sign-in's answer, which the session reads (and clears) before it returns.
-                    crate::auth::safe_return(&start)
                 } else {
-                    let start = crate::auth::safe_return(&start);
-                    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                        let _ = history.replace_state_with_url(
-                            &wasm_bindgen::JsValue::NULL,
-                            "",
-                            Some(&format!("#{start}")),
-                        );
+                    // A sign-in's answer stays for the session to read (and clear).
+                    if !fragment.contains("state=")
+                        && let Some(history) = window.and_then(|w| w.history().ok())
+                    {
+                        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{start}")));
                     }
                     start
                 }
@@ -181,7 +178,7 @@ impl Router {
         match self.mode {
             Mode::Path => {
                 if let Ok(h) = web_sys::window().expect("window").history() {
-                    let _ = h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+                    let _ = h.push_state_with_url(&JsValue::NULL, "", Some(&path));
                 }
             }
             Mode::Hash => {
