@@ -1,6 +1,7 @@
 //! Serves the built app as a static host would: files from `dist/`, `index.html` for every
 //! route (the app routes in the browser), and a `config.json` of the caller's.
 
+use crate::serving::Serving;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;
@@ -14,7 +15,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub struct AppServer {
     pub addr: SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Stops serving when the app server is dropped.
+    _serving: Serving,
     reports: Reports,
 }
 
@@ -29,14 +31,6 @@ impl AppServer {
     /// The CSP violations reported so far (each report's JSON).
     pub fn csp_reports(&self) -> Vec<String> {
         self.reports.lock().map(|r| r.clone()).unwrap_or_default()
-    }
-}
-
-impl Drop for AppServer {
-    fn drop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
     }
 }
 
@@ -94,14 +88,6 @@ pub fn serve_with_csp(listener: TcpListener, dist: PathBuf, config: String) -> A
 }
 
 fn serve_with(listener: TcpListener, app: Router, reports: Reports) -> AppServer {
-    let addr = listener.local_addr().expect("bound listener");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            })
-            .await;
-    });
-    AppServer { addr, stop: Some(stop), reports }
+    let serving = Serving::start(listener, app);
+    AppServer { addr: serving.addr, _serving: serving, reports }
 }

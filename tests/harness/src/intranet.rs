@@ -13,7 +13,6 @@
 use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -65,25 +64,8 @@ const MSAL_FILES: [(&str, &str); 2] = [
     ("/msal-redirect-bridge.min.js", "redirect-bridge/msal-redirect-bridge.min.js"),
 ];
 
-/// A running server; dropping it stops it.
-pub struct IntranetServer {
-    pub addr: SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl IntranetServer {
-    pub fn port(&self) -> u16 {
-        self.addr.port()
-    }
-}
-
-impl Drop for IntranetServer {
-    fn drop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-    }
-}
+/// A running intranet server; dropping it stops it.
+pub type IntranetServer = crate::serving::Serving;
 
 /// The router: every path a file of the site (a folder's `index.html` for a path ending in
 /// `/`), placeholders filled, nothing cached.
@@ -97,17 +79,7 @@ pub fn router(site: Site) -> Router {
 
 /// Serves `site` on an already bound listener until the returned server is dropped.
 pub fn serve(listener: TcpListener, site: Site) -> IntranetServer {
-    let addr = listener.local_addr().expect("bound listener");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let app = router(site);
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            })
-            .await;
-    });
-    IntranetServer { addr, stop: Some(stop) }
+    crate::serving::Serving::start(listener, router(site))
 }
 
 /// The file a URL path names inside `dir`, or `None` when the path tries to leave it.

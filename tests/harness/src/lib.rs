@@ -6,6 +6,7 @@ pub mod browser;
 pub mod dist;
 pub mod intranet;
 pub mod policy;
+pub mod serving;
 pub mod stack;
 pub mod tools;
 
