@@ -13,8 +13,6 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 use tokio::net::TcpListener;
 
-/// The intranet's own app registration in the demo scenario (it signs in with MSAL.js).
-const INTRANET_CLIENT_ID: &str = "e6c59b6c-5b85-4ed4-839f-f3d41552cb9d";
 const APP: &str = "http://localhost:8080";
 const INTRANET: &str = "http://localhost:8083";
 
@@ -88,7 +86,7 @@ async fn serve(dist: PathBuf, msal: Option<PathBuf>) -> Result<()> {
             signin: secure.tenant.signin_origin.clone(),
             graph: secure.tenant.graph_origin.clone(),
             tenant_id: harness::stack::TENANT_ID.into(),
-            client_id: INTRANET_CLIENT_ID.into(),
+            client_id: harness::stack::INTRANET_CLIENT_ID.into(),
         },
         msal,
     };

@@ -12,6 +12,8 @@ use tokio::net::TcpListener;
 
 pub const TENANT_ID: &str = "8b1f4d5e-2c3a-4e6f-9a7b-1c2d3e4f5a6b";
 pub const CLIENT_ID: &str = "7c9f3f10-5b7e-4e4e-9d6a-2f1c0b8e4a21";
+/// The intranet's own app registration in the demo scenario (it signs in with MSAL.js).
+pub const INTRANET_CLIENT_ID: &str = "e6c59b6c-5b85-4ed4-839f-f3d41552cb9d";
 pub const DEMO_PASSWORD: &str = "Portier-demo-1";
 
 /// The app's delegated permissions in the demo.

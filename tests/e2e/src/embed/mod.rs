@@ -19,8 +19,7 @@ use harness::stack::{Stack, StackOptions, TENANT_ID};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
-/// The intranet's own app registration in the demo scenario.
-pub const INTRANET_CLIENT_ID: &str = "e6c59b6c-5b85-4ed4-839f-f3d41552cb9d";
+use harness::stack::INTRANET_CLIENT_ID;
 
 /// A test's world: the product, an intranet in front of it, a browser.
 pub struct Intranet {
