@@ -408,6 +408,26 @@ async fn embed_theme_dark_and_custom_through_attributes() -> Result<()> {
     assert_eq!(custom["accent"], "rgb(10, 120, 60)", "the host's accent: {custom}");
     assert_eq!(custom["bg"], "rgb(250, 240, 200)", "the host's background: {custom}");
 
+    // Type, corners and logo too.
+    let logo = "url(\"data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='8' height='8'/%3E\")";
+    set(&format!(
+        "app.style.setProperty('--portier-font', 'Georgia, serif'); app.style.setProperty('--portier-radius', '9px'); \
+         app.style.setProperty('--portier-logo', {})",
+        json!(logo)
+    ))
+    .await?;
+    let shape = run(
+        c,
+        "const r = document.querySelector('portier-app').shadowRoot;
+         return [getComputedStyle(r.querySelector('h1')).fontFamily,
+                 getComputedStyle(r.querySelector('[data-testid=sign-in]')).borderTopLeftRadius,
+                 getComputedStyle(r.querySelector('.brand'), '::before').content];",
+    )
+    .await?;
+    assert_eq!(shape[0], "Georgia, serif", "the host's font: {shape}");
+    assert_eq!(shape[1], "9px", "the host's corners: {shape}");
+    assert!(shape[2].as_str().unwrap_or_default().starts_with("url("), "the host's logo: {shape}");
+
     set("app.setAttribute('lang', 'sv')").await?;
     shadow_wait_text(c, "h1", "Välkommen").await?;
     shadow_wait_text(c, "[data-testid=sign-in]", "Logga in").await?;
