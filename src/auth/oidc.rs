@@ -1,6 +1,7 @@
 //! OpenID Connect through the `openidconnect` crate: the provider's endpoints, the authorize URL
-//! (code + PKCE S256, state, nonce), code redemption and refresh — with Entra's extra claims,
-//! token fields and error shape, and an RS256-only key type so no other crypto is linked in.
+//! (code + PKCE S256, state, nonce), code redemption and refresh — with Entra's token fields and
+//! error shape, an RS256-only key type so no other crypto is linked in, and the id token kept as
+//! text for `verify.rs`, whose lean claims model costs a fraction of the crate's full one.
 
 use super::error::{AuthError, classify};
 use crate::config::{Config, ProtocolMode};
@@ -11,44 +12,79 @@ use openidconnect::core::{
     CoreTokenIntrospectionResponse, CoreTokenType,
 };
 use openidconnect::{
-    AdditionalClaims, AuthUrl, AuthorizationCode, ClientId, CsrfToken, EndpointNotSet, EndpointSet, ExtraTokenFields,
-    IdTokenFields, IssuerUrl, JsonWebKey, JsonWebKeyAlgorithm, JsonWebKeyId, JsonWebKeySet, Nonce, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope, SignatureVerificationError,
-    StandardTokenResponse, TokenUrl,
+    AccessToken, AuthUrl, AuthorizationCode, ClientId, CsrfToken, EmptyAdditionalClaims, EndpointNotSet, EndpointSet,
+    ExtraTokenFields, IssuerUrl, JsonWebKey, JsonWebKeyAlgorithm, JsonWebKeyId, JsonWebKeySet, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError, Scope,
+    SignatureVerificationError, StandardTokenResponse, TokenUrl,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::future::Future;
 
-/// Entra's claims beyond the standard ones.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct EntraClaims {
-    pub tid: Option<String>,
-    pub oid: Option<String>,
-    pub sid: Option<String>,
-    pub login_hint: Option<String>,
-    pub idp: Option<String>,
-    pub acct: Option<u8>,
-}
-impl AdditionalClaims for EntraClaims {}
-
-/// Entra's token-response fields beyond the standard ones.
+/// Entra's token-response fields beyond OAuth's: the id token stays text until `verify.rs`
+/// reads it, and `client_info` names the home account.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct EntraTokenFields {
+    pub id_token: Option<String>,
     pub client_info: Option<String>,
 }
 impl ExtraTokenFields for EntraTokenFields {}
 
-type IdFields = IdTokenFields<
-    EntraClaims,
-    EntraTokenFields,
-    CoreGenderClaim,
-    CoreJweContentEncryptionAlgorithm,
-    CoreJwsSigningAlgorithm,
->;
-pub type TokenResponse = StandardTokenResponse<IdFields, CoreTokenType>;
-pub type IdToken =
-    openidconnect::IdToken<EntraClaims, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
+/// The token endpoint's answer. It wraps OAuth's standard response rather than the crate's
+/// OpenID one, whose typed id token brings a parser for every standard claim (about 48 KB of
+/// WebAssembly); the id token is read from `id_token` as text instead.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TokenResponse(StandardTokenResponse<EntraTokenFields, CoreTokenType>);
+
+impl TokenResponse {
+    /// The id token, as the provider sent it.
+    pub fn raw_id_token(&self) -> Option<&str> {
+        self.0.extra_fields().id_token.as_deref()
+    }
+}
+
+impl OAuth2TokenResponse for TokenResponse {
+    type TokenType = CoreTokenType;
+    fn access_token(&self) -> &AccessToken {
+        self.0.access_token()
+    }
+    fn token_type(&self) -> &CoreTokenType {
+        self.0.token_type()
+    }
+    fn expires_in(&self) -> Option<std::time::Duration> {
+        self.0.expires_in()
+    }
+    fn refresh_token(&self) -> Option<&RefreshToken> {
+        self.0.refresh_token()
+    }
+    fn scopes(&self) -> Option<&Vec<Scope>> {
+        self.0.scopes()
+    }
+}
+
+/// The crate's client asks for this; Portier never uses the crate's typed id token (see above).
+impl
+    openidconnect::TokenResponse<
+        EmptyAdditionalClaims,
+        CoreGenderClaim,
+        CoreJweContentEncryptionAlgorithm,
+        CoreJwsSigningAlgorithm,
+    > for TokenResponse
+{
+    fn id_token(
+        &self,
+    ) -> Option<
+        &openidconnect::IdToken<
+            EmptyAdditionalClaims,
+            CoreGenderClaim,
+            CoreJweContentEncryptionAlgorithm,
+            CoreJwsSigningAlgorithm,
+        >,
+    > {
+        None
+    }
+}
 
 /// Entra's error body: `error_codes`, `suberror` and `correlation_id` matter to the app.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -128,7 +164,7 @@ impl JsonWebKey for RsaJwk {
 pub type Jwks = JsonWebKeySet<RsaJwk>;
 
 pub type Client = openidconnect::Client<
-    EntraClaims,
+    EmptyAdditionalClaims,
     CoreAuthDisplay,
     CoreGenderClaim,
     CoreJweContentEncryptionAlgorithm,

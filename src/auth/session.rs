@@ -15,7 +15,6 @@ use futures::FutureExt;
 use futures::future::Shared;
 use leptos::prelude::*;
 use openidconnect::OAuth2TokenResponse;
-use openidconnect::TokenResponse as _;
 use send_wrapper::SendWrapper;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -245,21 +244,16 @@ impl Session {
         let client = oidc::client(config, &loaded.provider, loaded.jwks.clone(), &pending.redirect_uri)?;
         let started = now_secs();
         let response = oidc::redeem(&client, &self.http(), &code, &pending.verifier, &config.scopes).await?;
-        let raw = response
-            .id_token()
-            .map(|t| t.to_string())
-            .ok_or_else(|| AuthError::InvalidIdToken("the answer has no id token".into()))?;
-        let when = chrono::DateTime::from_timestamp(started as i64, 0).unwrap_or_default();
-        let mut account = verify::verify(
-            &raw,
-            &client,
-            &loaded.jwks,
-            &pending.nonce,
-            config.protocol_mode,
-            &loaded.provider.issuer,
-            when,
-        )
-        .await?;
+        let raw =
+            response.raw_id_token().ok_or_else(|| AuthError::InvalidIdToken("the answer has no id token".into()))?;
+        let expected = verify::Expected {
+            client_id: &config.client_id,
+            nonce: &pending.nonce,
+            mode: config.protocol_mode,
+            issuer: &loaded.provider.issuer,
+            now: started as i64,
+        };
+        let mut account = verify::verify(raw, &loaded.jwks, &expected).await?;
         if let Some(home) = interaction::home_account_id(client_info.as_deref()) {
             account.home_account_id = home;
         }
