@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::embed::Element;
 use crate::graph::models::User;
 use crate::graph::{BrowserTransport, GraphClient};
-use crate::i18n::{I18n, use_texts};
+use crate::i18n::{I18n, tr, use_texts};
 use crate::pages;
 pub use crate::pages::selection::Selection;
 use crate::routing::{Mode, Route, Router};
@@ -313,13 +313,13 @@ fn PopupWaitBanner() -> impl IntoView {
     view! {
         <Show when=move || wait.cancel.with(Option::is_some)>
             <div class="popup-wait" role="status">
-                <Show when=move || wait.cut.get() fallback=move || view! { <span>{move || t.get().popup_waiting}</span> }>
-                    <span>{move || t.get().popup_link_cut}</span>
+                <Show when=move || wait.cut.get() fallback=move || view! { <span>{tr(t, |t| t.popup_waiting)}</span> }>
+                    <span>{tr(t, |t| t.popup_link_cut)}</span>
                     <a class="new-tab button primary" href=move || here.get_value() target="_blank" rel="noopener">
-                        {move || t.get().continue_new_tab}
+                        {tr(t, |t| t.continue_new_tab)}
                     </a>
                 </Show>
-                <button type="button" on:click=cancel>{move || t.get().cancel}</button>
+                <button type="button" on:click=cancel>{tr(t, |t| t.cancel)}</button>
             </div>
         </Show>
         {move || failure.0.get().map(|e| view! { <ErrorView error=e/> })}

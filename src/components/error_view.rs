@@ -3,7 +3,7 @@
 
 use crate::auth::AuthError;
 use crate::graph::GraphError;
-use crate::i18n::{Texts, use_texts};
+use crate::i18n::{Texts, tr, use_texts};
 use crate::routing::use_router;
 use leptos::prelude::*;
 
@@ -124,17 +124,17 @@ pub fn ErrorView(
     let labelled_by = title_id.clone();
     view! {
         <section class="error-view" role="alert" aria-labelledby=labelled_by>
-            <h2 id=title_id>{move || t.get().error_title}</h2>
+            <h2 id=title_id>{tr(t, |t| t.error_title)}</h2>
             <p>{sentence}</p>
             {page_words.map(|words| view! { <p class="page-words"><bdi>{words}</bdi></p> })}
             <div class="actions">
                 <Show when=move || needs_sign_in>
-                    <button class="primary" on:click=sign_in.clone()>{move || t.get().sign_in}</button>
+                    <button class="primary" on:click=sign_in.clone()>{tr(t, |t| t.sign_in)}</button>
                 </Show>
-                {on_retry.map(|retry| view! { <button on:click=move |_| retry.run(())>{move || t.get().retry}</button> })}
+                {on_retry.map(|retry| view! { <button on:click=move |_| retry.run(())>{tr(t, |t| t.retry)}</button> })}
             </div>
             <details>
-                <summary>{move || t.get().error_details}</summary>
+                <summary>{tr(t, |t| t.error_details)}</summary>
                 <dl>{details}</dl>
             </details>
         </section>

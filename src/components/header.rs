@@ -5,7 +5,7 @@ use super::TopBar;
 use crate::app::{Me, sign_in};
 use crate::auth::Session;
 use crate::config::Language;
-use crate::i18n::{I18n, use_texts};
+use crate::i18n::{I18n, tr, use_texts};
 use crate::routing::{Link, Route, use_router};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -23,20 +23,20 @@ pub fn Header() -> impl IntoView {
     let member = move || me.0.get().and_then(|r| r.ok()).flatten().is_some_and(|u| !u.is_guest());
     view! {
         <TopBar>
-            <a class="skip-link" href="#main" on:click=skip_to_main>{move || t.get().skip_to_content}</a>
+            <a class="skip-link" href="#main" on:click=skip_to_main>{tr(t, |t| t.skip_to_content)}</a>
             <div class="bar">
                 <Link route=Route::Home class="brand">
                     {brand.logo_url.clone().map(|src| view! { <img src=src alt="" width="32" height="32"/> })}
                     <span>{brand.name.clone()}</span>
                 </Link>
-                <nav aria-label=move || t.get().nav_label>
+                <nav aria-label=tr(t, |t| t.nav_label)>
                     <ul>
-                        <li><Link route=Route::Home>{move || t.get().nav_home}</Link></li>
-                        <li><Link route=Route::Catalog>{move || t.get().nav_catalog}</Link></li>
-                        <li><Link route=Route::Requests>{move || t.get().nav_requests}</Link></li>
-                        <li><Link route=Route::Access>{move || t.get().nav_access}</Link></li>
-                        {move || inbox.0.get().unwrap_or(false).then(|| view! { <li><Link route=Route::Approvals>{move || t.get().nav_approvals}</Link></li> })}
-                        {move || member().then(|| view! { <li><Link route=Route::Invite>{move || t.get().nav_invite}</Link></li> })}
+                        <li><Link route=Route::Home>{tr(t, |t| t.nav_home)}</Link></li>
+                        <li><Link route=Route::Catalog>{tr(t, |t| t.nav_catalog)}</Link></li>
+                        <li><Link route=Route::Requests>{tr(t, |t| t.nav_requests)}</Link></li>
+                        <li><Link route=Route::Access>{tr(t, |t| t.nav_access)}</Link></li>
+                        {move || inbox.0.get().unwrap_or(false).then(|| view! { <li><Link route=Route::Approvals>{tr(t, |t| t.nav_approvals)}</Link></li> })}
+                        {move || member().then(|| view! { <li><Link route=Route::Invite>{tr(t, |t| t.nav_invite)}</Link></li> })}
                     </ul>
                 </nav>
                 <LanguageSwitch/>
@@ -67,7 +67,7 @@ fn LanguageSwitch() -> impl IntoView {
         }
     };
     view! {
-        <div class="language-switch" role="group" aria-label=move || t.get().language_label>
+        <div class="language-switch" role="group" aria-label=tr(t, |t| t.language_label)>
             {button(Language::En, "English")}
             {button(Language::Sv, "Svenska")}
         </div>
@@ -78,7 +78,7 @@ fn LanguageSwitch() -> impl IntoView {
 fn SignInButton() -> impl IntoView {
     let t = use_texts();
     let router = use_router();
-    view! { <button class="primary" on:click=move |_| sign_in(router.current(), None)>{move || t.get().sign_in}</button> }
+    view! { <button class="primary" on:click=move |_| sign_in(router.current(), None)>{tr(t, |t| t.sign_in)}</button> }
 }
 
 /// The signed-in person, from Graph's `/me`, and sign-out.
@@ -99,11 +99,11 @@ fn AccountMenu() -> impl IntoView {
         spawn_local(async move { s.sign_out().await });
     };
     view! {
-        <section class="account" aria-label=move || t.get().account_menu>
+        <section class="account" aria-label=tr(t, |t| t.account_menu)>
             <span class="account-name"><bdi>{name}</bdi></span>
             <span class="account-org"><bdi>{organisation}</bdi></span>
             {move || kind().map(|k| view! { <span class="badge">{k}</span> })}
-            {own_session.then(|| view! { <button type="button" on:click=sign_out>{move || t.get().sign_out}</button> })}
+            {own_session.then(|| view! { <button type="button" on:click=sign_out>{tr(t, |t| t.sign_out)}</button> })}
         </section>
     }
 }

@@ -3,7 +3,7 @@
 
 use super::state_badge::state_label;
 use crate::graph::entitlement::timeline::{Approver, Entry, StageState};
-use crate::i18n::{Texts, use_texts};
+use crate::i18n::{Texts, tr, use_texts};
 use leptos::prelude::*;
 
 fn stage_label(t: &Texts, s: &StageState) -> &'static str {
@@ -34,7 +34,7 @@ pub fn Timeline(
     let item = move |e: Entry| {
         match e {
         Entry::Submitted { at } => view! {
-            <li class="done"><strong>{move || t.get().timeline_submitted}</strong>" "<time>{super::format::date_time(at.as_deref())}</time></li>
+            <li class="done"><strong>{tr(t, |t| t.timeline_submitted)}</strong>" "<time>{super::format::date_time(at.as_deref())}</time></li>
         }
         .into_any(),
         Entry::Stage { number, of, state, approvers, deadline, decided_by, decided_at, reason } => {
@@ -45,12 +45,12 @@ pub fn Timeline(
                     <strong>{move || format!("{} {number} {} {of}", t.get().timeline_stage, t.get().timeline_of)}</strong>
                     ": " <span class="stage-state">{move || stage_label(t.get(), &state)}</span>
                     {(!names.is_empty()).then(|| view! {
-                        <div class="approvers">{move || t.get().approvers}": "
+                        <div class="approvers">{tr(t, |t| t.approvers)}": "
                             {move || names.iter().enumerate().map(|(i, a)| view! { {(i > 0).then_some(", ")}<bdi>{approver_name(t.get(), a)}</bdi> }).collect_view()}</div>
                     })}
-                    {deadline.clone().map(|d| view! { <div class="deadline">{move || t.get().deadline}": " <time>{super::format::date_time(Some(&d))}</time></div> })}
-                    {decided_by.clone().map(|by| view! { <div>{move || t.get().decided_by}": " <bdi>{by.clone()}</bdi> " " <time>{super::format::date_time(decided_at.as_deref())}</time></div> })}
-                    {reason.clone().map(|r| view! { <div class="reason">{move || t.get().reason}": " <q><bdi>{r}</bdi></q></div> })}
+                    {deadline.clone().map(|d| view! { <div class="deadline">{tr(t, |t| t.deadline)}": " <time>{super::format::date_time(Some(&d))}</time></div> })}
+                    {decided_by.clone().map(|by| view! { <div>{tr(t, |t| t.decided_by)}": " <bdi>{by.clone()}</bdi> " " <time>{super::format::date_time(decided_at.as_deref())}</time></div> })}
+                    {reason.clone().map(|r| view! { <div class="reason">{tr(t, |t| t.reason)}": " <q><bdi>{r}</bdi></q></div> })}
                 </li>
             }
             .into_any()

@@ -270,6 +270,13 @@ pub fn use_texts() -> Signal<&'static Texts> {
     Signal::derive(move || texts(i18n.language.get()))
 }
 
+/// One text, following the language switch: `{tr(t, |t| t.cancel)}`. Every text in the app is
+/// this one closure type, so its rendering code is compiled once; a `move || t.get().cancel`
+/// at each place would be compiled once per place.
+pub fn tr(t: Signal<&'static Texts>, pick: fn(&'static Texts) -> &'static str) -> impl Fn() -> &'static str + Copy {
+    move || pick(t.get())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use crate::components::{AppError, ConfirmAction, ErrorView, Grants, Loading, Sta
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::{Assignment, NewAssignment, NewRequest};
 use crate::graph::entitlement::timeline::{ends_at, ends_soon};
-use crate::i18n::use_texts;
+use crate::i18n::{tr, use_texts};
 use crate::net::Cancel;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -23,14 +23,14 @@ pub fn MyAccess() -> impl IntoView {
         async move { graph.my_assignments(Some(&cancel)).await.map_err(AppError::from) }
     });
     view! {
-        <h1>{move || t.get().access_title}</h1>
+        <h1>{tr(t, |t| t.access_title)}</h1>
         {move || match list.get() {
             None => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <ErrorView error=e on_retry=Callback::new(move |_| list.refetch())/> }.into_any(),
             Some(Ok(items)) => {
                 let live: Vec<Assignment> = items.into_iter().filter(|a| a.state.as_deref() != Some("expired")).collect();
                 if live.is_empty() {
-                    view! { <p>{move || t.get().access_empty}</p> }.into_any()
+                    view! { <p>{tr(t, |t| t.access_empty)}</p> }.into_any()
                 } else {
                     view! { <ul class="assignments">{live.into_iter().map(|a| view! { <AssignmentItem assignment=a/> }).collect_view()}</ul> }.into_any()
                 }
@@ -86,20 +86,20 @@ fn AssignmentItem(assignment: Assignment) -> impl IntoView {
             </div>
             <Grants scopes=grants/>
             <p class="ends" data-testid="ends">
-                {move || t.get().ends}": "
+                {tr(t, |t| t.ends)}": "
                 {match end.clone() { Some(e) => format::date(Some(&e)), None => t.get().no_end.to_string() }}
-                {soon.then(|| view! { " " <strong class="warning" data-testid="ends-soon">{move || t.get().ends_soon}</strong> })}
+                {soon.then(|| view! { " " <strong class="warning" data-testid="ends-soon">{tr(t, |t| t.ends_soon)}</strong> })}
             </p>
             {move || done.get().map(|m| view! { <p role="status" data-testid="access-done">{m}</p> })}
             {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
             <Show when=move || done.get().is_none()>
                 <div class="actions">
                     {settings.enable_targets_to_self_update_access.unwrap_or(false).then(|| view! {
-                        <button type="button" data-testid="extend" disabled=move || busy.get() on:click=move |_| extend.run(())>{move || t.get().extend}</button>
+                        <button type="button" data-testid="extend" disabled=move || busy.get() on:click=move |_| extend.run(())>{tr(t, |t| t.extend)}</button>
                     })}
                     {settings.enable_targets_to_self_remove_access.unwrap_or(false).then(|| view! {
-                        <ConfirmAction label=Signal::derive(move || t.get().remove_access) question=Signal::derive(move || t.get().confirm_remove)
-                            yes=Signal::derive(move || t.get().confirm_remove_yes) no=Signal::derive(move || t.get().keep)
+                        <ConfirmAction label=Signal::derive(tr(t, |t| t.remove_access)) question=Signal::derive(tr(t, |t| t.confirm_remove))
+                            yes=Signal::derive(tr(t, |t| t.confirm_remove_yes)) no=Signal::derive(tr(t, |t| t.keep))
                             on_confirm=remove busy=busy testid="remove"/>
                     })}
                 </div>

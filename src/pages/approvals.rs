@@ -9,7 +9,7 @@ use crate::components::{AppError, ErrorView, Grants, Loading, csv, download, for
 use crate::graph::entitlement::approver::Decision;
 use crate::graph::entitlement::timeline::{self, Entry, Sponsors, StageState};
 use crate::graph::{GraphClient, GraphError};
-use crate::i18n::{I18n, Texts, use_texts};
+use crate::i18n::{I18n, Texts, tr, use_texts};
 use crate::net::Cancel;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -151,7 +151,7 @@ pub fn Approvals() -> impl IntoView {
     };
     let (bulk_yes, bulk_no) = (bulk.clone(), bulk);
     view! {
-        <h1>{move || t.get().approvals_title}</h1>
+        <h1>{tr(t, |t| t.approvals_title)}</h1>
         <History history=history/>
         <ul class="outcomes" role="status" data-testid="decision-outcomes">
             {move || outcomes.get().into_iter().map(|(id, (name, o))| { let kind = outcome_kind(&o); view! {
@@ -167,19 +167,19 @@ pub fn Approvals() -> impl IntoView {
         {move || match list.get() {
             None => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <ErrorView error=e on_retry=Callback::new(move |_| list.refetch())/> }.into_any(),
-            Some(Ok(items)) if items.is_empty() => view! { <p>{move || t.get().approvals_empty}</p> }.into_any(),
+            Some(Ok(items)) if items.is_empty() => view! { <p>{tr(t, |t| t.approvals_empty)}</p> }.into_any(),
             Some(Ok(items)) => {
                 let decide_many = decide_many.clone();
                 view! {
                     <section class="bulk" aria-labelledby="bulk-title">
-                        <h2 id="bulk-title">{move || t.get().bulk_title}</h2>
+                        <h2 id="bulk-title">{tr(t, |t| t.bulk_title)}</h2>
                         <div class="field">
-                            <label for="bulk-reason">{move || t.get().reason}</label>
+                            <label for="bulk-reason">{tr(t, |t| t.reason)}</label>
                             <textarea id="bulk-reason" rows="2" prop:value=move || bulk_reason.get() on:input=move |e| bulk_reason.set(event_target_value(&e))></textarea>
                         </div>
                         <div class="actions">
-                            <button type="button" data-testid="approve-selected" disabled=move || busy.get() || selected.with(BTreeSet::is_empty) on:click={ let b = bulk_yes.clone(); move |_| b(true) }>{move || t.get().approve_selected}</button>
-                            <button type="button" class="danger" data-testid="deny-selected" disabled=move || busy.get() || selected.with(BTreeSet::is_empty) on:click={ let b = bulk_no.clone(); move |_| b(false) }>{move || t.get().deny_selected}</button>
+                            <button type="button" data-testid="approve-selected" disabled=move || busy.get() || selected.with(BTreeSet::is_empty) on:click={ let b = bulk_yes.clone(); move |_| b(true) }>{tr(t, |t| t.approve_selected)}</button>
+                            <button type="button" class="danger" data-testid="deny-selected" disabled=move || busy.get() || selected.with(BTreeSet::is_empty) on:click={ let b = bulk_no.clone(); move |_| b(false) }>{tr(t, |t| t.deny_selected)}</button>
                         </div>
                     </section>
                     <ul class="decisions">
@@ -292,22 +292,22 @@ fn DecisionItem(
                 <span>{move || format!("{} {stage_no} {} {stage_of}", t.get().timeline_stage, t.get().timeline_of)}</span>
             </div>
             <dl class="facts">
-                <dt>{move || t.get().requester}</dt><dd><bdi>{who}</bdi>" <"<bdi>{mail.clone()}</bdi>">"</dd>
-                <dt>{move || t.get().organisation}</dt><dd>{match org.clone() { Some(o) => view! { <bdi>{o}</bdi>" ("{t.get_untracked().guest}")" }.into_any(), None => t.get_untracked().member.into_any() }}</dd>
-                {policy.and_then(|p| p.display_name).map(|p| view! { <dt>{move || t.get().policy_label}</dt><dd><bdi>{p}</bdi></dd> })}
+                <dt>{tr(t, |t| t.requester)}</dt><dd><bdi>{who}</bdi>" <"<bdi>{mail.clone()}</bdi>">"</dd>
+                <dt>{tr(t, |t| t.organisation)}</dt><dd>{match org.clone() { Some(o) => view! { <bdi>{o}</bdi>" ("{t.get_untracked().guest}")" }.into_any(), None => t.get_untracked().member.into_any() }}</dd>
+                {policy.and_then(|p| p.display_name).map(|p| view! { <dt>{tr(t, |t| t.policy_label)}</dt><dd><bdi>{p}</bdi></dd> })}
                 {answers.into_iter().map(|(q, a)| view! { <dt><bdi>{q}</bdi></dt><dd><bdi>{a}</bdi></dd> }).collect_view()}
-                <dt>{move || t.get().grants_title}</dt><dd><Grants scopes=grants/></dd>
-                <dt>{move || t.get().justification_label}</dt><dd class="justification"><bdi>{r.justification.clone()}</bdi></dd>
-                {deadline.map(|d| view! { <dt>{move || t.get().deadline}</dt><dd><time>{format::date_time(Some(&d))}</time></dd> })}
+                <dt>{tr(t, |t| t.grants_title)}</dt><dd><Grants scopes=grants/></dd>
+                <dt>{tr(t, |t| t.justification_label)}</dt><dd class="justification"><bdi>{r.justification.clone()}</bdi></dd>
+                {deadline.map(|d| view! { <dt>{tr(t, |t| t.deadline)}</dt><dd><time>{format::date_time(Some(&d))}</time></dd> })}
             </dl>
             <div class="field" class:invalid=move || missing.get()>
-                <label for=reason_id.clone()>{move || t.get().reason}{needs_reason.then(|| view! { " " <span class="required">"(" {move || t.get().required} ")"</span> })}</label>
+                <label for=reason_id.clone()>{tr(t, |t| t.reason)}{needs_reason.then(|| view! { " " <span class="required">"(" {tr(t, |t| t.required)} ")"</span> })}</label>
                 <textarea id=reason_id rows="2" data-testid="reason" prop:value=move || reason.get() on:input=move |e| { reason.set(event_target_value(&e)); missing.set(false); }></textarea>
-                {move || missing.get().then(|| view! { <p class="field-error" role="alert">{move || t.get().field_required}</p> })}
+                {move || missing.get().then(|| view! { <p class="field-error" role="alert">{tr(t, |t| t.field_required)}</p> })}
             </div>
             <div class="actions">
-                <button type="button" class="primary" data-testid="approve" disabled=move || busy.get() on:click=move |_| approve(true)>{move || t.get().approve}</button>
-                <button type="button" class="danger" data-testid="deny" disabled=move || busy.get() on:click=move |_| deny(false)>{move || t.get().deny}</button>
+                <button type="button" class="primary" data-testid="approve" disabled=move || busy.get() on:click=move |_| approve(true)>{tr(t, |t| t.approve)}</button>
+                <button type="button" class="danger" data-testid="deny" disabled=move || busy.get() on:click=move |_| deny(false)>{tr(t, |t| t.deny)}</button>
             </div>
         </li>
     }
@@ -345,15 +345,15 @@ fn History(history: RwSignal<Vec<Decided>>) -> impl IntoView {
     view! {
         <Show when=move || history.with(|h| !h.is_empty())>
             <details class="history" data-testid="history">
-                <summary>{move || t.get().history_title}</summary>
+                <summary>{tr(t, |t| t.history_title)}</summary>
                 <div class="actions">
-                    <label for="history-filter">{move || t.get().history_filter}</label>
+                    <label for="history-filter">{tr(t, |t| t.history_filter)}</label>
                     <select id="history-filter" on:change=move |e| filter.set(event_target_value(&e))>
-                        <option value="all">{move || t.get().history_all}</option>
-                        <option value="approved">{move || t.get().stage_approved}</option>
-                        <option value="denied">{move || t.get().stage_denied}</option>
+                        <option value="all">{tr(t, |t| t.history_all)}</option>
+                        <option value="approved">{tr(t, |t| t.stage_approved)}</option>
+                        <option value="denied">{tr(t, |t| t.stage_denied)}</option>
                     </select>
-                    <button type="button" data-testid="history-csv" on:click=export>{move || t.get().export_csv}</button>
+                    <button type="button" data-testid="history-csv" on:click=export>{tr(t, |t| t.export_csv)}</button>
                 </div>
                 <ul>
                     {move || shown().into_iter().map(|d| view! {

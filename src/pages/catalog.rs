@@ -5,7 +5,7 @@ use super::selection::{SelectToggle, SelectionBar};
 use crate::components::{AppError, ErrorView, Loading};
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::AccessPackage;
-use crate::i18n::use_texts;
+use crate::i18n::{tr, use_texts};
 use crate::net::Cancel;
 use crate::routing::{Link, Route};
 use leptos::prelude::*;
@@ -86,10 +86,10 @@ pub fn Catalog() -> impl IntoView {
         }
     };
     view! {
-        <h1>{move || t.get().catalog_title}</h1>
+        <h1>{tr(t, |t| t.catalog_title)}</h1>
         <SelectionBar/>
         <div class="field search">
-            <label for="catalog-search">{move || t.get().search_label}</label>
+            <label for="catalog-search">{tr(t, |t| t.search_label)}</label>
             <input id="catalog-search" type="search" autocomplete="off" data-testid="catalog-search"
                 prop:value=move || typed.get()
                 on:input=move |e| { let v = event_target_value(&e); typed.set(v.clone()); search(v); }/>
@@ -105,10 +105,10 @@ pub fn Catalog() -> impl IntoView {
                 <PackageCard package=p/>
             </For>
         </ul>
-        {move || (!loading.get() && failure.get().is_none() && results.with(|r| r.items.is_empty())).then(|| view! { <p>{move || t.get().catalog_empty}</p> })}
+        {move || (!loading.get() && failure.get().is_none() && results.with(|r| r.items.is_empty())).then(|| view! { <p>{tr(t, |t| t.catalog_empty)}</p> })}
         <Show when=move || loading.get()><Loading/></Show>
         <Show when=move || !loading.get() && results.with(|r| r.next.is_some())>
-            <button type="button" data-testid="load-more" on:click=more.clone()>{move || t.get().load_more}</button>
+            <button type="button" data-testid="load-more" on:click=more.clone()>{tr(t, |t| t.load_more)}</button>
         </Show>
     }
 }

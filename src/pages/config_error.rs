@@ -2,7 +2,7 @@
 
 use crate::components::MainArea;
 use crate::config::ConfigProblem;
-use crate::i18n::use_texts;
+use crate::i18n::{tr, use_texts};
 use leptos::prelude::*;
 
 #[component]
@@ -13,10 +13,10 @@ pub fn ConfigError(
     let t = use_texts();
     view! {
         <MainArea class="config-error">
-            <h1>{move || t.get().config_title}</h1>
-            <p>{move || t.get().config_text}</p>
+            <h1>{tr(t, |t| t.config_title)}</h1>
+            <p>{tr(t, |t| t.config_text)}</p>
             <table>
-                <thead><tr><th scope="col">{move || t.get().config_field}</th><th scope="col">{move || t.get().config_reason}</th></tr></thead>
+                <thead><tr><th scope="col">{tr(t, |t| t.config_field)}</th><th scope="col">{tr(t, |t| t.config_reason)}</th></tr></thead>
                 <tbody>
                     {problems.into_iter().map(|p| view! { <tr><td><code>{p.field}</code></td><td>{p.reason}</td></tr> }).collect_view()}
                 </tbody>

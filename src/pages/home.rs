@@ -2,7 +2,7 @@
 
 use crate::app::Me;
 use crate::components::{ErrorView, Loading};
-use crate::i18n::use_texts;
+use crate::i18n::{tr, use_texts};
 use leptos::prelude::*;
 
 #[component]
@@ -10,7 +10,7 @@ pub fn Home() -> impl IntoView {
     let t = use_texts();
     let me = expect_context::<Me>();
     view! {
-        <h1>{move || t.get().home_title}</h1>
+        <h1>{tr(t, |t| t.home_title)}</h1>
         {move || match me.0.get() {
             None => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <ErrorView error=e on_retry=Callback::new(move |_| me.0.refetch())/> }.into_any(),
@@ -19,13 +19,13 @@ pub fn Home() -> impl IntoView {
                 let kind = if user.is_guest() { t.get().guest } else { t.get().member };
                 view! {
                     <dl class="facts" data-testid="who-am-i">
-                        <dt>{move || t.get().home_signed_in_as}</dt>
+                        <dt>{tr(t, |t| t.home_signed_in_as)}</dt>
                         <dd class="display-name"><bdi>{user.display_name.clone()}</bdi></dd>
-                        <dt>{move || t.get().home_email}</dt>
+                        <dt>{tr(t, |t| t.home_email)}</dt>
                         <dd><bdi>{user.mail.clone().or(user.user_principal_name.clone())}</bdi></dd>
-                        <dt>{move || t.get().home_organisation}</dt>
+                        <dt>{tr(t, |t| t.home_organisation)}</dt>
                         <dd><bdi>{user.company_name.clone()}</bdi></dd>
-                        <dt>{move || t.get().home_account_kind}</dt>
+                        <dt>{tr(t, |t| t.home_account_kind)}</dt>
                         <dd class="account-kind">{kind}</dd>
                     </dl>
                 }

@@ -10,7 +10,7 @@ use crate::components::{AppError, ErrorView};
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::AccessPackage;
 use crate::graph::invitations::{Address, Invitation, MessageInfo, NewInvitation, Recipient, UserRef};
-use crate::i18n::{I18n, use_texts};
+use crate::i18n::{I18n, tr, use_texts};
 use crate::routing::Route;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -236,46 +236,46 @@ pub fn Invite() -> impl IntoView {
         copied.set(Some(what));
     };
     view! {
-        <h1>{move || t.get().invite_title}</h1>
+        <h1>{tr(t, |t| t.invite_title)}</h1>
         {move || failure.get().map(|f| view! { <p class="form-error" role="alert" data-testid="invite-refused">{f}</p> })}
         {move || other_failure.get().map(|e| view! { <ErrorView error=e/> })}
         <Show when=move || result.get().is_none() fallback=move || view! {
             <section class="invitation" data-testid="invitation">
-                <p role="status">{move || t.get().invite_done}</p>
+                <p role="status">{tr(t, |t| t.invite_done)}</p>
                 <div class="field">
-                    <input type="text" readonly data-testid="redeem-url" aria-label=move || t.get().copy_link prop:value=link/>
+                    <input type="text" readonly data-testid="redeem-url" aria-label=tr(t, |t| t.copy_link) prop:value=link/>
                 </div>
                 <div class="actions">
                     <button type="button" data-testid="copy-link" on:click=move |_| copy("link", link())>{move || if copied.get() == Some("link") { t.get().copied } else { t.get().copy_link }}</button>
-                    <button type="button" data-testid="invite-again" disabled=move || busy.get() on:click=again.clone()>{move || t.get().invite_again}</button>
+                    <button type="button" data-testid="invite-again" disabled=move || busy.get() on:click=again.clone()>{tr(t, |t| t.invite_again)}</button>
                 </div>
-                <figure class="qr" role="img" aria-label=move || t.get().qr_label data-testid="qr" inner_html=move || qr_svg(&link())></figure>
-                <h2>{move || t.get().own_message}</h2>
-                <div class="field"><textarea rows="6" aria-label=move || t.get().own_message prop:value=move || own.get() on:input=move |e| own.set(event_target_value(&e))></textarea></div>
+                <figure class="qr" role="img" aria-label=tr(t, |t| t.qr_label) data-testid="qr" inner_html=move || qr_svg(&link())></figure>
+                <h2>{tr(t, |t| t.own_message)}</h2>
+                <div class="field"><textarea rows="6" aria-label=tr(t, |t| t.own_message) prop:value=move || own.get() on:input=move |e| own.set(event_target_value(&e))></textarea></div>
                 <pre class="preview" data-testid="own-message">{filled}</pre>
                 <div class="actions">
                     <button type="button" on:click=move |_| copy("message", filled())>{move || if copied.get() == Some("message") { t.get().copied } else { t.get().copy_link }}</button>
-                    <a class="button" data-testid="mailto" href=move || mailto(&email.get(), t.get().invite_title, &filled())>{move || t.get().open_in_mail}</a>
+                    <a class="button" data-testid="mailto" href=move || mailto(&email.get(), t.get().invite_title, &filled())>{tr(t, |t| t.open_in_mail)}</a>
                 </div>
             </section>
         }>
             <form class="request-form" novalidate on:submit=move |e| e.prevent_default()>
                 <div class="field" class:invalid=move || invalid.get()>
-                    <label for="invite-email">{move || t.get().invite_email}</label>
+                    <label for="invite-email">{tr(t, |t| t.invite_email)}</label>
                     <input id="invite-email" type="email" autocomplete="off" prop:value=move || email.get() on:input=move |e| { email.set(event_target_value(&e)); invalid.set(false); }/>
-                    {move || invalid.get().then(|| view! { <p class="field-error" role="alert">{move || t.get().invalid_email}</p> })}
+                    {move || invalid.get().then(|| view! { <p class="field-error" role="alert">{tr(t, |t| t.invalid_email)}</p> })}
                 </div>
                 <div class="field">
-                    <label for="invite-name">{move || t.get().invite_name}</label>
+                    <label for="invite-name">{tr(t, |t| t.invite_name)}</label>
                     <input id="invite-name" type="text" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/>
                 </div>
                 <div class="field" class:invalid=move || redirect_refused.get()>
-                    <label for="invite-redirect">{move || t.get().invite_redirect}</label>
+                    <label for="invite-redirect">{tr(t, |t| t.invite_redirect)}</label>
                     <input id="invite-redirect" type="url" prop:value=move || redirect_to.get() on:input=move |e| { redirect_to.set(event_target_value(&e)); redirect_refused.set(false); }/>
-                    {let allowed = allowed_origins.clone(); move || redirect_refused.get().then(|| view! { <p class="field-error" role="alert" data-testid="redirect-refused">{move || t.get().invite_redirect_refused}" "{allowed.clone()}</p> })}
+                    {let allowed = allowed_origins.clone(); move || redirect_refused.get().then(|| view! { <p class="field-error" role="alert" data-testid="redirect-refused">{tr(t, |t| t.invite_redirect_refused)}" "{allowed.clone()}</p> })}
                 </div>
                 <fieldset class="field">
-                    <legend>{move || t.get().invite_attach}</legend>
+                    <legend>{tr(t, |t| t.invite_attach)}</legend>
                     {move || packages.get().unwrap_or_default().into_iter().map(|p| {
                         let id = p.id.clone();
                         let checked = { let id = id.clone(); move || attached.with(|a| a.contains(&id)) };
@@ -283,20 +283,20 @@ pub fn Invite() -> impl IntoView {
                             on:change=move |_| attached.update(|a| if !a.remove(&id) { a.insert(id.clone()); })/><span><bdi>{p.display_name.clone()}</bdi></span></label> }
                     }).collect_view()}
                 </fieldset>
-                <label class="choice"><input type="checkbox" id="invite-send-mail" prop:checked=move || send_mail.get() on:change=move |_| send_mail.update(|s| *s = !*s)/><span>{move || t.get().invite_send_mail}</span></label>
+                <label class="choice"><input type="checkbox" id="invite-send-mail" prop:checked=move || send_mail.get() on:change=move |_| send_mail.update(|s| *s = !*s)/><span>{tr(t, |t| t.invite_send_mail)}</span></label>
                 <Show when=move || send_mail.get()>
-                    <div class="field"><label for="invite-message">{move || t.get().invite_message}</label>
+                    <div class="field"><label for="invite-message">{tr(t, |t| t.invite_message)}</label>
                         <textarea id="invite-message" rows="3" prop:value=move || message.get() on:input=move |e| message.set(event_target_value(&e))></textarea></div>
-                    <div class="field"><label for="invite-cc">{move || t.get().invite_cc}</label>
+                    <div class="field"><label for="invite-cc">{tr(t, |t| t.invite_cc)}</label>
                         <input id="invite-cc" type="email" prop:value=move || cc.get() on:input=move |e| cc.set(event_target_value(&e))/></div>
-                    <div class="field"><label for="invite-language">{move || t.get().invite_language}</label>
+                    <div class="field"><label for="invite-language">{tr(t, |t| t.invite_language)}</label>
                         <select id="invite-language" on:change=move |e| language.set(event_target_value(&e))>
                             <option value="en-US" selected=move || language.get() == "en-US">"English"</option>
                             <option value="sv-SE" selected=move || language.get() == "sv-SE">"Svenska"</option>
                         </select></div>
                 </Show>
                 <div class="actions">
-                    <button type="button" class="primary" data-testid="invite" disabled=move || busy.get() on:click={ let s = send_new.clone(); move |_| s(None) }>{move || t.get().invite_send}</button>
+                    <button type="button" class="primary" data-testid="invite" disabled=move || busy.get() on:click={ let s = send_new.clone(); move |_| s(None) }>{tr(t, |t| t.invite_send)}</button>
                 </div>
             </form>
         </Show>
@@ -304,7 +304,7 @@ pub fn Invite() -> impl IntoView {
             let people = invited.get().unwrap_or_default();
             (!people.is_empty()).then(|| view! {
                 <section aria-labelledby="invited-title" data-testid="invited">
-                    <h2 id="invited-title">{move || t.get().invited_title}</h2>
+                    <h2 id="invited-title">{tr(t, |t| t.invited_title)}</h2>
                     <ul>
                         {people.into_iter().map(|u| {
                             let accepted = u.external_user_state.as_deref() == Some("Accepted");

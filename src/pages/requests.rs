@@ -9,7 +9,7 @@ use crate::components::{
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::AssignmentRequest;
 use crate::graph::entitlement::timeline;
-use crate::i18n::use_texts;
+use crate::i18n::{tr, use_texts};
 use crate::net::Cancel;
 use crate::routing::{Route, use_router};
 use leptos::prelude::*;
@@ -45,13 +45,13 @@ pub fn MyRequests() -> impl IntoView {
         download("my-requests.csv", "text/csv;charset=utf-8", &csv(&rows));
     };
     view! {
-        <h1>{move || t.get().requests_title}</h1>
+        <h1>{tr(t, |t| t.requests_title)}</h1>
         {move || match list.get() {
             None => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <ErrorView error=e on_retry=Callback::new(move |_| list.refetch())/> }.into_any(),
-            Some(Ok(items)) if items.is_empty() => view! { <p>{move || t.get().requests_empty}</p> }.into_any(),
+            Some(Ok(items)) if items.is_empty() => view! { <p>{tr(t, |t| t.requests_empty)}</p> }.into_any(),
             Some(Ok(items)) => view! {
-                <div class="actions"><button type="button" data-testid="export-csv" on:click=export>{move || t.get().export_csv}</button></div>
+                <div class="actions"><button type="button" data-testid="export-csv" on:click=export>{tr(t, |t| t.export_csv)}</button></div>
                 <ul class="requests">
                     {items.into_iter().map(|r| view! { <RequestItem request=r on_change=Callback::new(move |_| list.refetch())/> }).collect_view()}
                 </ul>
@@ -112,18 +112,18 @@ fn RequestItem(request: AssignmentRequest, on_change: Callback<()>) -> impl Into
             <div class="request-head">
                 <strong class="package-name"><bdi>{package.display_name.clone()}</bdi></strong>
                 <StateBadge state=state.clone()/>
-                <span class="muted">{move || t.get().requested_on}" "<time>{format::date_time(request.created_date_time.as_deref())}</time></span>
+                <span class="muted">{tr(t, |t| t.requested_on)}" "<time>{format::date_time(request.created_date_time.as_deref())}</time></span>
             </div>
             <div class="actions">
                 <button type="button" aria-expanded=move || open.get().to_string() aria-controls=details_id.clone() data-testid="details" on:click=move |_| open.update(|o| *o = !*o)>
-                    {move || t.get().details}
+                    {tr(t, |t| t.details)}
                 </button>
                 {can_cancel.then(|| view! {
-                    <ConfirmAction label=Signal::derive(move || t.get().cancel_request) question=Signal::derive(move || t.get().confirm_cancel)
-                        yes=Signal::derive(move || t.get().confirm_cancel_yes) no=Signal::derive(move || t.get().keep)
+                    <ConfirmAction label=Signal::derive(tr(t, |t| t.cancel_request)) question=Signal::derive(tr(t, |t| t.confirm_cancel))
+                        yes=Signal::derive(tr(t, |t| t.confirm_cancel_yes)) no=Signal::derive(tr(t, |t| t.keep))
                         on_confirm=cancel_request busy=busy testid="cancel"/>
                 })}
-                {can_again.then(|| view! { <button type="button" data-testid="resubmit" on:click=again.clone()>{move || t.get().resubmit}</button> })}
+                {can_again.then(|| view! { <button type="button" data-testid="resubmit" on:click=again.clone()>{tr(t, |t| t.resubmit)}</button> })}
             </div>
             {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
             <div id=format!("details-{}", stored.with_value(|r| r.id.clone()))>

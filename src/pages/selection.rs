@@ -1,7 +1,7 @@
 //! The packages a partner picks while browsing, to request together; kept for the tab in
 //! `sessionStorage` so a reload or a sign-in loses nothing.
 
-use crate::i18n::use_texts;
+use crate::i18n::{tr, use_texts};
 use crate::routing::{Link, Route};
 use leptos::prelude::*;
 
@@ -77,16 +77,16 @@ pub fn SelectionBar() -> impl IntoView {
         (!items.is_empty()).then(|| {
             view! {
                 <aside class="selection" aria-labelledby="selection-title" data-testid="selection">
-                    <h2 id="selection-title">{move || t.get().selection_title}" ("{items.len()}")"</h2>
+                    <h2 id="selection-title">{tr(t, |t| t.selection_title)}" ("{items.len()}")"</h2>
                     <ul>
                         {items.into_iter().map(|(id, name)| {
                             let remove = { let id = id.clone(); move |_| selection.toggle(&id, "") };
-                            view! { <li><Link route=Route::Package(id.clone())><bdi>{name}</bdi></Link>" " <button type="button" on:click=remove>{move || t.get().remove_from_selection}</button></li> }
+                            view! { <li><Link route=Route::Package(id.clone())><bdi>{name}</bdi></Link>" " <button type="button" on:click=remove>{tr(t, |t| t.remove_from_selection)}</button></li> }
                         }).collect_view()}
                     </ul>
                     <div class="actions">
-                        <Link route=Route::RequestSelection class="button primary">{move || t.get().request_selected}</Link>
-                        <button type="button" on:click=move |_| selection.clear()>{move || t.get().clear_selection}</button>
+                        <Link route=Route::RequestSelection class="button primary">{tr(t, |t| t.request_selected)}</Link>
+                        <button type="button" on:click=move |_| selection.clear()>{tr(t, |t| t.clear_selection)}</button>
                     </div>
                 </aside>
             }
@@ -110,7 +110,7 @@ pub fn SelectToggle(
     };
     view! {
         <button type="button" aria-pressed=move || picked().to_string() on:click=move |_| selection.toggle(&id, &name)>
-            {move || t.get().select_package}
+            {tr(t, |t| t.select_package)}
         </button>
     }
 }

@@ -1,7 +1,7 @@
 //! The page for someone not signed in: what Portier is for, and the way in.
 
 use crate::app::{sign_in, sign_in_popup};
-use crate::i18n::use_texts;
+use crate::i18n::{tr, use_texts};
 use crate::routing::use_router;
 use leptos::prelude::*;
 
@@ -10,11 +10,11 @@ pub fn Welcome() -> impl IntoView {
     let t = use_texts();
     let router = use_router();
     view! {
-        <h1>{move || t.get().welcome_title}</h1>
-        <p>{move || t.get().welcome_text}</p>
+        <h1>{tr(t, |t| t.welcome_title)}</h1>
+        <p>{tr(t, |t| t.welcome_text)}</p>
         <div class="actions">
-            <button class="primary" data-testid="sign-in" on:click=move |_| sign_in(router.current(), None)>{move || t.get().sign_in}</button>
-            <button type="button" data-testid="sign-in-popup" on:click=move |_| sign_in_popup(router.current(), None)>{move || t.get().sign_in_popup}</button>
+            <button class="primary" data-testid="sign-in" on:click=move |_| sign_in(router.current(), None)>{tr(t, |t| t.sign_in)}</button>
+            <button type="button" data-testid="sign-in-popup" on:click=move |_| sign_in_popup(router.current(), None)>{tr(t, |t| t.sign_in_popup)}</button>
         </div>
     }
 }

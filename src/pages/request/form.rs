@@ -4,7 +4,7 @@
 
 use super::values::{FieldError, FormValues, browser_regex, question_field, validate};
 use crate::graph::entitlement::models::{Question, Requirements};
-use crate::i18n::{I18n, Texts, use_texts};
+use crate::i18n::{I18n, Texts, tr, use_texts};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
@@ -75,7 +75,7 @@ pub fn RequestForm(
         (list.len() > 1).then(|| {
             view! {
                 <fieldset class="field">
-                    <legend>{move || t.get().policy_label}</legend>
+                    <legend>{tr(t, |t| t.policy_label)}</legend>
                     {list.into_iter().map(|r| {
                         let id = r.policy_id.clone();
                         let checked = { let id = id.clone(); move || values.with(|v| v.policy_id == id) };
@@ -101,7 +101,7 @@ pub fn RequestForm(
             .then(|| {
                 view! {
                     <fieldset class="questions">
-                        <legend>{move || t.get().questions_title}</legend>
+                        <legend>{tr(t, |t| t.questions_title)}</legend>
                         {qs.into_iter().map(|q| {
                             let error = Signal::derive(error_of(question_field(&q)));
                             question(q, lang, values, error, t)
@@ -118,7 +118,7 @@ pub fn RequestForm(
                 {policies}
                 {move || current().map(|r| view! { <p class="approval-note">{move || if r.is_approval_required_for_add.unwrap_or(true) { t.get().approval_needed } else { t.get().no_approval }}</p> })}
                 {questions}
-                <Field id="justification" label=Signal::derive(move || t.get().justification_label)
+                <Field id="justification" label=Signal::derive(tr(t, |t| t.justification_label))
                     required=Signal::derive(move || current().is_some_and(|r| r.is_requestor_justification_required.unwrap_or(false)))
                     error=Signal::derive(error_of("justification".into()))>
                     <textarea id="justification" rows="3" prop:value=move || values.with(|v| v.justification.clone())
@@ -126,16 +126,16 @@ pub fn RequestForm(
                 </Field>
                 {move || current().filter(|r| r.allow_custom_assignment_schedule.unwrap_or(false)).map(|_| view! {
                     <fieldset class="schedule">
-                        <legend>{move || t.get().schedule_title}</legend>
-                        <Field id="start" label=Signal::derive(move || t.get().start_label) error=Signal::derive(move || None::<String>)>
+                        <legend>{tr(t, |t| t.schedule_title)}</legend>
+                        <Field id="start" label=Signal::derive(tr(t, |t| t.start_label)) error=Signal::derive(move || None::<String>)>
                             <input id="start" type="date" prop:value=move || values.with(|v| v.start.clone()) on:input=move |e| values.update(|v| v.start = event_target_value(&e))/>
                         </Field>
-                        <Field id="end" label=Signal::derive(move || t.get().end_label) error=Signal::derive(error_of("end".into()))>
+                        <Field id="end" label=Signal::derive(tr(t, |t| t.end_label)) error=Signal::derive(error_of("end".into()))>
                             <input id="end" type="date" prop:value=move || values.with(|v| v.end.clone()) on:input=move |e| values.update(|v| v.end = event_target_value(&e))/>
                         </Field>
                     </fieldset>
                 })}
-                <div class="actions"><button type="button" class="primary" data-testid="review" on:click=review>{move || t.get().review}</button></div>
+                <div class="actions"><button type="button" class="primary" data-testid="review" on:click=review>{tr(t, |t| t.review)}</button></div>
             </Show>
         </form>
     }
@@ -280,16 +280,16 @@ fn Review(
     };
     view! {
         <section class="review" aria-labelledby="review-title">
-            <h2 id="review-title" tabindex="-1">{move || t.get().review_title}</h2>
+            <h2 id="review-title" tabindex="-1">{tr(t, |t| t.review_title)}</h2>
             <dl class="facts">
-                {req.as_ref().and_then(|r| r.policy_display_name.clone()).map(|p| view! { <dt>{move || t.get().policy_label}</dt><dd><bdi>{p}</bdi></dd> })}
+                {req.as_ref().and_then(|r| r.policy_display_name.clone()).map(|p| view! { <dt>{tr(t, |t| t.policy_label)}</dt><dd><bdi>{p}</bdi></dd> })}
                 {answers.into_iter().map(|(q, a)| view! { <dt><bdi>{q}</bdi></dt><dd><bdi>{a}</bdi></dd> }).collect_view()}
-                <dt>{move || t.get().justification_label}</dt><dd><bdi>{v.justification.clone()}</bdi></dd>
-                {(!v.start.is_empty()).then(|| view! { <dt>{move || t.get().start_label}</dt><dd>{v.start.clone()}</dd> })}
-                {(!v.end.is_empty()).then(|| view! { <dt>{move || t.get().end_label}</dt><dd>{v.end.clone()}</dd> })}
+                <dt>{tr(t, |t| t.justification_label)}</dt><dd><bdi>{v.justification.clone()}</bdi></dd>
+                {(!v.start.is_empty()).then(|| view! { <dt>{tr(t, |t| t.start_label)}</dt><dd>{v.start.clone()}</dd> })}
+                {(!v.end.is_empty()).then(|| view! { <dt>{tr(t, |t| t.end_label)}</dt><dd>{v.end.clone()}</dd> })}
             </dl>
             <div class="actions">
-                <button type="button" on:click=move |_| reviewing.set(false) disabled=move || submitting.get()>{move || t.get().edit}</button>
+                <button type="button" on:click=move |_| reviewing.set(false) disabled=move || submitting.get()>{tr(t, |t| t.edit)}</button>
                 <button type="button" class="primary" data-testid="submit" disabled=move || submitting.get() aria-busy=move || submitting.get().to_string() on:click=send>
                     {move || if submitting.get() { t.get().submitting } else { t.get().submit }}
                 </button>

@@ -9,7 +9,7 @@ use crate::app::Selection;
 use crate::components::{AppError, ErrorView, Loading};
 use crate::graph::GraphClient;
 use crate::graph::entitlement::PackageDetails;
-use crate::i18n::{I18n, use_texts};
+use crate::i18n::{I18n, tr, use_texts};
 use crate::net::Cancel;
 use crate::pages::draft;
 use crate::routing::{Link, Route, use_router};
@@ -47,11 +47,11 @@ pub fn SelectionPage() -> impl IntoView {
         async move { graph.packages_details(&ids, Some(&cancel)).await.map_err(AppError::from) }
     });
     view! {
-        <h1>{move || t.get().request_selected}</h1>
+        <h1>{tr(t, |t| t.request_selected)}</h1>
         {move || match details.get() {
             None => view! { <Loading/> }.into_any(),
             Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-            Some(Ok(list)) if list.is_empty() => view! { <p><Link route=Route::Catalog>{move || t.get().catalog_title}</Link></p> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! { <p><Link route=Route::Catalog>{tr(t, |t| t.catalog_title)}</Link></p> }.into_any(),
             Some(Ok(list)) => view! { <ManyForm packages=list/> }.into_any(),
         }}
     }
@@ -135,7 +135,7 @@ fn ManyForm(packages: Vec<PackageDetails>) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
-            <p><Link route=Route::Requests>{move || t.get().view_requests}</Link></p>
+            <p><Link route=Route::Requests>{tr(t, |t| t.view_requests)}</Link></p>
         }>
             <form class="request-form" novalidate on:submit=move |e| e.prevent_default()>
                 {move || packages.get_value().into_iter().map(|p| {
@@ -143,12 +143,12 @@ fn ManyForm(packages: Vec<PackageDetails>) -> impl IntoView {
                     view! {
                         <section class="selected-package" data-testid="selected-package">
                             <h2><bdi>{p.package.display_name.clone()}</bdi></h2>
-                            {p.requirements.is_empty().then(|| view! { <p>{move || t.get().not_requestable}</p> })}
+                            {p.requirements.is_empty().then(|| view! { <p>{tr(t, |t| t.not_requestable)}</p> })}
                             {questions.into_iter().map(|q| { let e = error_of(question_field(&q)); question(q, lang(), values, e, t) }).collect_view()}
                         </section>
                     }
                 }).collect_view()}
-                <Field id="justification" label=Signal::derive(move || t.get().justification_label) error=error_of("justification".into())>
+                <Field id="justification" label=Signal::derive(tr(t, |t| t.justification_label)) error=error_of("justification".into())>
                     <textarea id="justification" rows="3" prop:value=move || values.with(|v| v.justification.clone())
                         on:input=move |e| values.update(|v| v.justification = event_target_value(&e))></textarea>
                 </Field>

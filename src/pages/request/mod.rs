@@ -12,7 +12,7 @@ use super::selection::SelectToggle;
 use crate::components::{AppError, ErrorView, Grants, Loading};
 use crate::graph::entitlement::PackageDetails;
 use crate::graph::{GraphClient, GraphError};
-use crate::i18n::{I18n, Texts, use_texts};
+use crate::i18n::{I18n, Texts, tr, use_texts};
 use crate::net::Cancel;
 use crate::routing::{Link, Route};
 use form::RequestForm;
@@ -118,13 +118,13 @@ fn Package(details: PackageDetails) -> impl IntoView {
             <p class="description"><bdi>{package.description.clone()}</bdi></p>
             {(!grants.is_empty()).then(|| view! {
                 <section aria-labelledby="grants-title">
-                    <h2 id="grants-title">{move || t.get().grants_title}</h2>
+                    <h2 id="grants-title">{tr(t, |t| t.grants_title)}</h2>
                     <Grants scopes=grants/>
                 </section>
             })}
             {(!policies.is_empty()).then(|| view! {
                 <section aria-labelledby="policies-title">
-                    <h2 id="policies-title">{move || t.get().policies_title}</h2>
+                    <h2 id="policies-title">{tr(t, |t| t.policies_title)}</h2>
                     <ul class="policies">
                         {policies.into_iter().map(|(name, description, approval)| view! {
                             <li><strong><bdi>{name}</bdi></strong>{description.map(|d| view! { " — " <bdi>{d}</bdi> })}" "
@@ -135,9 +135,9 @@ fn Package(details: PackageDetails) -> impl IntoView {
             })}
             <p><SelectToggle id=id.clone() name=name.clone()/></p>
             <section aria-labelledby="request-title">
-                <h2 id="request-title">{move || t.get().request_title}</h2>
+                <h2 id="request-title">{tr(t, |t| t.request_title)}</h2>
                 {if details.requirements.is_empty() {
-                    view! { <p>{move || t.get().not_requestable}</p> }.into_any()
+                    view! { <p>{tr(t, |t| t.not_requestable)}</p> }.into_any()
                 } else {
                     view! { <RequestOne package_id=id requirements=details.requirements/> }.into_any()
                 }}
@@ -189,8 +189,8 @@ fn RequestOne(package_id: String, requirements: Vec<crate::graph::entitlement::m
     view! {
         <Show when=move || !sent.get() fallback=move || view! {
             <div class="outcome" role="status" data-testid="request-sent">
-                <p><strong>{move || t.get().request_sent}</strong></p>
-                <p><Link route=Route::Requests>{move || t.get().view_requests}</Link></p>
+                <p><strong>{tr(t, |t| t.request_sent)}</strong></p>
+                <p><Link route=Route::Requests>{tr(t, |t| t.view_requests)}</Link></p>
             </div>
         }>
             {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
