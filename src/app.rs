@@ -120,7 +120,7 @@ async fn load_config(element: Option<Element>) -> Loaded {
         .and_then(|u| u.join(&chosen))
         .map_err(|e| problem(e.to_string()))?;
     let req = http::Request::get(url.as_str())
-        .header("accept", "application/json")
+        .header(http::header::ACCEPT, "application/json")
         .body(vec![])
         .map_err(|e| problem(e.to_string()))?;
     let res = crate::net::fetch(req, None).await.map_err(|e| problem(format!("cannot load {url}: {e}")))?;

@@ -6,6 +6,17 @@ use std::fmt;
 pub type HttpRequest = http::Request<Vec<u8>>;
 pub type HttpResponse = http::Response<Vec<u8>>;
 
+/// Graph's id for its side of a request (kept for the error view).
+pub const REQUEST_ID: http::HeaderName = http::HeaderName::from_static("request-id");
+/// The id Portier gives a request, as MSAL.js and Graph's SDKs send it.
+pub const CLIENT_REQUEST_ID: http::HeaderName = http::HeaderName::from_static("client-request-id");
+
+/// The answer headers Portier reads; only these are copied out of `fetch`'s answer. Named by
+/// constants, so no header-name parser is needed at run time.
+#[cfg(target_arch = "wasm32")]
+const READ_HEADERS: [http::HeaderName; 4] =
+    [http::header::CONTENT_TYPE, http::header::RETRY_AFTER, http::header::WWW_AUTHENTICATE, REQUEST_ID];
+
 /// Why a request got no answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NetError {
@@ -120,12 +131,10 @@ mod browser {
             JsFuture::from(global_fetch(&request)).await.map_err(js_error)?.unchecked_into();
         let mut out = http::Response::builder().status(response.status());
         // Only the headers CORS lets through are readable; that is what Graph's clients see too.
-        if let Ok(Some(entries)) = js_sys::try_iter(&response.headers()) {
-            for entry in entries.flatten() {
-                let pair: js_sys::Array = entry.unchecked_into();
-                if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
-                    out = out.header(k, v);
-                }
+        let headers = response.headers();
+        for name in READ_HEADERS {
+            if let Ok(Some(value)) = headers.get(name.as_str()) {
+                out = out.header(name, value);
             }
         }
         let buffer = JsFuture::from(response.array_buffer().map_err(js_error)?).await.map_err(js_error)?;

@@ -384,7 +384,7 @@ fn clean_search(search: &str) -> String {
 
 async fn get_json<T: serde::de::DeserializeOwned>(url: &str, lifetime: &Cancel) -> Result<T, AuthError> {
     let req = http::Request::get(url)
-        .header("accept", "application/json")
+        .header(http::header::ACCEPT, "application/json")
         .body(vec![])
         .map_err(|e| AuthError::Unreachable(e.to_string()))?;
     let res = fetch(req, Some(lifetime)).await.map_err(|e| AuthError::Unreachable(format!("{url}: {e}")))?;

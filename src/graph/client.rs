@@ -217,7 +217,7 @@ impl GraphClient {
                 .method(method.clone())
                 .uri(&url)
                 .header(header::ACCEPT, "application/json")
-                .header("client-request-id", &client_request_id);
+                .header(crate::net::CLIENT_REQUEST_ID, &client_request_id);
             if body.is_some() {
                 builder = builder.header(header::CONTENT_TYPE, "application/json");
             }
@@ -246,8 +246,9 @@ impl GraphClient {
                 Ok(r) => {
                     let status = r.status().as_u16();
                     let retry_after =
-                        r.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
-                    let request_id = r.headers().get("request-id").and_then(|v| v.to_str().ok()).map(String::from);
+                        r.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
+                    let request_id =
+                        r.headers().get(crate::net::REQUEST_ID).and_then(|v| v.to_str().ok()).map(String::from);
                     let err = error::from_response(status, r.body(), request_id.as_deref());
                     (
                         self.policy.decide(
