@@ -190,6 +190,14 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
     provide_context(SignInFailure(RwSignal::new(None)));
     pages::selection::Selection::provide();
 
+    // The provider's documents load meanwhile, so that a sign-in starts at once; no page waits
+    // for them (two round trips to the provider before anything shows, otherwise).
+    spawn_local({
+        let session = session.clone();
+        async move {
+            let _ = session.prepare().await;
+        }
+    });
     // A sign-in that came back to this page is finished before anything else.
     let startup = {
         let session = session.clone();
@@ -203,7 +211,6 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
                 if let Some(path) = back {
                     router.navigate(&path);
                 }
-                let _ = session.prepare().await;
                 Ok::<(), AppError>(())
             }
         })

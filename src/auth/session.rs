@@ -19,7 +19,21 @@ use send_wrapper::SendWrapper;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-type Refresh = Shared<LocalBoxFuture<'static, Result<(), AuthError>>>;
+/// A job everyone who asks while it runs waits for, so that it runs once at a time.
+type Joint<T> = RefCell<Option<Shared<LocalBoxFuture<'static, T>>>>;
+
+/// Waits for the job running in `slot`, or starts one with `start` and waits for that.
+async fn joined<T: Clone + 'static>(slot: &Joint<T>, start: impl FnOnce() -> LocalBoxFuture<'static, T>) -> T {
+    let running = slot.borrow().clone();
+    if let Some(job) = running {
+        return job.await;
+    }
+    let job = start().shared();
+    *slot.borrow_mut() = Some(job.clone());
+    let result = job.await;
+    *slot.borrow_mut() = None;
+    result
+}
 
 /// The provider's endpoints and keys, fetched once per tab.
 struct Loaded {
@@ -33,8 +47,9 @@ struct Inner {
     /// Requests waiting for an answer always live in `sessionStorage`: they belong to this tab.
     temp: Box<dyn KeyValue>,
     loaded: RefCell<Option<Rc<Loaded>>>,
+    loading: Joint<Result<Rc<Loaded>, AuthError>>,
     account: RwSignal<Option<Account>>,
-    refreshing: RefCell<Option<Refresh>>,
+    refreshing: Joint<Result<(), AuthError>>,
     /// Thrown when the app is removed from its page: nothing is sent after that.
     lifetime: Cancel,
     /// The page's own sign-in, when it gave Portier a token provider.
@@ -71,6 +86,7 @@ impl Session {
             tokens,
             temp: session,
             loaded: RefCell::new(None),
+            loading: RefCell::new(None),
             account: RwSignal::new(account),
             refreshing: RefCell::new(None),
             lifetime,
@@ -114,8 +130,8 @@ impl Session {
         TokenCache::new(self.0.tokens.as_ref())
     }
 
-    /// Fetches the provider's discovery document and keys (once), so that a sign-in can start
-    /// within the click that asks for it.
+    /// Fetches the provider's discovery document and keys (once; callers meanwhile share the
+    /// fetch), so that a sign-in can start within the click that asks for it.
     pub async fn prepare(&self) -> Result<(), AuthError> {
         self.loaded().await.map(|_| ())
     }
@@ -124,11 +140,17 @@ impl Session {
         if let Some(l) = self.0.loaded.borrow().clone() {
             return Ok(l);
         }
-        let provider: Provider = get_json(&oidc::discovery_url(&self.0.config), &self.0.lifetime).await?;
-        let jwks: Jwks = get_json(&provider.jwks_uri, &self.0.lifetime).await?;
-        let loaded = Rc::new(Loaded { provider, jwks });
-        *self.0.loaded.borrow_mut() = Some(loaded.clone());
-        Ok(loaded)
+        let me = self.clone();
+        joined(&self.0.loading, move || {
+            Box::pin(async move {
+                let provider: Provider = get_json(&oidc::discovery_url(&me.0.config), &me.0.lifetime).await?;
+                let jwks: Jwks = get_json(&provider.jwks_uri, &me.0.lifetime).await?;
+                let loaded = Rc::new(Loaded { provider, jwks });
+                *me.0.loaded.borrow_mut() = Some(loaded.clone());
+                Ok(loaded)
+            })
+        })
+        .await
     }
 
     fn authorize_request(
@@ -302,17 +324,8 @@ impl Session {
     }
 
     async fn refresh_once(&self, claims: Option<String>) -> Result<(), AuthError> {
-        let running = self.0.refreshing.borrow().clone();
-        if let Some(r) = running {
-            return r.await;
-        }
         let me = self.clone();
-        let job: LocalBoxFuture<'static, Result<(), AuthError>> = Box::pin(async move { me.refresh(claims).await });
-        let shared = job.shared();
-        *self.0.refreshing.borrow_mut() = Some(shared.clone());
-        let result = shared.await;
-        *self.0.refreshing.borrow_mut() = None;
-        result
+        joined(&self.0.refreshing, move || Box::pin(async move { me.refresh(claims).await })).await
     }
 
     async fn refresh(&self, claims: Option<String>) -> Result<(), AuthError> {
