@@ -53,12 +53,16 @@ pub fn sign_in(return_to: String, claims: Option<String>) {
         return;
     }
     let session = expect_context::<Session>();
+    let failure = expect_context::<SignInFailure>();
+    failure.0.set(None);
     if use_context::<Element>().is_some() {
         crate::embed::remember_page_query();
     }
     spawn_local(async move {
+        // Said on the page (the sign-in service unreachable, say): a click with no answer
+        // would leave the person guessing.
         if let Err(e) = session.sign_in_redirect(&return_to, claims, None).await {
-            leptos::logging::warn!("sign-in could not start: {e}");
+            failure.0.set(Some(AppError::Auth(e)));
         }
     });
 }

@@ -1,5 +1,6 @@
 //! The app's frame: a wrong configuration explained, the language switch and `<html lang>`, the
-//! theme that follows the browser's colour preference, an unknown address.
+//! theme that follows the browser's colour preference, an unknown address, a sign-in service
+//! that does not answer.
 
 use harness::stack::StackOptions;
 use portier_e2e::*;
@@ -14,6 +15,25 @@ async fn a_wrong_configuration_says_which_field_and_why() -> anyhow::Result<()> 
     wait_for_text(c, ".config-error", "clientId").await?;
     wait_for_text(c, ".config-error", "cacheLocation").await?;
     wait_for_text(c, ".config-error", "'cookie' is not 'sessionStorage' or 'localStorage'").await?;
+    w.end().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_first_page_does_not_wait_for_the_sign_in_service_and_a_sign_in_it_cannot_reach_says_so()
+-> anyhow::Result<()> {
+    // The kernel accepts connections to it; nobody ever answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let authority = format!("http://127.0.0.1:{}/8b1f4d5e-2c3a-4e6f-9a7b-1c2d3e4f5a6b", silent.local_addr()?.port());
+    let w = World::start(StackOptions { config: json!({ "authority": authority }), ..Default::default() }).await?;
+    let c = w.client();
+    w.open("/").await?;
+    wait_for_text(c, "h1", "Welcome").await?;
+    // Now nothing listens there at all: a sign-in cannot start, and the page says so.
+    drop(silent);
+    click(c, "[data-testid=sign-in]").await?;
+    wait_for_text(c, ".error-view", "could not be reached").await?;
+    wait_for(c, "[data-testid=sign-in]").await?;
     w.end().await;
     Ok(())
 }
