@@ -32,7 +32,7 @@ pub fn ConfirmAction(
         <span class="confirm" data-testid=testid.clone()>
             <Show
                 when=move || asking.get()
-                fallback=move || view! { <button type="button" disabled=move || busy.get() on:click=move |_| asking.set(true)>{move || label.get()}</button> }
+                fallback=move || view! { <button type="button" disabled=move || busy.get() on:click=move |_| asking.set(true)>{move || label.get()}</button> }.into_any()
             >
                 <span role="group" aria-labelledby=ask_id.clone()>
                     <span id=ask_id.clone()>{move || question.get()}</span>

@@ -26,7 +26,7 @@ pub fn Header() -> impl IntoView {
             <a class="skip-link" href="#main" on:click=skip_to_main>{tr(t, |t| t.skip_to_content)}</a>
             <div class="bar">
                 <Link route=Route::Home class="brand">
-                    {brand.logo_url.clone().map(|src| view! { <img src=src alt="" width="32" height="32"/> })}
+                    {brand.logo_url.clone().map(|src| view! { <img src=src alt="" width="32" height="32"/> }.into_any())}
                     <span>{brand.name.clone()}</span>
                 </Link>
                 <nav aria-label=tr(t, |t| t.nav_label)>
@@ -35,8 +35,8 @@ pub fn Header() -> impl IntoView {
                         <li><Link route=Route::Catalog>{tr(t, |t| t.nav_catalog)}</Link></li>
                         <li><Link route=Route::Requests>{tr(t, |t| t.nav_requests)}</Link></li>
                         <li><Link route=Route::Access>{tr(t, |t| t.nav_access)}</Link></li>
-                        {move || inbox.0.get().unwrap_or(false).then(|| view! { <li><Link route=Route::Approvals>{tr(t, |t| t.nav_approvals)}</Link></li> })}
-                        {move || member().then(|| view! { <li><Link route=Route::Invite>{tr(t, |t| t.nav_invite)}</Link></li> })}
+                        {move || inbox.0.get().unwrap_or(false).then(|| view! { <li><Link route=Route::Approvals>{tr(t, |t| t.nav_approvals)}</Link></li> }.into_any())}
+                        {move || member().then(|| view! { <li><Link route=Route::Invite>{tr(t, |t| t.nav_invite)}</Link></li> }.into_any())}
                     </ul>
                 </nav>
                 <LanguageSwitch/>
@@ -64,7 +64,7 @@ fn LanguageSwitch() -> impl IntoView {
             <button type="button" lang=lang.tag() aria-pressed=move || (i18n.language.get() == lang).to_string() on:click=move |_| i18n.set(lang)>
                 {label}
             </button>
-        }
+        }.into_any()
     };
     view! {
         <div class="language-switch" role="group" aria-label=tr(t, |t| t.language_label)>
@@ -102,8 +102,8 @@ fn AccountMenu() -> impl IntoView {
         <section class="account" aria-label=tr(t, |t| t.account_menu)>
             <span class="account-name"><bdi>{name}</bdi></span>
             <span class="account-org"><bdi>{organisation}</bdi></span>
-            {move || kind().map(|k| view! { <span class="badge">{k}</span> })}
-            {own_session.then(|| view! { <button type="button" on:click=sign_out>{tr(t, |t| t.sign_out)}</button> })}
+            {move || kind().map(|k| view! { <span class="badge">{k}</span> }.into_any())}
+            {own_session.then(|| view! { <button type="button" on:click=sign_out>{tr(t, |t| t.sign_out)}</button> }.into_any())}
         </section>
     }
 }

@@ -46,11 +46,11 @@ pub fn Timeline(
                     ": " <span class="stage-state">{move || stage_label(t.get(), &state)}</span>
                     {(!names.is_empty()).then(|| view! {
                         <div class="approvers">{tr(t, |t| t.approvers)}": "
-                            {move || names.iter().enumerate().map(|(i, a)| view! { {(i > 0).then_some(", ")}<bdi>{approver_name(t.get(), a)}</bdi> }).collect_view()}</div>
-                    })}
-                    {deadline.clone().map(|d| view! { <div class="deadline">{tr(t, |t| t.deadline)}": " <time>{super::format::date_time(Some(&d))}</time></div> })}
-                    {decided_by.clone().map(|by| view! { <div>{tr(t, |t| t.decided_by)}": " <bdi>{by.clone()}</bdi> " " <time>{super::format::date_time(decided_at.as_deref())}</time></div> })}
-                    {reason.clone().map(|r| view! { <div class="reason">{tr(t, |t| t.reason)}": " <q><bdi>{r}</bdi></q></div> })}
+                            {move || names.iter().enumerate().map(|(i, a)| view! { {(i > 0).then_some(", ")}<bdi>{approver_name(t.get(), a)}</bdi> }.into_any()).collect_view()}</div>
+                    }.into_any())}
+                    {deadline.clone().map(|d| view! { <div class="deadline">{tr(t, |t| t.deadline)}": " <time>{super::format::date_time(Some(&d))}</time></div> }.into_any())}
+                    {decided_by.clone().map(|by| view! { <div>{tr(t, |t| t.decided_by)}": " <bdi>{by.clone()}</bdi> " " <time>{super::format::date_time(decided_at.as_deref())}</time></div> }.into_any())}
+                    {reason.clone().map(|r| view! { <div class="reason">{tr(t, |t| t.reason)}": " <q><bdi>{r}</bdi></q></div> }.into_any())}
                 </li>
             }
             .into_any()

@@ -88,15 +88,15 @@ fn AssignmentItem(assignment: Assignment) -> impl IntoView {
             <p class="ends" data-testid="ends">
                 {tr(t, |t| t.ends)}": "
                 {match end.clone() { Some(e) => format::date(Some(&e)), None => t.get().no_end.to_string() }}
-                {soon.then(|| view! { " " <strong class="warning" data-testid="ends-soon">{tr(t, |t| t.ends_soon)}</strong> })}
+                {soon.then(|| view! { " " <strong class="warning" data-testid="ends-soon">{tr(t, |t| t.ends_soon)}</strong> }.into_any())}
             </p>
-            {move || done.get().map(|m| view! { <p role="status" data-testid="access-done">{m}</p> })}
+            {move || done.get().map(|m| view! { <p role="status" data-testid="access-done">{m}</p> }.into_any())}
             {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
             <Show when=move || done.get().is_none()>
                 <div class="actions">
                     {settings.enable_targets_to_self_update_access.unwrap_or(false).then(|| view! {
                         <button type="button" data-testid="extend" disabled=move || busy.get() on:click=move |_| extend.run(())>{tr(t, |t| t.extend)}</button>
-                    })}
+                    }.into_any())}
                     {settings.enable_targets_to_self_remove_access.unwrap_or(false).then(|| view! {
                         <ConfirmAction label=Signal::derive(tr(t, |t| t.remove_access)) question=Signal::derive(tr(t, |t| t.confirm_remove))
                             yes=Signal::derive(tr(t, |t| t.confirm_remove_yes)) no=Signal::derive(tr(t, |t| t.keep))

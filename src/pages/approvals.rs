@@ -162,7 +162,7 @@ pub fn Approvals() -> impl IntoView {
                         done => view! { ": "{outcome_text(t.get(), &done)} }.into_any(),
                     }}
                 </li>
-            }}).collect_view()}
+            }.into_any()}).collect_view()}
         </ul>
         {move || match list.get() {
             None => view! { <Loading/> }.into_any(),
@@ -294,16 +294,16 @@ fn DecisionItem(
             <dl class="facts">
                 <dt>{tr(t, |t| t.requester)}</dt><dd><bdi>{who}</bdi>" <"<bdi>{mail.clone()}</bdi>">"</dd>
                 <dt>{tr(t, |t| t.organisation)}</dt><dd>{match org.clone() { Some(o) => view! { <bdi>{o}</bdi>" ("{t.get_untracked().guest}")" }.into_any(), None => t.get_untracked().member.into_any() }}</dd>
-                {policy.and_then(|p| p.display_name).map(|p| view! { <dt>{tr(t, |t| t.policy_label)}</dt><dd><bdi>{p}</bdi></dd> })}
-                {answers.into_iter().map(|(q, a)| view! { <dt><bdi>{q}</bdi></dt><dd><bdi>{a}</bdi></dd> }).collect_view()}
+                {policy.and_then(|p| p.display_name).map(|p| view! { <dt>{tr(t, |t| t.policy_label)}</dt><dd><bdi>{p}</bdi></dd> }.into_any())}
+                {answers.into_iter().map(|(q, a)| view! { <dt><bdi>{q}</bdi></dt><dd><bdi>{a}</bdi></dd> }.into_any()).collect_view()}
                 <dt>{tr(t, |t| t.grants_title)}</dt><dd><Grants scopes=grants/></dd>
                 <dt>{tr(t, |t| t.justification_label)}</dt><dd class="justification"><bdi>{r.justification.clone()}</bdi></dd>
-                {deadline.map(|d| view! { <dt>{tr(t, |t| t.deadline)}</dt><dd><time>{format::date_time(Some(&d))}</time></dd> })}
+                {deadline.map(|d| view! { <dt>{tr(t, |t| t.deadline)}</dt><dd><time>{format::date_time(Some(&d))}</time></dd> }.into_any())}
             </dl>
             <div class="field" class:invalid=move || missing.get()>
-                <label for=reason_id.clone()>{tr(t, |t| t.reason)}{needs_reason.then(|| view! { " " <span class="required">"(" {tr(t, |t| t.required)} ")"</span> })}</label>
+                <label for=reason_id.clone()>{tr(t, |t| t.reason)}{needs_reason.then(|| view! { " " <span class="required">"(" {tr(t, |t| t.required)} ")"</span> }.into_any())}</label>
                 <textarea id=reason_id rows="2" data-testid="reason" prop:value=move || reason.get() on:input=move |e| { reason.set(event_target_value(&e)); missing.set(false); }></textarea>
-                {move || missing.get().then(|| view! { <p class="field-error" role="alert">{tr(t, |t| t.field_required)}</p> })}
+                {move || missing.get().then(|| view! { <p class="field-error" role="alert">{tr(t, |t| t.field_required)}</p> }.into_any())}
             </div>
             <div class="actions">
                 <button type="button" class="primary" data-testid="approve" disabled=move || busy.get() on:click=move |_| approve(true)>{tr(t, |t| t.approve)}</button>
@@ -360,9 +360,9 @@ fn History(history: RwSignal<Vec<Decided>>) -> impl IntoView {
                         <li data-testid="history-item" data-approved=d.approved.to_string()>
                             <strong><bdi>{d.package.clone()}</bdi></strong>" — "<bdi>{d.requester.clone()}</bdi>": "
                             {move || if d.approved { t.get().stage_approved } else { t.get().stage_denied }}
-                            {(!d.reason.is_empty()).then(|| view! { " (" <q><bdi>{d.reason.clone()}</bdi></q> ")" })}
+                            {(!d.reason.is_empty()).then(|| view! { " (" <q><bdi>{d.reason.clone()}</bdi></q> ")" }.into_any())}
                         </li>
-                    }).collect_view()}
+                    }.into_any()).collect_view()}
                 </ul>
             </details>
         </Show>

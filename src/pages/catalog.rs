@@ -105,7 +105,7 @@ pub fn Catalog() -> impl IntoView {
                 <PackageCard package=p/>
             </For>
         </ul>
-        {move || (!loading.get() && failure.get().is_none() && results.with(|r| r.items.is_empty())).then(|| view! { <p>{tr(t, |t| t.catalog_empty)}</p> })}
+        {move || (!loading.get() && failure.get().is_none() && results.with(|r| r.items.is_empty())).then(|| view! { <p>{tr(t, |t| t.catalog_empty)}</p> }.into_any())}
         <Show when=move || loading.get()><Loading/></Show>
         <Show when=move || !loading.get() && results.with(|r| r.next.is_some())>
             <button type="button" data-testid="load-more" on:click=more.clone()>{tr(t, |t| t.load_more)}</button>

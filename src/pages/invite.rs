@@ -237,7 +237,7 @@ pub fn Invite() -> impl IntoView {
     };
     view! {
         <h1>{tr(t, |t| t.invite_title)}</h1>
-        {move || failure.get().map(|f| view! { <p class="form-error" role="alert" data-testid="invite-refused">{f}</p> })}
+        {move || failure.get().map(|f| view! { <p class="form-error" role="alert" data-testid="invite-refused">{f}</p> }.into_any())}
         {move || other_failure.get().map(|e| view! { <ErrorView error=e/> })}
         <Show when=move || result.get().is_none() fallback=move || view! {
             <section class="invitation" data-testid="invitation">
@@ -258,12 +258,12 @@ pub fn Invite() -> impl IntoView {
                     <a class="button" data-testid="mailto" href=move || mailto(&email.get(), t.get().invite_title, &filled())>{tr(t, |t| t.open_in_mail)}</a>
                 </div>
             </section>
-        }>
+        }.into_any()>
             <form class="request-form" novalidate on:submit=move |e| e.prevent_default()>
                 <div class="field" class:invalid=move || invalid.get()>
                     <label for="invite-email">{tr(t, |t| t.invite_email)}</label>
                     <input id="invite-email" type="email" autocomplete="off" prop:value=move || email.get() on:input=move |e| { email.set(event_target_value(&e)); invalid.set(false); }/>
-                    {move || invalid.get().then(|| view! { <p class="field-error" role="alert">{tr(t, |t| t.invalid_email)}</p> })}
+                    {move || invalid.get().then(|| view! { <p class="field-error" role="alert">{tr(t, |t| t.invalid_email)}</p> }.into_any())}
                 </div>
                 <div class="field">
                     <label for="invite-name">{tr(t, |t| t.invite_name)}</label>
@@ -272,7 +272,7 @@ pub fn Invite() -> impl IntoView {
                 <div class="field" class:invalid=move || redirect_refused.get()>
                     <label for="invite-redirect">{tr(t, |t| t.invite_redirect)}</label>
                     <input id="invite-redirect" type="url" prop:value=move || redirect_to.get() on:input=move |e| { redirect_to.set(event_target_value(&e)); redirect_refused.set(false); }/>
-                    {let allowed = allowed_origins.clone(); move || redirect_refused.get().then(|| view! { <p class="field-error" role="alert" data-testid="redirect-refused">{tr(t, |t| t.invite_redirect_refused)}" "{allowed.clone()}</p> })}
+                    {let allowed = allowed_origins.clone(); move || redirect_refused.get().then(|| view! { <p class="field-error" role="alert" data-testid="redirect-refused">{tr(t, |t| t.invite_redirect_refused)}" "{allowed.clone()}</p> }.into_any())}
                 </div>
                 <fieldset class="field">
                     <legend>{tr(t, |t| t.invite_attach)}</legend>
@@ -280,7 +280,7 @@ pub fn Invite() -> impl IntoView {
                         let id = p.id.clone();
                         let checked = { let id = id.clone(); move || attached.with(|a| a.contains(&id)) };
                         view! { <label class="choice"><input type="checkbox" data-package=p.display_name.clone() prop:checked=checked
-                            on:change=move |_| attached.update(|a| if !a.remove(&id) { a.insert(id.clone()); })/><span><bdi>{p.display_name.clone()}</bdi></span></label> }
+                            on:change=move |_| attached.update(|a| if !a.remove(&id) { a.insert(id.clone()); })/><span><bdi>{p.display_name.clone()}</bdi></span></label> }.into_any()
                     }).collect_view()}
                 </fieldset>
                 <label class="choice"><input type="checkbox" id="invite-send-mail" prop:checked=move || send_mail.get() on:change=move |_| send_mail.update(|s| *s = !*s)/><span>{tr(t, |t| t.invite_send_mail)}</span></label>
@@ -313,11 +313,11 @@ pub fn Invite() -> impl IntoView {
                                     <strong><bdi>{u.display_name.clone()}</bdi></strong>" <"<bdi>{u.mail.clone()}</bdi>"> — "
                                     {move || if accepted { t.get().invited_accepted } else { t.get().invited_pending }}
                                 </li>
-                            }
+                            }.into_any()
                         }).collect_view()}
                     </ul>
                 </section>
-            })
+            }.into_any())
         }}
     }
 }

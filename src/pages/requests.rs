@@ -123,7 +123,7 @@ fn RequestItem(request: AssignmentRequest, on_change: Callback<()>) -> impl Into
                         yes=Signal::derive(tr(t, |t| t.confirm_cancel_yes)) no=Signal::derive(tr(t, |t| t.keep))
                         on_confirm=cancel_request busy=busy testid="cancel"/>
                 })}
-                {can_again.then(|| view! { <button type="button" data-testid="resubmit" on:click=again.clone()>{tr(t, |t| t.resubmit)}</button> })}
+                {can_again.then(|| view! { <button type="button" data-testid="resubmit" on:click=again.clone()>{tr(t, |t| t.resubmit)}</button> }.into_any())}
             </div>
             {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
             <div id=format!("details-{}", stored.with_value(|r| r.id.clone()))>

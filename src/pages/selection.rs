@@ -81,7 +81,7 @@ pub fn SelectionBar() -> impl IntoView {
                     <ul>
                         {items.into_iter().map(|(id, name)| {
                             let remove = { let id = id.clone(); move |_| selection.toggle(&id, "") };
-                            view! { <li><Link route=Route::Package(id.clone())><bdi>{name}</bdi></Link>" " <button type="button" on:click=remove>{tr(t, |t| t.remove_from_selection)}</button></li> }
+                            view! { <li><Link route=Route::Package(id.clone())><bdi>{name}</bdi></Link>" " <button type="button" on:click=remove>{tr(t, |t| t.remove_from_selection)}</button></li> }.into_any()
                         }).collect_view()}
                     </ul>
                     <div class="actions">
@@ -89,7 +89,7 @@ pub fn SelectionBar() -> impl IntoView {
                         <button type="button" on:click=move |_| selection.clear()>{tr(t, |t| t.clear_selection)}</button>
                     </div>
                 </aside>
-            }
+            }.into_any()
         })
     }
 }

@@ -84,12 +84,12 @@ pub fn RequestForm(
                                 <input type="radio" name="policy" value=id.clone() prop:checked=checked
                                     on:change=move |_| values.update(|v| v.policy_id = id.clone())/>
                                 <span><bdi>{r.policy_display_name.clone()}</bdi></span>
-                                {r.policy_description.clone().map(|d| view! { <small>" — "<bdi>{d}</bdi></small> })}
+                                {r.policy_description.clone().map(|d| view! { <small>" — "<bdi>{d}</bdi></small> }.into_any())}
                             </label>
-                        }
+                        }.into_any()
                     }).collect_view()}
                 </fieldset>
-            }
+            }.into_any()
         })
     };
     let questions = move || {
@@ -108,15 +108,16 @@ pub fn RequestForm(
                         }).collect_view()}
                     </fieldset>
                 }
+                .into_any()
             })
             .into_any()
     };
     view! {
         <form class="request-form" novalidate on:submit=move |e| e.prevent_default()>
-            {move || refusal.get().filter(|(_, f)| f.is_none()).map(|(s, _)| view! { <p class="form-error" role="alert">{s}</p> })}
+            {move || refusal.get().filter(|(_, f)| f.is_none()).map(|(s, _)| view! { <p class="form-error" role="alert">{s}</p> }.into_any())}
             <Show when=move || !reviewing.get() fallback=move || view! { <Review values=values reqs=reqs.get_value() submitting=submitting on_submit=on_submit reviewing=reviewing/> }>
                 {policies}
-                {move || current().map(|r| view! { <p class="approval-note">{move || if r.is_approval_required_for_add.unwrap_or(true) { t.get().approval_needed } else { t.get().no_approval }}</p> })}
+                {move || current().map(|r| view! { <p class="approval-note">{move || if r.is_approval_required_for_add.unwrap_or(true) { t.get().approval_needed } else { t.get().no_approval }}</p> }.into_any())}
                 {questions}
                 <Field id="justification" label=Signal::derive(tr(t, |t| t.justification_label))
                     required=Signal::derive(move || current().is_some_and(|r| r.is_requestor_justification_required.unwrap_or(false)))
@@ -134,7 +135,7 @@ pub fn RequestForm(
                             <input id="end" type="date" prop:value=move || values.with(|v| v.end.clone()) on:input=move |e| values.update(|v| v.end = event_target_value(&e))/>
                         </Field>
                     </fieldset>
-                })}
+                }.into_any())}
                 <div class="actions"><button type="button" class="primary" data-testid="review" on:click=review>{tr(t, |t| t.review)}</button></div>
             </Show>
         </form>
@@ -167,9 +168,9 @@ pub(super) fn Field(
     let t = use_texts();
     view! {
         <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=id>{move || label.get()}{move || required.get().then(|| view! { " " <span class="required">"(" {t.get().required} ")"</span> })}</label>
+            <label for=id>{move || label.get()}{move || required.get().then(|| view! { " " <span class="required">"(" {t.get().required} ")"</span> }.into_any())}</label>
             {children()}
-            {move || error.get().map(|e| view! { <p class="field-error" id=format!("{id}-error") role="alert">{e}</p> })}
+            {move || error.get().map(|e| view! { <p class="field-error" id=format!("{id}-error") role="alert">{e}</p> }.into_any())}
         </div>
     }
 }
@@ -185,11 +186,14 @@ pub(super) fn question(
     let text = q.text_in(lang);
     let required = q.is_required.unwrap_or(false);
     let qid = q.id.clone();
-    let mark = move || required.then(|| view! { " " <span class="required">"(" {t.get().required} ")"</span> });
+    let mark =
+        move || required.then(|| view! { " " <span class="required">"(" {t.get().required} ")"</span> }.into_any());
     let error_id = format!("{dom_id}-error");
     let message = {
         let error_id = error_id.clone();
-        move || error.get().map(|e| view! { <p class="field-error" id=error_id.clone() role="alert">{e}</p> })
+        move || {
+            error.get().map(|e| view! { <p class="field-error" id=error_id.clone() role="alert">{e}</p> }.into_any())
+        }
     };
     if q.is_choice() {
         let multiple = q.is_multiple_selection_allowed.unwrap_or(false);
@@ -210,7 +214,7 @@ pub(super) fn question(
                             <input type=if multiple { "checkbox" } else { "radio" } name=format!("{dom_id}-choice") value=c.actual_value.clone() prop:checked=checked on:change=toggle/>
                             <span><bdi>{c.text_in(lang)}</bdi></span>
                         </label>
-                    }
+                    }.into_any()
                 }).collect_view()}
                 {message}
             </fieldset>
@@ -282,11 +286,11 @@ fn Review(
         <section class="review" aria-labelledby="review-title">
             <h2 id="review-title" tabindex="-1">{tr(t, |t| t.review_title)}</h2>
             <dl class="facts">
-                {req.as_ref().and_then(|r| r.policy_display_name.clone()).map(|p| view! { <dt>{tr(t, |t| t.policy_label)}</dt><dd><bdi>{p}</bdi></dd> })}
-                {answers.into_iter().map(|(q, a)| view! { <dt><bdi>{q}</bdi></dt><dd><bdi>{a}</bdi></dd> }).collect_view()}
+                {req.as_ref().and_then(|r| r.policy_display_name.clone()).map(|p| view! { <dt>{tr(t, |t| t.policy_label)}</dt><dd><bdi>{p}</bdi></dd> }.into_any())}
+                {answers.into_iter().map(|(q, a)| view! { <dt><bdi>{q}</bdi></dt><dd><bdi>{a}</bdi></dd> }.into_any()).collect_view()}
                 <dt>{tr(t, |t| t.justification_label)}</dt><dd><bdi>{v.justification.clone()}</bdi></dd>
-                {(!v.start.is_empty()).then(|| view! { <dt>{tr(t, |t| t.start_label)}</dt><dd>{v.start.clone()}</dd> })}
-                {(!v.end.is_empty()).then(|| view! { <dt>{tr(t, |t| t.end_label)}</dt><dd>{v.end.clone()}</dd> })}
+                {(!v.start.is_empty()).then(|| view! { <dt>{tr(t, |t| t.start_label)}</dt><dd>{v.start.clone()}</dd> }.into_any())}
+                {(!v.end.is_empty()).then(|| view! { <dt>{tr(t, |t| t.end_label)}</dt><dd>{v.end.clone()}</dd> }.into_any())}
             </dl>
             <div class="actions">
                 <button type="button" on:click=move |_| reviewing.set(false) disabled=move || submitting.get()>{tr(t, |t| t.edit)}</button>

@@ -133,20 +133,20 @@ fn ManyForm(packages: Vec<PackageDetails>) -> impl IntoView {
                         <strong><bdi>{o.name.clone()}</bdi></strong>": "
                         {if o.sent { t.get().request_sent.to_string() } else { format!("{} — {}", t.get().request_failed, o.message.clone().unwrap_or_default()) }}
                     </li>
-                }).collect_view()}
+                }.into_any()).collect_view()}
             </ul>
             <p><Link route=Route::Requests>{tr(t, |t| t.view_requests)}</Link></p>
-        }>
+        }.into_any()>
             <form class="request-form" novalidate on:submit=move |e| e.prevent_default()>
                 {move || packages.get_value().into_iter().map(|p| {
                     let questions = p.requirements.first().map(|r| r.questions.clone()).unwrap_or_default();
                     view! {
                         <section class="selected-package" data-testid="selected-package">
                             <h2><bdi>{p.package.display_name.clone()}</bdi></h2>
-                            {p.requirements.is_empty().then(|| view! { <p>{tr(t, |t| t.not_requestable)}</p> })}
+                            {p.requirements.is_empty().then(|| view! { <p>{tr(t, |t| t.not_requestable)}</p> }.into_any())}
                             {questions.into_iter().map(|q| { let e = error_of(question_field(&q)); question(q, lang(), values, e, t) }).collect_view()}
                         </section>
-                    }
+                    }.into_any()
                 }).collect_view()}
                 <Field id="justification" label=Signal::derive(tr(t, |t| t.justification_label)) error=error_of("justification".into())>
                     <textarea id="justification" rows="3" prop:value=move || values.with(|v| v.justification.clone())

@@ -121,18 +121,18 @@ fn Package(details: PackageDetails) -> impl IntoView {
                     <h2 id="grants-title">{tr(t, |t| t.grants_title)}</h2>
                     <Grants scopes=grants/>
                 </section>
-            })}
+            }.into_any())}
             {(!policies.is_empty()).then(|| view! {
                 <section aria-labelledby="policies-title">
                     <h2 id="policies-title">{tr(t, |t| t.policies_title)}</h2>
                     <ul class="policies">
                         {policies.into_iter().map(|(name, description, approval)| view! {
-                            <li><strong><bdi>{name}</bdi></strong>{description.map(|d| view! { " — " <bdi>{d}</bdi> })}" "
+                            <li><strong><bdi>{name}</bdi></strong>{description.map(|d| view! { " — " <bdi>{d}</bdi> }.into_any())}" "
                                 <span class="muted">{move || if approval { t.get().approval_needed } else { t.get().no_approval }}</span></li>
-                        }).collect_view()}
+                        }.into_any()).collect_view()}
                     </ul>
                 </section>
-            })}
+            }.into_any())}
             <p><SelectToggle id=id.clone() name=name.clone()/></p>
             <section aria-labelledby="request-title">
                 <h2 id="request-title">{tr(t, |t| t.request_title)}</h2>
@@ -192,7 +192,7 @@ fn RequestOne(package_id: String, requirements: Vec<crate::graph::entitlement::m
                 <p><strong>{tr(t, |t| t.request_sent)}</strong></p>
                 <p><Link route=Route::Requests>{tr(t, |t| t.view_requests)}</Link></p>
             </div>
-        }>
+        }.into_any()>
             {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
             <RequestForm requirements=requirements.clone() values=values refusal=refusal submitting=submitting on_submit=submit/>
         </Show>
