@@ -148,14 +148,14 @@ mod tests {
     use crate::i18n::texts;
 
     fn service(status: u16, code: &str) -> AppError {
-        AppError::Graph(GraphError::Service(ServiceError {
+        AppError::Graph(GraphError::Service(Box::new(ServiceError {
             status,
             code: code.into(),
             message: "m".into(),
             request_id: Some("rid".into()),
             client_request_id: None,
             date: Some("2026-01-01T00:00:00".into()),
-        }))
+        })))
     }
 
     #[test]

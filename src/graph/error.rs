@@ -20,7 +20,9 @@ pub struct ServiceError {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum GraphError {
-    Service(ServiceError),
+    /// Boxed: it is much the largest variant, and every `Result` of every Graph call would be
+    /// as large as it (clippy's `result_large_err`).
+    Service(Box<ServiceError>),
     /// No answer. `maybe_applied`: a write may have reached Graph before the connection dropped.
     Network {
         detail: String,
@@ -135,23 +137,23 @@ pub fn from_response(status: u16, body: &[u8], header_request_id: Option<&str>) 
                 }
                 level = i.inner.as_deref();
             }
-            GraphError::Service(ServiceError {
+            GraphError::Service(Box::new(ServiceError {
                 status,
                 code,
                 message: b.error.message,
                 request_id: inner.request_id.or(header_request_id.map(String::from)),
                 client_request_id: inner.client_request_id,
                 date: inner.date,
-            })
+            }))
         }
-        Err(e) if status >= 400 => GraphError::Service(ServiceError {
+        Err(e) if status >= 400 => GraphError::Service(Box::new(ServiceError {
             status,
             code: String::new(),
             message: format!("({e})"),
             request_id: header_request_id.map(String::from),
             client_request_id: None,
             date: None,
-        }),
+        })),
         Err(e) => GraphError::Unreadable { status, detail: e.to_string() },
     }
 }

@@ -42,14 +42,14 @@ mod tests {
     use crate::graph::ServiceError;
 
     fn refused(code: &str) -> GraphError {
-        GraphError::Service(ServiceError {
+        GraphError::Service(Box::new(ServiceError {
             status: 400,
             code: code.into(),
             message: String::new(),
             request_id: None,
             client_request_id: None,
             date: None,
-        })
+        }))
     }
 
     #[test]
