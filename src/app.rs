@@ -247,7 +247,7 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
 
     view! {
         <Header/>
-        <PopupWaitBanner/>
+        <SignInBanner/>
         <MainArea>
             {move || match startup.get() {
                 None => view! { <Loading/> }.into_any(),
@@ -312,9 +312,10 @@ fn Page(route: Memo<Route>) -> impl IntoView {
     }
 }
 
-/// While a popup sign-in runs: what to do, and a way out.
+/// While a popup sign-in runs: what to do, and a way out; then why the last sign-in (popup or
+/// redirect) could not go on, if it could not.
 #[component]
-fn PopupWaitBanner() -> impl IntoView {
+fn SignInBanner() -> impl IntoView {
     let t = use_texts();
     let wait = expect_context::<PopupWait>();
     let failure = expect_context::<SignInFailure>();

@@ -13,7 +13,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use openidconnect::JsonWebKey;
 use serde::Deserialize;
 
-/// Clock skew allowed between this machine and the provider, as MSAL.js allows.
+/// Clock skew allowed between this machine and the provider. MSAL.js never compares `exp` with
+/// the local clock; five minutes keeps the check without refusing an ordinarily wrong clock.
 const SKEW_SECS: i64 = 5 * 60;
 
 /// What a sign-in needs to check a token against.
@@ -29,7 +30,7 @@ pub struct Expected<'a> {
 
 /// The claims Portier reads: the checked ones and those naming the account. Only these are
 /// parsed; any others in the token are skipped.
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 struct Claims {
     iss: String,
     /// One audience or several.
