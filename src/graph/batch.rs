@@ -81,8 +81,10 @@ impl ItemAnswer {
 /// Each item's answer by id: its body as JSON text, or its own error.
 pub type BatchResults = HashMap<String, Result<Vec<u8>, GraphError>>;
 
-fn header<'a>(headers: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
-    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+/// An item's header, named by the same constants as a single answer's (item headers are plain
+/// JSON keys, in any case).
+fn header<'a>(headers: &'a HashMap<String, String>, name: &http::HeaderName) -> Option<&'a str> {
+    headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name.as_str())).map(|(_, v)| v.as_str())
 }
 
 impl GraphClient {
@@ -122,13 +124,13 @@ impl GraphClient {
                 }
                 if a.status == 401 && !renewed {
                     if renew == Renew::No {
-                        renew = renewal_for(header(&a.headers, "www-authenticate"));
+                        renew = renewal_for(header(&a.headers, &http::header::WWW_AUTHENTICATE));
                     }
                     again.push(item);
                     continue;
                 }
-                let retry_after = header(&a.headers, "retry-after").and_then(parse_retry_after);
-                let err = error::from_response(a.status, a.body(), header(&a.headers, "request-id"));
+                let retry_after = header(&a.headers, &http::header::RETRY_AFTER).and_then(parse_retry_after);
+                let err = error::from_response(a.status, a.body(), header(&a.headers, &crate::net::REQUEST_ID));
                 let method: Method = item.method.parse().unwrap_or(Method::GET);
                 match self.policy().decide(&method, attempt, &Outcome::Status { status: a.status, retry_after }, 0.0) {
                     Decision::RetryAfterMs(ms) if matches!(a.status, 429 | 503) => {

@@ -24,7 +24,7 @@ async fn the_first_page_does_not_wait_for_the_sign_in_service_and_a_sign_in_it_c
 -> anyhow::Result<()> {
     // The kernel accepts connections to it; nobody ever answers.
     let silent = std::net::TcpListener::bind("127.0.0.1:0")?;
-    let authority = format!("http://127.0.0.1:{}/8b1f4d5e-2c3a-4e6f-9a7b-1c2d3e4f5a6b", silent.local_addr()?.port());
+    let authority = format!("http://127.0.0.1:{}/{}", silent.local_addr()?.port(), harness::stack::TENANT_ID);
     let w = World::start(StackOptions { config: json!({ "authority": authority }), ..Default::default() }).await?;
     let c = w.client();
     w.open("/").await?;
