@@ -101,14 +101,17 @@ pub struct Embedded {
 /// Mounts Portier into `shadow` (the element's shadow root), with the element's attributes
 /// (an object of name → value) and its token provider (a function, or `null`).
 pub fn mount(shadow: web_sys::Node, base: String, attributes: js_sys::Object, provider: JsValue) -> Embedded {
-    let attributes: BTreeMap<String, String> = js_sys::Object::entries(&attributes)
-        .iter()
-        .filter_map(|pair| {
-            let pair: js_sys::Array = pair.unchecked_into();
-            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-        })
-        .filter(|(name, _)| attributes::OBSERVED.contains(&name.as_str()))
-        .collect();
+    // Inserted one by one: `collect` into a map sorts first, with a sort routine of its own.
+    let mut observed = BTreeMap::new();
+    for pair in js_sys::Object::entries(&attributes).iter() {
+        let pair: js_sys::Array = pair.unchecked_into();
+        if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string())
+            && attributes::OBSERVED.contains(&name.as_str())
+        {
+            observed.insert(name, value);
+        }
+    }
+    let attributes = observed;
     let element = Element {
         attributes: RwSignal::new(attributes),
         token_provider: RwSignal::new(provider.dyn_into::<js_sys::Function>().ok().map(SendWrapper::new)),

@@ -2,7 +2,7 @@
 //! justification, dates where the policy allows them; checked at each field, then a review
 //! step, then one send that a second click cannot repeat.
 
-use super::values::{FieldError, FormValues, browser_regex, question_field, validate};
+use super::values::{FieldError, FormValues, browser_regex, in_sequence, question_field, validate};
 use crate::graph::entitlement::models::{Question, Requirements};
 use crate::i18n::{I18n, Texts, tr, use_texts};
 use leptos::prelude::*;
@@ -94,8 +94,7 @@ pub fn RequestForm(
     };
     let questions = move || {
         let Some(req) = current() else { return ().into_any() };
-        let mut qs = req.questions.clone();
-        qs.sort_by_key(|q| q.sequence.unwrap_or(0));
+        let qs = in_sequence(&req.questions);
         let lang = i18n.language.get().tag();
         (!qs.is_empty())
             .then(|| {

@@ -116,6 +116,17 @@ pub fn to_request(package_id: &str, values: &FormValues, req: &Requirements, lan
     }
 }
 
+/// A policy's questions in `sequence` order, equal ones as Graph gave them. Inserted one by one:
+/// a policy has a few questions, and `sort` would bring a sort routine of its own into the bundle.
+pub fn in_sequence(questions: &[Question]) -> Vec<Question> {
+    let mut ordered: Vec<Question> = Vec::with_capacity(questions.len());
+    for q in questions {
+        let at = ordered.partition_point(|p| p.sequence.unwrap_or(0) <= q.sequence.unwrap_or(0));
+        ordered.insert(at, q.clone());
+    }
+    ordered
+}
+
 /// The browser's regular expressions, as the policy author wrote them (JavaScript flavour).
 pub fn browser_regex(pattern: &str, text: &str) -> bool {
     js_sys::RegExp::new(pattern, "u").test(text)
@@ -162,6 +173,17 @@ mod tests {
         v.answers.insert("code".into(), vec!["PRJ-1234".into()]);
         v.end = "2027-01-01".into();
         assert!(validate(&v, &r, &prj).is_empty());
+    }
+
+    #[test]
+    fn questions_are_asked_in_sequence_and_equal_ones_as_given() {
+        let questions: Vec<Question> = serde_json::from_value(serde_json::json!([
+            {"id": "c", "sequence": 2}, {"id": "a", "sequence": 1}, {"id": "none"},
+            {"id": "b", "sequence": 1}, {"id": "d", "sequence": 2},
+        ]))
+        .unwrap();
+        let ids: Vec<String> = in_sequence(&questions).into_iter().map(|q| q.id).collect();
+        assert_eq!(ids, ["none", "a", "b", "c", "d"]);
     }
 
     #[test]
