@@ -7,6 +7,7 @@
 
 mod bench;
 mod demo;
+mod weigh;
 
 use anyhow::{Result, bail};
 use std::process::{Command, ExitCode};
