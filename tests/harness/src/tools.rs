@@ -3,7 +3,7 @@
 //! is too old and breaks the module), and Debian's Chromium with its driver.
 
 use anyhow::{Context, Result, bail};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
@@ -75,20 +75,8 @@ pub fn ensure_build_tools() -> Result<()> {
     let has = output(wasm_opt.to_str().unwrap_or_default(), &["--version"])
         .is_some_and(|v| v.contains(&format!("version {BINARYEN_VERSION}")));
     if !has {
-        std::fs::create_dir_all(tools_dir())?;
-        let dir = tools_dir();
-        run(
-            "binaryen (wasm-opt)",
-            "npm",
-            &[
-                "install",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                dir.to_str().unwrap_or_default(),
-                &format!("binaryen@{BINARYEN_VERSION}"),
-            ],
-        )?;
+        let _one = one_npm_at_a_time();
+        npm_install(&tools_dir(), &format!("binaryen@{BINARYEN_VERSION}"))?;
     }
     Ok(())
 }
@@ -108,17 +96,34 @@ pub fn ensure_browser() -> Result<()> {
     Ok(())
 }
 
-/// npm packages the interop tests drive, installed (pinned) once into the tools folder.
+/// Two npm installs into one folder undo each other's work (each rewrites `node_modules` from its
+/// own reading of `package.json`), and tests running side by side ask for packages at once.
+fn one_npm_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static NPM: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    NPM.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn npm_install(dir: &Path, spec: &str) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    run(spec, "npm", &["install", "--no-audit", "--no-fund", "--prefix", dir.to_str().unwrap_or_default(), spec])
+}
+
+/// npm packages the tests drive, installed (pinned) once into the tools folder.
 pub fn ensure_npm_package(spec: &str) -> Result<PathBuf> {
+    ensure_npm_package_in(&tools_dir(), spec, npm_install)
+}
+
+/// [`ensure_npm_package`] into `dir`, installing with `install` (tests give their own): the
+/// version check and the install happen under one lock, so a package is installed once.
+fn ensure_npm_package_in(dir: &Path, spec: &str, install: impl FnOnce(&Path, &str) -> Result<()>) -> Result<PathBuf> {
     let name = spec.rsplit_once('@').map(|(n, _)| n).filter(|n| !n.is_empty()).unwrap_or(spec);
-    let dir = tools_dir();
-    let installed = dir.join("node_modules").join(name).join("package.json");
     let version = spec.rsplit_once('@').map(|(_, v)| v).unwrap_or_default();
+    let installed = dir.join("node_modules").join(name).join("package.json");
+    let _one = one_npm_at_a_time();
     let current =
         std::fs::read_to_string(&installed).ok().and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
     if current.as_ref().and_then(|v| v["version"].as_str()) != Some(version) {
-        std::fs::create_dir_all(&dir)?;
-        run(spec, "npm", &["install", "--no-audit", "--no-fund", "--prefix", dir.to_str().unwrap_or_default(), spec])?;
+        install(dir, spec)?;
     }
     Ok(dir.join("node_modules"))
 }
@@ -127,9 +132,42 @@ pub fn ensure_npm_package(spec: &str) -> Result<PathBuf> {
 pub const MSAL_BROWSER: &str = "@azure/msal-browser@5.30.0";
 
 /// The `lib` folder of the pinned MSAL.js (its browser bundle and redirect bridge), installed
-/// on first use; one npm at a time in this process.
+/// on first use.
 pub fn msal_browser_lib() -> Result<PathBuf> {
-    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _one_npm_at_a_time = INSTALL.lock().unwrap_or_else(|p| p.into_inner());
     Ok(ensure_npm_package(MSAL_BROWSER)?.join("@azure/msal-browser/lib"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn packages_asked_for_at_once_are_installed_once_and_one_at_a_time() {
+        let dir = std::env::temp_dir().join(format!("portier-npm-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let (running, most, installs) = (AtomicUsize::new(0), AtomicUsize::new(0), AtomicUsize::new(0));
+        let fake_npm = |dir: &Path, spec: &str| -> Result<()> {
+            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            installs.fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            let (name, version) = spec.rsplit_once('@').unwrap();
+            let folder = dir.join("node_modules").join(name);
+            std::fs::create_dir_all(&folder)?;
+            std::fs::write(folder.join("package.json"), format!(r#"{{"version": "{version}"}}"#))?;
+            running.fetch_sub(1, Ordering::SeqCst);
+            Ok(())
+        };
+        std::thread::scope(|s| {
+            for spec in ["axe-core@4.14.1", "axe-core@4.14.1", "@azure/msal-browser@5.30.0", "axe-core@4.14.1"] {
+                s.spawn(|| ensure_npm_package_in(&dir, spec, fake_npm).unwrap());
+            }
+        });
+        assert_eq!(most.load(Ordering::SeqCst), 1, "two installs ran at once");
+        assert_eq!(installs.load(Ordering::SeqCst), 2, "one install per package");
+        ensure_npm_package_in(&dir, "axe-core@4.15.0", fake_npm).unwrap();
+        assert_eq!(installs.load(Ordering::SeqCst), 3, "another version is installed");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
