@@ -102,7 +102,11 @@ pub fn weigh(module: &[u8]) -> Result<Weights> {
 
 /// Optimises the build's module again with names kept (into `scratch`) and prints its weights.
 pub fn print(root: &Path, scratch: &Path) -> Result<()> {
-    let built = root.join("target/wasm32-unknown-unknown/wasm-release/portier.wasm");
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), std::path::PathBuf::from);
+    let built = target.join("wasm32-unknown-unknown/wasm-release/portier.wasm");
+    if !built.exists() {
+        bail!("no release build of the module at {} (`cargo xtask build` makes one)", built.display());
+    }
     let index = std::fs::read_to_string(root.join("index.html")).context("reading index.html")?;
     std::fs::create_dir_all(scratch)?;
     let path = harness::tools::path_with_tools();
