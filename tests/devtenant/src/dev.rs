@@ -50,8 +50,10 @@ async fn loopback_only(ConnectInfo(peer): ConnectInfo<SocketAddr>, req: Request,
     next.run(req).await
 }
 
-fn read<T: DeserializeOwned>(body: &Bytes) -> Result<T, Response> {
-    serde_json::from_slice(body).map_err(|e| refuse(StatusCode::BAD_REQUEST, format!("Invalid JSON body: {e}")))
+/// The body as `T`, or the refusal to send (boxed: a `Response` is large for an error).
+fn read<T: DeserializeOwned>(body: &Bytes) -> Result<T, Box<Response>> {
+    serde_json::from_slice(body)
+        .map_err(|e| Box::new(refuse(StatusCode::BAD_REQUEST, format!("Invalid JSON body: {e}"))))
 }
 
 async fn reset(State(t): State<Arc<Tenant>>) -> Response {
@@ -84,7 +86,7 @@ struct Advance {
 async fn advance_clock(State(t): State<Arc<Tenant>>, body: Bytes) -> Response {
     let a: Advance = match read(&body) {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     if !(0..=10 * 365 * 86_400).contains(&a.advance_seconds) {
         return refuse(
@@ -115,7 +117,7 @@ struct Seed {
 async fn set_fault_seed(State(t): State<Arc<Tenant>>, body: Bytes) -> Response {
     let s: Seed = match read(&body) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     t.faults.reseed(s.seed);
     Json(json!({"seed": s.seed})).into_response()
@@ -142,7 +144,7 @@ async fn clear_log(State(t): State<Arc<Tenant>>) -> StatusCode {
 async fn add_fault(State(t): State<Arc<Tenant>>, body: Bytes) -> Response {
     let spec: FaultSpec = match read(&body) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     match t.faults.add(spec) {
         Ok(f) => (StatusCode::CREATED, Json(f)).into_response(),
@@ -196,7 +198,7 @@ async fn switches(State(t): State<Arc<Tenant>>) -> Json<Switches> {
 async fn set_switches(State(t): State<Arc<Tenant>>, body: Bytes) -> Response {
     let s: Switches = match read(&body) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     *t.switches.lock().unwrap_or_else(|p| p.into_inner()) = s.clone();
     Json(s).into_response()
