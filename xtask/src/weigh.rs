@@ -13,10 +13,7 @@ const SHOWN: usize = 16;
 
 /// The optimiser's level and flags, as `index.html` gives them to Trunk (one place decides).
 fn wasm_opt_args(index_html: &str) -> Result<Vec<String>> {
-    let attribute = |name: &str| -> Option<String> {
-        let start = index_html.find(&format!("{name}=\""))? + name.len() + 2;
-        Some(index_html[start..].split('"').next()?.to_string())
-    };
+    let attribute = |name: &str| harness::dist::attribute(index_html, name);
     let level = attribute("data-wasm-opt").context("index.html names no data-wasm-opt level")?;
     let mut args = vec![format!("-O{level}")];
     args.extend(attribute("data-wasm-opt-params").unwrap_or_default().split_whitespace().map(String::from));

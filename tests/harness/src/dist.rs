@@ -29,14 +29,16 @@ pub fn build(out: &Path) -> Result<()> {
 /// The marker of the line in `portier-embed.js` that names the build's files.
 const FILES_MARKER: &str = "// portier:files";
 
+/// The value of the first `name="…"` attribute in `html` (a tag, or a whole page).
+pub fn attribute(html: &str, name: &str) -> Option<String> {
+    let start = html.find(&format!("{name}=\""))? + name.len() + 2;
+    Some(html[start..].split('"').next()?.to_string())
+}
+
 /// Writes the build's (hashed) file names into `portier-embed.js`, read from `index.html`: the
 /// module and WebAssembly the loader starts, and the stylesheets.
 pub fn write_embed_file_names(dist: &Path) -> Result<()> {
     let index = std::fs::read_to_string(dist.join("index.html")).context("reading index.html")?;
-    let attribute = |tag: &str, name: &str| -> Option<String> {
-        let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
-        Some(tag[start..].split('"').next()?.to_string())
-    };
     let tags: Vec<&str> = index.split('<').collect();
     let loader = tags.iter().find(|t| t.starts_with("script") && t.contains("data-js=")).context("no loader script")?;
     let js = attribute(loader, "data-js").context("the loader names no module")?;
