@@ -153,7 +153,7 @@ pub fn run() -> Result<()> {
     harness::dist::ensure_built(&dist)?;
     println!("\nBundle ({})", dist.display());
     sizes(&dist)?;
-    crate::weigh::print(&harness::repo_root(), &harness::repo_root().join("target/weigh"))?;
+    crate::weigh::print(&harness::repo_root())?;
     harness::tools::ensure_browser()?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {

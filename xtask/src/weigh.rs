@@ -41,19 +41,21 @@ fn crate_of(function: &str) -> String {
     if first.is_empty() { "(unnamed)".into() } else { first }
 }
 
-/// Code bytes per crate, data bytes, and the module's size.
+/// Code bytes per crate, data bytes, and the module's size without its name section (to
+/// compare with the bundle's module).
 #[derive(Debug)]
 pub struct Weights {
     pub by_crate: Vec<(String, usize)>,
     pub code: usize,
     pub data: usize,
-    pub module: usize,
+    pub unnamed: usize,
 }
 
 /// Weighs a module that carries a name section.
 pub fn weigh(module: &[u8]) -> Result<Weights> {
     use wasmparser::{KnownCustom, Name, Payload, TypeRef};
     let (mut imported, mut bodies, mut names, mut data) = (0u32, Vec::new(), BTreeMap::new(), 0);
+    let mut name_section = 0;
     for payload in wasmparser::Parser::new(0).parse_all(module) {
         match payload? {
             Payload::ImportSection(reader) => {
@@ -71,6 +73,7 @@ pub fn weigh(module: &[u8]) -> Result<Weights> {
             }
             Payload::CustomSection(section) => {
                 if let KnownCustom::Name(reader) = section.as_known() {
+                    name_section += section.range().len();
                     for part in reader {
                         if let Name::Function(map) = part? {
                             for naming in map {
@@ -94,13 +97,15 @@ pub fn weigh(module: &[u8]) -> Result<Weights> {
     }
     let mut by_crate: Vec<(String, usize)> = by_crate.into_iter().collect();
     by_crate.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    Ok(Weights { by_crate, code: bodies.iter().sum(), data, module: module.len() })
+    Ok(Weights { by_crate, code: bodies.iter().sum(), data, unnamed: module.len() - name_section })
 }
 
-/// Optimises the build's module again with names kept (into `scratch`) and prints its weights.
-pub fn print(root: &Path, scratch: &Path) -> Result<()> {
+/// Optimises the build's module again with names kept (in the target folder's `weigh/`) and
+/// prints its weights.
+pub fn print(root: &Path) -> Result<()> {
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), std::path::PathBuf::from);
     let built = target.join("wasm32-unknown-unknown/wasm-release/portier.wasm");
+    let scratch = &target.join("weigh");
     if !built.exists() {
         bail!("no release build of the module at {} (`cargo xtask build` makes one)", built.display());
     }
@@ -123,8 +128,7 @@ pub fn print(root: &Path, scratch: &Path) -> Result<()> {
     let mut args = wasm_opt_args(&index)?;
     args.extend(["-g".into(), arg(&scratch.join("portier_bg.wasm")), "-o".into(), arg(&named)]);
     run("wasm-opt", &args)?;
-    let module = std::fs::read(&named)?;
-    let w = weigh(&module)?;
+    let w = weigh(&std::fs::read(&named)?)?;
     let kb = |b: usize| b as f64 / 1000.0;
     let share = |b: usize| 100.0 * b as f64 / w.code as f64;
     println!("\nWhere the module's code goes (optimised as the bundle, names kept; raw KB, share of code)");
@@ -134,20 +138,13 @@ pub fn print(root: &Path, scratch: &Path) -> Result<()> {
     let rest: usize = w.by_crate.iter().skip(SHOWN).map(|(_, b)| b).sum();
     let others = w.by_crate.len().saturating_sub(SHOWN);
     println!("  {:<30} {:>8.1} {:>6.1} %", format!("{others} more crates"), kb(rest), share(rest));
-    let unnamed = w.module.saturating_sub(names_size(&module));
-    println!("  code {:.1} KB, data {:.1} KB; this module without names {:.1} KB", kb(w.code), kb(w.data), kb(unnamed));
+    println!(
+        "  code {:.1} KB, data {:.1} KB; this module without names {:.1} KB",
+        kb(w.code),
+        kb(w.data),
+        kb(w.unnamed)
+    );
     Ok(())
-}
-
-/// The size of the name section, to compare the weighed module with the bundle's.
-fn names_size(module: &[u8]) -> usize {
-    let sections = wasmparser::Parser::new(0).parse_all(module).flatten();
-    sections
-        .filter_map(|p| match p {
-            wasmparser::Payload::CustomSection(s) if s.name() == "name" => Some(s.range().len()),
-            _ => None,
-        })
-        .sum()
 }
 
 #[cfg(test)]
