@@ -2,7 +2,8 @@
 //! sign-in that came back to this page, and frames every page (header, main, errors).
 
 use crate::auth::Session;
-use crate::components::{AppError, ErrorView, Header, Loading, MainArea};
+use crate::error::AppError;
+use crate::components::{ErrorView, Header, Loading, MainArea};
 use crate::config::Config;
 use crate::embed::Element;
 use crate::graph::models::User;

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod components;
 pub mod config;
 pub mod embed;
+pub mod error;
 pub mod graph;
 pub mod i18n;
 pub mod net;

@@ -13,7 +13,7 @@ mod timeline;
 
 pub use confirm::ConfirmAction;
 pub use download::{csv, download};
-pub use error_view::{AppError, ErrorView};
+pub use error_view::ErrorView;
 pub use grants::Grants;
 pub use header::Header;
 pub use landmarks::{MainArea, TopBar};

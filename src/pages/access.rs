@@ -1,7 +1,8 @@
 //! My access: what I hold, what it grants and until when (a warning when the end is near),
 //! extend where the policy allows it, give it up with confirmation.
 
-use crate::components::{AppError, ConfirmAction, ErrorView, Grants, Loading, StateBadge, format};
+use crate::error::AppError;
+use crate::components::{ConfirmAction, ErrorView, Grants, Loading, StateBadge, format};
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::{Assignment, NewAssignment, NewRequest};
 use crate::graph::entitlement::timeline::{ends_at, ends_soon};

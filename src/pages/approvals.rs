@@ -5,7 +5,8 @@
 use super::draft;
 use super::kept::{self, Decided};
 use crate::auth::Session;
-use crate::components::{AppError, ErrorView, Grants, Loading, csv, download, format};
+use crate::error::AppError;
+use crate::components::{ErrorView, Grants, Loading, csv, download, format};
 use crate::graph::entitlement::approver::Decision;
 use crate::graph::entitlement::timeline::{self, Entry, Sponsors, StageState};
 use crate::graph::{GraphClient, GraphError};

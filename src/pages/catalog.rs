@@ -2,7 +2,8 @@
 //! description, on Graph's side, so ten thousand packages cost one page at a time).
 
 use super::selection::{SelectToggle, SelectionBar};
-use crate::components::{AppError, ErrorView, Loading};
+use crate::error::AppError;
+use crate::components::{ErrorView, Loading};
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::AccessPackage;
 use crate::i18n::{tr, use_texts};

@@ -3,9 +3,8 @@
 
 use super::draft;
 use super::request::values::FormValues;
-use crate::components::{
-    AppError, ConfirmAction, ErrorView, Loading, StateBadge, Timeline, csv, download, format, state_label,
-};
+use crate::error::AppError;
+use crate::components::{ConfirmAction, ErrorView, Loading, StateBadge, Timeline, csv, download, format, state_label};
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::AssignmentRequest;
 use crate::graph::entitlement::timeline;

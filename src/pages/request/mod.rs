@@ -9,7 +9,8 @@ pub use many::SelectionPage;
 
 use super::draft;
 use super::selection::SelectToggle;
-use crate::components::{AppError, ErrorView, Grants, Loading};
+use crate::error::AppError;
+use crate::components::{ErrorView, Grants, Loading};
 use crate::graph::entitlement::PackageDetails;
 use crate::graph::{GraphClient, GraphError};
 use crate::i18n::{I18n, Texts, tr, use_texts};
