@@ -72,3 +72,13 @@ pub fn approver_justification_required() -> GraphError {
 pub fn already_decided() -> GraphError {
     GraphError::new(StatusCode::CONFLICT, "Conflict", "This approval stage has already been completed.")
 }
+
+/// `reprocess` of a request or assignment in a state it does not apply to.
+pub fn not_reprocessable(why: &str) -> GraphError {
+    bad("RequestNotReprocessable", format!("This cannot be reprocessed: {why}."))
+}
+
+/// A caller whose entitlement-management roles do not reach what they asked for.
+pub fn no_role(message: impl Into<String>) -> GraphError {
+    forbidden(message)
+}

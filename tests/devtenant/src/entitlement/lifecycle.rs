@@ -5,6 +5,7 @@
 //! tenant clock alone decides what has happened.
 
 use super::approvers::{Who, resolve_with_fallback};
+use super::delivery;
 use super::notify::{self, ToRequestor};
 use super::{Ctx, Person, codes, duration_seconds, parse_instant};
 use crate::clock::iso;
@@ -26,7 +27,7 @@ fn stage_settings(policy: &PolicyRow, idx: i64) -> Option<&Value> {
     policy.data["requestApprovalSettings"]["stages"].as_array()?.get(idx as usize)
 }
 
-fn policy_of(c: &Connection, r: &RequestRow) -> Result<PolicyRow, GraphError> {
+pub(super) fn policy_of(c: &Connection, r: &RequestRow) -> Result<PolicyRow, GraphError> {
     db::policy(c, &r.policy_id)?.ok_or_else(|| codes::not_found("assignment policy", &r.policy_id))
 }
 
@@ -51,7 +52,7 @@ fn approval_required(policy: &PolicyRow, request_type: &str) -> bool {
         }
 }
 
-fn set_state(r: &mut RequestRow, state: &str, status: &str, completed: Option<i64>) {
+pub(super) fn set_state(r: &mut RequestRow, state: &str, status: &str, completed: Option<i64>) {
     r.state = state.into();
     r.status = status.into();
     r.completed = completed;
@@ -167,7 +168,7 @@ fn approved(c: &Connection, ctx: &Ctx, r: &mut RequestRow, policy: &PolicyRow, m
 }
 
 /// When access granted at `start` ends: the policy's expiration, shortened by the request's own.
-fn end_of(policy: &PolicyRow, requested: &Value, start: i64) -> Option<i64> {
+pub(super) fn end_of(policy: &PolicyRow, requested: &Value, start: i64) -> Option<i64> {
     let end = |e: &Value| match e["type"].as_str() {
         Some("afterDuration") => e["duration"].as_str().and_then(duration_seconds).map(|d| start + d),
         Some("afterDateTime") => e["endDateTime"].as_str().and_then(parse_instant),
@@ -177,20 +178,6 @@ fn end_of(policy: &PolicyRow, requested: &Value, start: i64) -> Option<i64> {
         (Some(p), Some(r)) => Some(p.min(r)),
         (p, r) => p.or(r),
     }
-}
-
-fn group_ids(c: &Connection, package_id: &str) -> rusqlite::Result<Vec<String>> {
-    let scopes = db::package(c, package_id)?.map(|p| p.role_scopes).unwrap_or(Value::Null);
-    let groups = scopes.as_array().into_iter().flatten().filter(|s| {
-        s["role"]["originSystem"] == "AadGroup"
-            && s["role"]["originId"].as_str().is_some_and(|o| o.starts_with("Member_"))
-    });
-    Ok(groups.filter_map(|s| s["scope"]["originId"].as_str().map(String::from)).collect())
-}
-
-fn grant(c: &Connection, a: &AssignmentRow) -> rusqlite::Result<()> {
-    let Some(user) = &a.target_id else { return Ok(()) };
-    group_ids(c, &a.package_id)?.iter().try_for_each(|g| db::grant_membership(c, g, user))
 }
 
 fn deliver(c: &Connection, ctx: &Ctx, r: &mut RequestRow, policy: &PolicyRow) -> Result<(), GraphError> {
@@ -236,34 +223,14 @@ fn deliver(c: &Connection, ctx: &Ctx, r: &mut RequestRow, policy: &PolicyRow) ->
                 r.due = Some(ctx.now + GUEST_PROVISIONING_SECONDS);
                 return Ok(db::update_request(c, r)?);
             }
-            complete_delivery(c, ctx, r, a, policy)
+            delivery::complete(c, ctx, r, a, policy)
         }
     }
 }
 
-fn complete_delivery(
-    c: &Connection,
-    ctx: &Ctx,
-    r: &mut RequestRow,
-    mut a: AssignmentRow,
-    policy: &PolicyRow,
-) -> Result<(), GraphError> {
-    a.state = "delivered".into();
-    a.status = "Delivered".into();
-    a.start_at = ctx.now;
-    a.end_at = end_of(policy, &r.data["schedule"], ctx.now);
-    a.target_id = r.target_id.clone();
-    db::update_assignment(c, &a)?;
-    grant(c, &a)?;
-    set_state(r, "delivered", "Delivered", Some(ctx.now));
-    r.due = None;
-    db::update_request(c, r)?;
-    Ok(notify::requestor(c, ctx, &r.target_email, &r.package_id, ToRequestor::Delivered)?)
-}
-
 /// The guest for an approved outsider exists now (created silently, as Entra's B2B step does,
 /// within the tenant's external collaboration settings); then delivery completes.
-fn provision_guest(c: &Connection, ctx: &Ctx, r: &mut RequestRow) -> Result<(), GraphError> {
+pub(super) fn provision_guest(c: &Connection, ctx: &Ctx, r: &mut RequestRow) -> Result<(), GraphError> {
     let mut a = db::assignment(c, r.assignment_id.as_deref().unwrap_or_default())?
         .ok_or_else(|| codes::not_found("assignment", &r.id))?;
     if !ctx.scenario.external_collaboration.domain_allowed(&r.target_email) {
@@ -290,7 +257,7 @@ fn provision_guest(c: &Connection, ctx: &Ctx, r: &mut RequestRow) -> Result<(), 
     };
     r.target_id = Some(user.id.clone());
     let policy = policy_of(c, r)?;
-    complete_delivery(c, ctx, r, a, &policy)
+    delivery::complete(c, ctx, r, a, &policy)
 }
 
 /// Ends an assignment (removal or expiry): its group memberships go, unless another assignment
@@ -302,10 +269,11 @@ fn end_assignment(c: &Connection, ctx: &Ctx, a: &mut AssignmentRow) -> rusqlite:
     db::update_assignment(c, a)?;
     let Some(user) = a.target_id.clone() else { return Ok(()) };
     let mut still = vec![];
-    for other in db::assignments_of(c, &user)?.iter().filter(|o| o.state == "delivered" && o.id != a.id) {
-        still.extend(group_ids(c, &other.package_id)?);
+    let live = |o: &&AssignmentRow| matches!(o.state.as_str(), "delivered" | "partiallyDelivered") && o.id != a.id;
+    for other in db::assignments_of(c, &user)?.iter().filter(live) {
+        still.extend(delivery::group_ids(c, &other.package_id)?);
     }
-    for g in group_ids(c, &a.package_id)?.iter().filter(|g| !still.contains(g)) {
+    for g in delivery::group_ids(c, &a.package_id)?.iter().filter(|g| !still.contains(g)) {
         db::revoke_membership(c, g, &user)?;
     }
     Ok(())

@@ -4,9 +4,11 @@
 
 pub mod approvers;
 pub mod codes;
+pub mod delivery;
 pub mod lifecycle;
 pub mod notify;
 pub mod requests;
+pub mod roles;
 
 use crate::scenario::Scenario;
 use crate::store::UserRecord;

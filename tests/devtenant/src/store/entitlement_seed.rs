@@ -26,6 +26,9 @@ pub fn seed(tx: &Transaction, s: &Scenario, now: i64) -> anyhow::Result<()> {
                 "createdDateTime": created, "modifiedDateTime": created,
             }),
         )?;
+        for (upn, role) in c.role_holders() {
+            db::insert_catalog_role(tx, &s.catalog_id(&c.display_name), &s.user_id(upn), role)?;
+        }
     }
     for p in s.access_packages.iter().map(|p| p.get_ref()) {
         let id = s.package_id(&p.display_name);
@@ -271,12 +274,12 @@ fn replay(tx: &Transaction, s: &Scenario, r: &SeededRequest, i: usize, now: i64)
     file(tx, &ctx, person, user.as_ref().map(|u| u.id.as_str()), ask, id.clone()).map_err(fail)?;
     match r.state.as_str() {
         "canceled" => lifecycle::cancel(tx, &ctx, db::request(tx, &id)?.expect("filed")).map_err(fail),
-        "denied" | "delivered" => {
+        "denied" | "delivered" | "partiallyDelivered" | "deliveryFailed" => {
             while db::request(tx, &id)?.is_some_and(|q| q.state == "pendingApproval") {
                 let stage = db::stages(tx, &id)?.into_iter().find(|st| st.status == "InProgress").expect("open stage");
                 let approver = stage.approvers.first().and_then(|a| super::user_in(tx, a).ok().flatten());
                 let approver = approver.ok_or_else(|| anyhow!("its approval stage resolves to no approver"))?;
-                let approve = r.state == "delivered";
+                let approve = r.state != "denied";
                 let why = Some("Decided before the tenant started.");
                 lifecycle::decide(tx, &ctx, &id, &stage.id, &approver, approve, why).map_err(fail)?;
             }

@@ -30,6 +30,12 @@ pub fn check(s: &Scenario, known_user: &dyn Fn(&str) -> bool) -> Result<(), (usi
             _ => Ok(()),
         }
     };
+    for c in &s.catalogs {
+        let (at, cat) = (c.span().start, c.get_ref());
+        if let Some((user, role)) = cat.role_holders().find(|(u, _)| !known_user(u)) {
+            return Err((at, format!("catalog '{}': {role} '{user}' is not in this scenario", cat.display_name)));
+        }
+    }
     for r in &s.resources {
         let (at, res) = (r.span().start, r.get_ref());
         if !has(catalogs.clone(), &res.catalog) {
@@ -92,11 +98,12 @@ pub fn check(s: &Scenario, known_user: &dyn Fn(&str) -> bool) -> Result<(), (usi
         if !packages.contains(&req.access_package.to_lowercase()) {
             return fail(format!("access package '{}' is not in this scenario", req.access_package));
         }
-        if !["pendingApproval", "delivered", "denied", "canceled"].contains(&req.state.as_str()) {
-            return fail(format!("state '{}' is not pendingApproval, delivered, denied or canceled", req.state));
+        let states = ["pendingApproval", "delivered", "denied", "canceled", "partiallyDelivered", "deliveryFailed"];
+        if !states.contains(&req.state.as_str()) {
+            return fail(format!("state '{}' is not one of {}", req.state, states.join(", ")));
         }
-        if req.state == "delivered" && req.count != 1 {
-            return fail("a delivered request cannot repeat (count = 1)".into());
+        if req.state != "pendingApproval" && req.state != "denied" && req.state != "canceled" && req.count != 1 {
+            return fail("a request that ends with access cannot repeat (count = 1)".into());
         }
         if !req.requestor.contains('@') || req.days_ago < 0 || req.count == 0 {
             return fail("requestor must be an address, days_ago ≥ 0 and count ≥ 1".into());

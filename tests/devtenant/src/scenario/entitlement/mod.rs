@@ -41,6 +41,29 @@ pub struct Catalog {
     pub description: Option<String>,
     #[serde(default = "yes")]
     pub is_externally_visible: bool,
+    /// Catalog-scoped roles of entitlement management, by user principal name: they read the
+    /// catalog's packages, policies, requests and assignments (owners and managers may also
+    /// reprocess them), and nothing outside it.
+    #[serde(default)]
+    pub owners: Vec<String>,
+    #[serde(default)]
+    pub readers: Vec<String>,
+    #[serde(default)]
+    pub package_managers: Vec<String>,
+    #[serde(default)]
+    pub assignment_managers: Vec<String>,
+}
+
+impl Catalog {
+    /// Each role holder as (user principal name, role name as stored).
+    pub fn role_holders(&self) -> impl Iterator<Item = (&String, &'static str)> {
+        self.owners
+            .iter()
+            .map(|u| (u, "owner"))
+            .chain(self.readers.iter().map(|u| (u, "reader")))
+            .chain(self.package_managers.iter().map(|u| (u, "packageManager")))
+            .chain(self.assignment_managers.iter().map(|u| (u, "assignmentManager")))
+    }
 }
 
 /// Something a package grants: a group (membership is delivered), an application or a
@@ -58,6 +81,11 @@ pub struct Resource {
     /// For `site`: its URL; for `application`: its app id.
     pub origin_id: Option<String>,
     pub roles: Vec<String>,
+    /// The first this many delivery attempts of each assignment to this resource fail, as when
+    /// Entra cannot provision it (a deleted group, an app without the role): requests end
+    /// `partiallyDelivered` or `deliveryFailed` until reprocessed often enough.
+    #[serde(default)]
+    pub fail_attempts: u32,
 }
 
 #[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -251,7 +279,8 @@ pub struct SeededRequest {
     pub display_name: Option<String>,
     /// A package by display name (generated ones too).
     pub access_package: String,
-    /// `pendingApproval`, `delivered`, `denied` or `canceled`.
+    /// `pendingApproval`, `delivered`, `denied` or `canceled`; or `partiallyDelivered` /
+    /// `deliveryFailed` when the package grants a resource whose delivery fails.
     #[serde(default = "default_seeded_state")]
     pub state: String,
     pub justification: Option<String>,

@@ -76,15 +76,21 @@ pub fn assignments_of(c: &Connection, user_id: &str) -> rusqlite::Result<Vec<Ass
     all(c, "SELECT * FROM em_assignments WHERE target_id = ?1 ORDER BY start_at, rowid", [user_id], assignment_row)
 }
 
-/// The person's assignment to a package that is in force (or on its way).
+/// Every assignment, oldest first.
+pub fn assignments(c: &Connection) -> rusqlite::Result<Vec<AssignmentRow>> {
+    all(c, "SELECT * FROM em_assignments ORDER BY start_at, rowid", [], assignment_row)
+}
+
+/// The person's assignment to a package that is in force (or on its way, or in force in part).
 pub fn live_assignment(c: &Connection, package_id: &str, email: &str) -> rusqlite::Result<Option<AssignmentRow>> {
     let sql = "SELECT * FROM em_assignments WHERE package_id = ?1 AND target_email = ?2 COLLATE NOCASE
-               AND state IN ('delivering', 'delivered') LIMIT 1";
+               AND state IN ('delivering', 'delivered', 'partiallyDelivered') LIMIT 1";
     c.query_row(sql, params![package_id, email], assignment_row).optional()
 }
 
 pub fn delivered_ending_by(c: &Connection, by: i64) -> rusqlite::Result<Vec<AssignmentRow>> {
-    let sql = "SELECT * FROM em_assignments WHERE state = 'delivered' AND end_at IS NOT NULL AND end_at <= ?1 ORDER BY end_at";
+    let sql = "SELECT * FROM em_assignments WHERE state IN ('delivered', 'partiallyDelivered')
+               AND end_at IS NOT NULL AND end_at <= ?1 ORDER BY end_at";
     all(c, sql, [by], assignment_row)
 }
 

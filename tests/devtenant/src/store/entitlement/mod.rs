@@ -5,9 +5,11 @@
 //! transaction of [`Store::transaction`](super::Store::transaction).
 
 mod assignments;
+mod delivery;
 mod requests;
 
 pub use assignments::*;
+pub use delivery::*;
 pub use requests::*;
 
 use super::json;
@@ -37,10 +39,25 @@ CREATE TABLE IF NOT EXISTS em_assignments (
 CREATE INDEX IF NOT EXISTS em_assignments_target ON em_assignments (target_id);
 CREATE INDEX IF NOT EXISTS em_assignments_state ON em_assignments (state, end_at);
 CREATE TABLE IF NOT EXISTS em_grants (group_id TEXT NOT NULL, user_id TEXT NOT NULL, PRIMARY KEY (group_id, user_id));
+CREATE TABLE IF NOT EXISTS em_catalog_roles (
+  catalog_id TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (catalog_id, user_id, role));
+CREATE INDEX IF NOT EXISTS em_catalog_roles_user ON em_catalog_roles (user_id);
+CREATE TABLE IF NOT EXISTS em_deliveries (
+  assignment_id TEXT NOT NULL, role_scope_id TEXT NOT NULL, attempts INTEGER NOT NULL, delivered INTEGER NOT NULL,
+  PRIMARY KEY (assignment_id, role_scope_id));
 ";
 
-pub const TABLES: [&str; 7] =
-    ["em_catalogs", "em_packages", "em_policies", "em_requests", "em_stages", "em_assignments", "em_grants"];
+pub const TABLES: [&str; 9] = [
+    "em_catalogs",
+    "em_packages",
+    "em_policies",
+    "em_requests",
+    "em_stages",
+    "em_assignments",
+    "em_grants",
+    "em_catalog_roles",
+    "em_deliveries",
+];
 
 /// A package as seeded: Graph's resource, and its resource role scopes (with role and scope).
 #[derive(Debug, Clone)]
@@ -71,6 +88,12 @@ pub(super) fn all<T>(
 pub fn insert_catalog(c: &Connection, data: &Value) -> rusqlite::Result<()> {
     c.execute("INSERT INTO em_catalogs (id, data) VALUES (?1, ?2)", params![data["id"].as_str(), data.to_string()])?;
     Ok(())
+}
+
+/// Every catalog, in seeding order.
+pub fn catalogs(c: &Connection) -> rusqlite::Result<Vec<Value>> {
+    let rows: Vec<String> = all(c, "SELECT data FROM em_catalogs ORDER BY rowid", [], |r| r.get(0))?;
+    Ok(rows.into_iter().map(json).collect())
 }
 
 pub fn catalog(c: &Connection, id: &str) -> rusqlite::Result<Option<Value>> {

@@ -120,6 +120,11 @@ pub fn request(c: &Connection, id: &str) -> rusqlite::Result<Option<RequestRow>>
     c.query_row("SELECT * FROM em_requests WHERE id = ?1 COLLATE NOCASE", [id], request_row).optional()
 }
 
+/// Every request, oldest first.
+pub fn requests(c: &Connection) -> rusqlite::Result<Vec<RequestRow>> {
+    all(c, "SELECT * FROM em_requests ORDER BY created, rowid", [], request_row)
+}
+
 /// Requests whose target or creator is this user.
 pub fn requests_of(c: &Connection, user_id: &str) -> rusqlite::Result<Vec<RequestRow>> {
     let sql = "SELECT * FROM em_requests WHERE target_id = ?1 OR created_by = ?1 ORDER BY created, rowid";
