@@ -20,7 +20,7 @@ const EXPAND: &[Allow] = &[
     Allow("assignmentPolicy", &[Allow("questions", &[])]),
     Allow("target", &[Allow("connectedOrganization", &[])]),
 ];
-const ASSIGNMENTS: ListSpec = ListSpec {
+pub(super) const ASSIGNMENTS: ListSpec = ListSpec {
     entity: "accessPackageAssignment",
     filters: &[
         ("id", &["eq", "in"]),

@@ -3,8 +3,10 @@
 //! `filterByCurrentUser(on='…')` functions, and lists with `$filter`, `$orderby`, `$select`,
 //! `$expand`, `$count` and paging.
 
+mod admin;
 mod approvals;
 mod assignments;
+mod catalogs;
 mod orgs;
 mod packages;
 pub mod render;
@@ -39,14 +41,20 @@ pub const SUBJECT_WRITE: [&str; 2] = ["EntitlementMgmt-SubjectAccess.ReadWrite",
 
 pub fn router(t: Arc<Tenant>) -> Routes<Arc<Tenant>> {
     Routes::new()
+        .get("/catalogs", catalogs::list)
         .get("/accessPackages", packages::list)
         .get("/accessPackages/{id}", packages::get)
         .post("/accessPackages/{id}/getApplicablePolicyRequirements", packages::requirements)
+        .get("/assignmentPolicies", catalogs::policies)
         .get("/assignmentPolicies/{id}", packages::policy)
+        .get("/assignmentRequests", admin::requests)
         .post("/assignmentRequests", requests::create)
         .get("/assignmentRequests/{id}", requests::get)
         .post("/assignmentRequests/{id}/cancel", requests::cancel)
+        .post("/assignmentRequests/{id}/reprocess", admin::reprocess_request)
+        .get("/assignments", admin::assignments)
         .get("/assignments/{id}", assignments::get)
+        .post("/assignments/{id}/reprocess", admin::reprocess_assignment)
         .get("/accessPackageAssignmentApprovals/{id}", approvals::get)
         .get("/accessPackageAssignmentApprovals/{id}/stages", approvals::stages)
         .get("/accessPackageAssignmentApprovals/{id}/stages/{stage}", approvals::stage)

@@ -35,6 +35,20 @@ pub fn catalog(c: &Connection, id: &str) -> rusqlite::Result<Value> {
     Ok(db::catalog(c, id)?.unwrap_or(Value::Null))
 }
 
+/// A catalog with the relations expanded: `accessPackages` (each with its own expansions).
+pub fn catalog_expanded(c: &Connection, data: &Value, ex: &[Expand]) -> rusqlite::Result<Value> {
+    let mut v = data.clone();
+    let id = data["id"].as_str().unwrap_or_default().to_string();
+    expand_into(&mut v, ex, "accessPackages", |e| {
+        let mut out = vec![];
+        for p in db::packages(c)?.iter().filter(|p| p.catalog_id.eq_ignore_ascii_case(&id)) {
+            out.push(package(c, p, &e.nested)?);
+        }
+        Ok(json!(out))
+    })?;
+    Ok(v)
+}
+
 pub fn package(c: &Connection, p: &PackageRow, ex: &[Expand]) -> rusqlite::Result<Value> {
     let mut v = p.data.clone();
     expand_into(&mut v, ex, "assignmentPolicies", |e| {

@@ -38,7 +38,7 @@ const REQUEST_EXPAND: &[Allow] = &[
     Allow("requestor", SUBJECT_EXPAND),
     Allow("assignment", ASSIGNMENT_EXPAND),
 ];
-const REQUESTS: ListSpec = ListSpec {
+pub(super) const REQUESTS: ListSpec = ListSpec {
     entity: "accessPackageAssignmentRequest",
     filters: &[
         ("id", &["eq", "in"]),
