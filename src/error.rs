@@ -10,6 +10,9 @@ use crate::i18n::Texts;
 pub enum AppError {
     Graph(GraphError),
     Auth(AuthError),
+    /// A part of the app (a chunk of the module) could not be loaded; `gone` when the server no
+    /// longer has it because a newer version was deployed.
+    Chunk { gone: bool },
 }
 
 impl From<GraphError> for AppError {
@@ -42,6 +45,8 @@ impl AppError {
             AppError::Auth(AuthError::Unreachable(_)) => t.error_network,
             AppError::Auth(AuthError::HostProvider(_)) => t.error_host_sign_in,
             AppError::Auth(_) => t.error_sign_in_refused,
+            AppError::Chunk { gone: true } => t.error_chunk_gone,
+            AppError::Chunk { gone: false } => t.error_chunk,
             AppError::Graph(GraphError::Network { .. }) => t.error_network,
             AppError::Graph(g) => match g.status() {
                 Some(429) => t.error_throttled,
@@ -75,6 +80,7 @@ impl AppError {
             }
             AppError::Auth(AuthError::InteractionRequired { code, .. }) => out.push((t.error_code, code.clone())),
             AppError::Auth(other) => out.push((t.error_code, other.to_string())),
+            AppError::Chunk { gone } => out.push((t.error_code, if *gone { "chunk gone" } else { "chunk unavailable" }.into())),
         }
         out
     }

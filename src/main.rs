@@ -3,7 +3,7 @@
 //! `mount` (Portier is an element of the page). The exports live here because a library's own
 //! exports do not reach a binary's module.
 
-use portier::embed;
+use portier::mount;
 use wasm_bindgen::prelude::*;
 
 fn main() {
@@ -13,18 +13,18 @@ fn main() {
 /// Portier as the whole page.
 #[wasm_bindgen]
 pub fn start() {
-    embed::start();
+    mount::start();
 }
 
 /// Portier in an element's shadow root.
 #[wasm_bindgen]
 pub fn mount(shadow: web_sys::Node, base: String, attributes: js_sys::Object, provider: JsValue) -> Embedded {
-    Embedded(embed::mount(shadow, base, attributes, provider))
+    Embedded(mount::mount(shadow, base, attributes, provider))
 }
 
 /// A mounted Portier, for the element to talk to.
 #[wasm_bindgen]
-pub struct Embedded(embed::Embedded);
+pub struct Embedded(mount::Embedded);
 
 #[wasm_bindgen]
 impl Embedded {

@@ -3,6 +3,9 @@
 
 use std::fmt;
 
+/// A future that stays on this thread (the browser has one).
+pub type LocalBoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + 'a>>;
+
 pub type HttpRequest = http::Request<Vec<u8>>;
 pub type HttpResponse = http::Response<Vec<u8>>;
 

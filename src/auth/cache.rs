@@ -2,7 +2,7 @@
 //! minutes before they expire (expiry counted on this machine's clock from `expires_in`), one
 //! refresh token per account replaced on every refresh, everything under `portier.`.
 
-use super::storage::{KeyValue, clear_section};
+use crate::storage::{KeyValue, clear_section};
 use serde::{Deserialize, Serialize};
 
 /// A cached access token is not served with this little time left (MSAL's renewal offset).
@@ -144,9 +144,9 @@ impl<'a> TokenCache<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::storage::Memory;
+    use crate::storage::Memory;
 
-    fn account() -> Account {
+    pub(super) fn account() -> Account {
         Account {
             home_account_id: "oid.tid".into(),
             oid: "oid".into(),
@@ -219,5 +219,53 @@ mod tests {
         store.set("portier.request.abc", "{}");
         cache.clear();
         assert_eq!(store.keys(), ["other.app", "portier.draft.request"]);
+    }
+}
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests {
+    use super::*;
+    use crate::storage::{KeyValue, PREFIX, Web, clear_section};
+    use super::tests::account;
+    use wasm_bindgen_test::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    fn the_session_survives_in_session_storage_for_a_new_page() {
+        let first = Web::session().expect("sessionStorage");
+        clear_section(&first, "");
+        let cache = TokenCache::new(&first);
+        cache.set_account(&account());
+        cache.set_refresh_token(Some("rt-1"));
+        cache.set_access_token(
+            &["User.Read".into()],
+            &AccessToken { secret: "at".into(), expires_on: 1e12, claims: None },
+        );
+        // What a reloaded page sees: a new handle on the same storage.
+        let again = Web::session().unwrap();
+        let restored = TokenCache::new(&again);
+        assert_eq!(restored.account(), Some(account()));
+        assert_eq!(restored.refresh_token().as_deref(), Some("rt-1"));
+        assert_eq!(restored.access_token(&["user.read".into()], None, 0.0).map(|t| t.secret).as_deref(), Some("at"));
+        clear_section(&again, "");
+        assert!(again.keys().iter().all(|k| !k.starts_with(PREFIX)));
+    }
+
+    #[wasm_bindgen_test]
+    fn tokens_stay_out_of_local_storage_by_default() {
+        let session = Web::session().unwrap();
+        clear_section(&session, "");
+        let cache = TokenCache::new(&session);
+        cache.set_account(&account());
+        cache.set_refresh_token(Some("rt"));
+        let local = Web::local().unwrap();
+        assert!(
+            local
+                .keys()
+                .iter()
+                .all(|k| !k.starts_with("portier.token") && k != "portier.refresh" && k != "portier.account")
+        );
+        clear_section(&session, "");
     }
 }

@@ -4,7 +4,7 @@
 
 #[cfg(target_arch = "wasm32")]
 use super::error::AuthError;
-use super::storage::KeyValue;
+use crate::storage::KeyValue;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -199,7 +199,7 @@ pub async fn wait_for_popup(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::storage::Memory;
+    use crate::storage::Memory;
 
     #[test]
     fn answers_are_read_from_the_fragment_or_the_query() {

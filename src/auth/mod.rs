@@ -2,6 +2,7 @@
 //! `openidconnect`, redirect or popup, a token cache with silent renewal, claims challenges,
 //! sign-out. Nothing outside this module touches tokens.
 
+mod authorizer;
 mod cache;
 mod challenge;
 mod error;
@@ -10,11 +11,11 @@ mod interaction;
 mod oidc;
 mod session;
 mod signature;
-pub mod storage;
 #[cfg(target_arch = "wasm32")]
 mod storage_access;
 mod verify;
 
+pub use authorizer::{Authorizer, Renew};
 pub use cache::Account;
 pub use challenge::claims_challenge;
 pub use error::AuthError;

@@ -6,11 +6,11 @@ use super::cache::{AccessToken, Account, TokenCache};
 use super::error::{AuthError, classify};
 use super::interaction::{self, Answer, Kind, Pending};
 use super::oidc::{self, Jwks, Provider};
-use super::storage::{self, KeyValue, Memory};
+use crate::storage::{self, KeyValue, Stores};
 use super::verify;
-use crate::config::{CacheLocation, Config};
-use crate::graph::{Authorizer, LocalBoxFuture, Renew};
-use crate::net::{Cancel, HttpRequest, fetch};
+use crate::config::Config;
+use super::authorizer::{Authorizer, Renew};
+use crate::net::{Cancel, HttpRequest, LocalBoxFuture, fetch};
 use futures::FutureExt;
 use futures::future::Shared;
 use leptos::prelude::*;
@@ -43,9 +43,9 @@ struct Loaded {
 
 struct Inner {
     config: Config,
-    tokens: Box<dyn KeyValue>,
+    tokens: Rc<dyn KeyValue>,
     /// Requests waiting for an answer always live in `sessionStorage`: they belong to this tab.
-    temp: Box<dyn KeyValue>,
+    temp: Rc<dyn KeyValue>,
     loaded: RefCell<Option<Rc<Loaded>>>,
     loading: Joint<Result<Rc<Loaded>, AuthError>>,
     account: RwSignal<Option<Account>>,
@@ -71,15 +71,9 @@ fn now_secs() -> f64 {
 type Network = LocalBoxFuture<'static, Result<crate::net::HttpResponse, crate::net::NetError>>;
 
 impl Session {
-    pub fn new(config: Config, lifetime: Cancel) -> Session {
-        let session: Box<dyn KeyValue> = storage::Web::session()
-            .map(|w| Box::new(w) as Box<dyn KeyValue>)
-            .unwrap_or_else(|| Box::new(Memory::default()));
-        let tokens: Box<dyn KeyValue> = match config.cache_location {
-            CacheLocation::LocalStorage => storage::Web::local().map(|w| Box::new(w) as Box<dyn KeyValue>),
-            CacheLocation::SessionStorage => storage::Web::session().map(|w| Box::new(w) as Box<dyn KeyValue>),
-        }
-        .unwrap_or_else(|| Box::new(Memory::default()));
+    /// A session over `stores` (chosen from the configuration's `cacheLocation`).
+    pub fn new(config: Config, stores: Stores, lifetime: Cancel) -> Session {
+        let Stores { tab: session, cache: tokens } = stores;
         let account = TokenCache::new(tokens.as_ref()).account();
         Session(SendWrapper::new(Rc::new(Inner {
             config,

@@ -19,6 +19,14 @@ pub fn ErrorView(
     let t = use_texts();
     let router = use_router();
     let needs_sign_in = error.needs_sign_in();
+    // A chunk gone with an update: trying again cannot help, a reload brings the new version.
+    let gone = matches!(error, AppError::Chunk { gone: true });
+    let on_retry = on_retry.filter(|_| !gone);
+    let reload = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    };
     let claims = match &error {
         AppError::Auth(AuthError::InteractionRequired { claims, .. }) => claims.clone(),
         _ => None,
@@ -42,7 +50,7 @@ pub fn ErrorView(
                 .collect_view()
         }
     };
-    let sign_in = move |_| crate::app::sign_in(router.current(), claims.clone());
+    let sign_in = move |_| crate::state::sign_in(router.current(), claims.clone());
     // Several errors may show at once (one per decision): each its own title id.
     static SHOWN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let title_id = format!("error-title-{}", SHOWN.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
@@ -56,6 +64,7 @@ pub fn ErrorView(
                 <Show when=move || needs_sign_in>
                     <button class="primary" on:click=sign_in.clone()>{tr(t, |t| t.sign_in)}</button>
                 </Show>
+                {gone.then(|| view! { <button class="primary" on:click=reload>{tr(t, |t| t.reload)}</button> }.into_any())}
                 {on_retry.map(|retry| view! { <button on:click=move |_| retry.run(())>{tr(t, |t| t.retry)}</button> }.into_any())}
             </div>
             <details>

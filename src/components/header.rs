@@ -2,7 +2,7 @@
 //! (name, organisation, guest or member) with sign-in and sign-out.
 
 use super::TopBar;
-use crate::app::{Me, sign_in};
+use crate::state::{sign_in, use_inbox, use_me};
 use crate::auth::Session;
 use crate::config::Language;
 use crate::i18n::{I18n, tr, use_texts};
@@ -17,8 +17,8 @@ pub fn Header() -> impl IntoView {
     let session = expect_context::<Session>();
     let brand = session.config().branding.clone();
     let account = session.account();
-    let inbox = expect_context::<crate::app::Inbox>();
-    let me = expect_context::<Me>();
+    let inbox = use_inbox();
+    let me = use_me();
     // Members invite partners; guests are not offered it.
     let member = move || me.0.get().and_then(|r| r.ok()).flatten().is_some_and(|u| !u.is_guest());
     view! {
@@ -49,7 +49,7 @@ pub fn Header() -> impl IntoView {
 /// Moves focus to the main content without touching the URL (whose fragment may be the route).
 fn skip_to_main(ev: web_sys::MouseEvent) {
     ev.prevent_default();
-    if let Some(main) = crate::embed::find::<web_sys::HtmlElement>("#main") {
+    if let Some(main) = crate::dom::find::<web_sys::HtmlElement>("#main") {
         let _ = main.focus();
     }
 }
@@ -86,7 +86,7 @@ fn SignInButton() -> impl IntoView {
 fn AccountMenu() -> impl IntoView {
     let t = use_texts();
     let session = expect_context::<Session>();
-    let me = expect_context::<Me>();
+    let me = use_me();
     let fallback = session.account().get_untracked().map(|a| a.name).unwrap_or_default();
     let user = move || me.0.get().and_then(|r| r.ok()).flatten();
     let name = move || user().and_then(|u| u.display_name).unwrap_or_else(|| fallback.clone());

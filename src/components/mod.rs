@@ -8,6 +8,8 @@ mod grants;
 mod header;
 mod landmarks;
 mod loading;
+mod selection;
+mod sign_in_banner;
 mod state_badge;
 mod timeline;
 
@@ -18,5 +20,7 @@ pub use grants::Grants;
 pub use header::Header;
 pub use landmarks::{MainArea, TopBar};
 pub use loading::Loading;
+pub use selection::{SelectToggle, SelectionBar};
+pub use sign_in_banner::SignInBanner;
 pub use state_badge::{StateBadge, state_label};
 pub use timeline::Timeline;

@@ -2,7 +2,7 @@
 //! frame without scrollbars (`public/portier-frame.js` does that). Only the origins of the
 //! config's `hostOrigins` are told: the browser delivers a message only to the origin named.
 
-use super::Root;
+use crate::dom::Root;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;

@@ -1,7 +1,7 @@
 //! The root element's `data-theme`, which the stylesheet reads: light or dark, where `auto`
 //! follows the browser's `prefers-color-scheme` as it changes.
 
-use super::Root;
+use crate::dom::Root;
 use crate::config::Theme;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

@@ -3,7 +3,8 @@
 //! Item bodies stay raw JSON text until read, so each type is read by the same parser as a
 //! single call's answer (one copy of its reading code in the bundle, not two).
 
-use super::client::{GraphClient, Renew, Sending, parse, renewal_for};
+use super::client::{GraphClient, Sending, parse, renewal_for};
+use crate::auth::Renew;
 use super::error::{self, GraphError};
 use super::retry::{Decision, Outcome, parse_retry_after};
 use crate::net::Cancel;

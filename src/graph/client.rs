@@ -4,34 +4,13 @@
 
 use super::error::{self, GraphError};
 use super::retry::{Decision, Outcome, RetryPolicy, parse_retry_after};
-use crate::auth::AuthError;
-use crate::net::{Cancel, HttpRequest, HttpResponse, NetError};
+use crate::auth::{Authorizer, Renew};
+use crate::net::{Cancel, HttpRequest, HttpResponse, LocalBoxFuture, NetError};
 use http::{Method, header};
 use send_wrapper::SendWrapper;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
-
-pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
-
-/// Why the session is asked for credentials again.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Renew {
-    /// First try: a cached token will do.
-    No,
-    /// Graph refused the token: get a fresh one.
-    Refresh,
-    /// Graph sent a claims challenge (decoded JSON): get a token that satisfies it.
-    Claims(String),
-}
-
-/// What Graph needs from the session: requests with credentials. Only `auth` (or a host page's
-/// token provider) sees the token itself.
-pub trait Authorizer {
-    fn authorize(&self, request: HttpRequest, renew: Renew) -> LocalBoxFuture<'_, Result<HttpRequest, AuthError>>;
-}
 
 /// How requests reach the network and how the client waits; tests give their own.
 pub trait Transport {

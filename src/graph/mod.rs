@@ -14,5 +14,7 @@ pub mod retry;
 mod tests;
 pub mod write;
 
-pub use client::{Answer, Authorizer, BrowserTransport, GraphClient, LocalBoxFuture, Renew, Transport};
+pub use crate::auth::{Authorizer, Renew};
+pub use crate::net::LocalBoxFuture;
+pub use client::{Answer, BrowserTransport, GraphClient, Transport};
 pub use error::{GraphError, ServiceError};

@@ -185,4 +185,7 @@ pub static TEXTS: Texts = Texts {
     invited_title: "People I invited",
     invited_pending: "Has not accepted yet",
     invited_accepted: "Accepted",
+    error_chunk: "This part of Portier could not be loaded. Check your connection and try again.",
+    error_chunk_gone: "Portier has been updated since this page was opened. Reload the page to continue.",
+    reload: "Reload",
 };

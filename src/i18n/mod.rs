@@ -191,6 +191,9 @@ pub struct Texts {
     pub invited_title: &'static str,
     pub invited_pending: &'static str,
     pub invited_accepted: &'static str,
+    pub error_chunk: &'static str,
+    pub error_chunk_gone: &'static str,
+    pub reload: &'static str,
 }
 
 pub fn texts(lang: Language) -> &'static Texts {
@@ -216,7 +219,7 @@ impl I18n {
         let language = stored().or_else(browser_language).unwrap_or(Language::En);
         let i18n = I18n { language: RwSignal::new(language) };
         provide_context(i18n);
-        let root = use_context::<crate::embed::Root>();
+        let root = use_context::<crate::dom::Root>();
         // For screen readers and hyphenation.
         Effect::new(move || {
             let tag = i18n.language.get().tag();

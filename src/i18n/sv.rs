@@ -185,4 +185,7 @@ pub static TEXTS: Texts = Texts {
     invited_title: "Personer jag har bjudit in",
     invited_pending: "Har inte accepterat än",
     invited_accepted: "Har accepterat",
+    error_chunk: "Den här delen av Portier gick inte att läsa in. Kontrollera anslutningen och försök igen.",
+    error_chunk_gone: "Portier har uppdaterats sedan sidan öppnades. Läs in sidan igen för att fortsätta.",
+    reload: "Läs in igen",
 };

@@ -2,9 +2,9 @@
 //! gave (who, package, policy, answers, justification, dates, stage and deadline), approve or
 //! deny with a reason, one at a time or many at once, each outcome said plainly.
 
-use super::draft;
-use super::kept::{self, Decided};
-use crate::auth::Session;
+use crate::state::draft;
+use crate::state::kept::{self, Decided, List};
+use crate::state::use_kept;
 use crate::error::AppError;
 use crate::components::{ErrorView, Grants, Loading, csv, download, format};
 use crate::graph::entitlement::approver::Decision;
@@ -85,15 +85,15 @@ pub fn Approvals() -> impl IntoView {
     let selected = draft::use_draft::<BTreeSet<String>>("approvals.selected".into());
     let bulk_reason = draft::use_draft::<String>("reason.bulk".into());
     let busy = RwSignal::new(false);
-    let session = expect_context::<Session>();
-    let history = RwSignal::new(kept::read::<Decided>(&session, "decisions"));
+    let kept = use_kept();
+    let history = RwSignal::new(kept.read::<Decided>(List::Decisions));
     let decide_many = {
-        let (graph, session) = (graph.clone(), session.clone());
+        let (graph, kept) = (graph.clone(), kept.clone());
         move |ids: Vec<(String, String, String, String)>, approve: bool, reason: String| {
             if busy.get_untracked() {
                 return;
             }
-            let (graph, session) = (graph.clone(), session.clone());
+            let (graph, kept) = (graph.clone(), kept.clone());
             busy.set(true);
             spawn_local(async move {
                 use futures::StreamExt;
@@ -121,7 +121,7 @@ pub fn Approvals() -> impl IntoView {
                             reason: reason.clone(),
                             at: kept::now_iso(),
                         };
-                        kept::push(&session, "decisions", d.clone());
+                        kept.push(List::Decisions, d.clone());
                         history.update(|h| h.push(d));
                     }
                     changed |= !matches!(o, Outcome::Failed(_));

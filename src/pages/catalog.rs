@@ -1,7 +1,7 @@
 //! The catalog: the packages the signed-in person may request, searched as they type (by name and
 //! description, on Graph's side, so ten thousand packages cost one page at a time).
 
-use super::selection::{SelectToggle, SelectionBar};
+use crate::components::{SelectToggle, SelectionBar};
 use crate::error::AppError;
 use crate::components::{ErrorView, Loading};
 use crate::graph::GraphClient;
@@ -26,7 +26,7 @@ pub fn Catalog() -> impl IntoView {
     let t = use_texts();
     let graph = expect_context::<GraphClient>();
     // A draft: the search survives a new sign-in.
-    let typed = super::draft::use_draft::<String>("catalog.search".into());
+    let typed = crate::state::draft::use_draft::<String>("catalog.search".into());
     let results = RwSignal::new(Results::default());
     let loading = RwSignal::new(true);
     let failure = RwSignal::new(None::<AppError>);

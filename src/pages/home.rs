@@ -1,6 +1,6 @@
 //! The signed-in start page: who you are, as Graph knows you.
 
-use crate::app::Me;
+use crate::state::use_me;
 use crate::components::{ErrorView, Loading};
 use crate::i18n::{tr, use_texts};
 use leptos::prelude::*;
@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[component]
 pub fn Home() -> impl IntoView {
     let t = use_texts();
-    let me = expect_context::<Me>();
+    let me = use_me();
     view! {
         <h1>{tr(t, |t| t.home_title)}</h1>
         {move || match me.0.get() {

@@ -2,9 +2,10 @@
 //! way: copy it, show it as a QR code, or send an own message (copy or the mail program). Packages
 //! attached to the invitation become the partner's pre-filled request after they accept.
 
-use super::draft;
-use super::kept::{self, Invited};
-use crate::app::Me;
+use crate::state::draft;
+use crate::state::kept::{self, Invited, List};
+use crate::state::use_kept;
+use crate::state::use_me;
 use crate::auth::Session;
 use crate::error::AppError;
 use crate::components::ErrorView;
@@ -72,7 +73,7 @@ pub fn Invite() -> impl IntoView {
     let t = use_texts();
     let i18n = expect_context::<I18n>();
     let graph = expect_context::<GraphClient>();
-    let me = expect_context::<Me>();
+    let me = use_me();
     let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
     // Kept as drafts: a new sign-in or a failed send loses nothing typed.
     let email = draft::use_draft::<String>("invite.email".into());
@@ -109,6 +110,7 @@ pub fn Invite() -> impl IntoView {
     };
     let session = expect_context::<Session>();
     let config = session.config().clone();
+    let kept = use_kept();
     let allowed_origins = config.redirect_origins.join(", ");
     let redirect_refused = RwSignal::new(false);
     // Where the partner lands after accepting: this portal's request page for attached packages,
@@ -130,12 +132,12 @@ pub fn Invite() -> impl IntoView {
     };
     // The people I invited, their state fetched fresh from Graph each time they are shown.
     let invited = {
-        let (graph, session) = (graph.clone(), session.clone());
+        let (graph, kept) = (graph.clone(), kept.clone());
         LocalResource::new(move || {
-            let (graph, session) = (graph.clone(), session.clone());
+            let (graph, kept) = (graph.clone(), kept.clone());
             async move {
                 let ids: Vec<String> =
-                    kept::read::<Invited>(&session, "invited").into_iter().map(|i| i.user_id).collect();
+                    kept.read::<Invited>(List::Invited).into_iter().map(|i| i.user_id).collect();
                 if ids.is_empty() {
                     return Vec::new();
                 }
@@ -145,7 +147,7 @@ pub fn Invite() -> impl IntoView {
     };
     let send = {
         let graph = graph.clone();
-        let session = session.clone();
+        let kept = kept.clone();
         move |reset: Option<String>| {
             if busy.get_untracked() {
                 return;
@@ -177,7 +179,7 @@ pub fn Invite() -> impl IntoView {
                 reset_redemption: reset.is_some(),
                 invited_user: reset.map(|id| UserRef { id }),
             };
-            let (graph, session) = (graph.clone(), session.clone());
+            let (graph, kept) = (graph.clone(), kept.clone());
             let reset_kept = body.reset_redemption;
             let email_kept = body.invited_user_email_address.clone();
             busy.set(true);
@@ -187,11 +189,8 @@ pub fn Invite() -> impl IntoView {
                 match graph.invite(&body, None).await {
                     Ok(i) => {
                         if let (false, Some(u)) = (reset_kept, i.invited_user.clone()) {
-                            kept::push(
-                                &session,
-                                "invited",
-                                Invited { user_id: u.id, email: email_kept, at: kept::now_iso() },
-                            );
+                            let at = kept::now_iso();
+                            kept.push(List::Invited, Invited { user_id: u.id, email: email_kept, at });
                         }
                         for field in ["invite.email", "invite.name", "invite.message", "invite.cc"] {
                             draft::forget(field);

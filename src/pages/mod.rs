@@ -5,14 +5,12 @@ mod access;
 mod approvals;
 mod catalog;
 mod config_error;
-pub(crate) mod draft;
 mod home;
 mod invite;
-mod kept;
+pub mod lazy;
 mod not_found;
 mod request;
 mod requests;
-pub mod selection;
 mod welcome;
 
 pub use access::MyAccess;

@@ -1,7 +1,7 @@
 //! My requests: newest first, each with its state, a timeline on demand (one `$batch`), cancel
 //! with confirmation, "request again" pre-filled for denied and cancelled ones, CSV export.
 
-use super::draft;
+use crate::state::draft;
 use super::request::values::FormValues;
 use crate::error::AppError;
 use crate::components::{ConfirmAction, ErrorView, Loading, StateBadge, Timeline, csv, download, format, state_label};

@@ -1,6 +1,6 @@
 //! The page for someone not signed in: what Portier is for, and the way in.
 
-use crate::app::{sign_in, sign_in_popup};
+use crate::state::{sign_in, sign_in_popup};
 use crate::i18n::{tr, use_texts};
 use crate::routing::use_router;
 use leptos::prelude::*;

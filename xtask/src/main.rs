@@ -7,6 +7,8 @@
 
 mod bench;
 mod demo;
+#[cfg(test)]
+mod layers;
 mod weigh;
 
 use anyhow::{Result, bail};

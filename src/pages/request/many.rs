@@ -5,14 +5,14 @@
 use super::form::{Field, field_message, question};
 use super::refusal_for;
 use super::values::{FieldError, FormValues, browser_regex, question_field, to_request, validate};
-use crate::app::Selection;
+use crate::state::use_selection;
 use crate::error::AppError;
 use crate::components::{ErrorView, Loading};
 use crate::graph::GraphClient;
 use crate::graph::entitlement::PackageDetails;
 use crate::i18n::{I18n, tr, use_texts};
 use crate::net::Cancel;
-use crate::pages::draft;
+use crate::state::draft;
 use crate::routing::{Link, Route, use_router};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -32,7 +32,7 @@ struct Outcome {
 pub fn SelectionPage() -> impl IntoView {
     let t = use_texts();
     let graph = expect_context::<GraphClient>();
-    let selection = expect_context::<Selection>();
+    let selection = use_selection();
     let cancel = Cancel::on_cleanup();
     // An invitation's link names the packages its partner should request: they become the selection.
     if let Some(listed) = use_router().query("packages") {
@@ -63,7 +63,7 @@ fn ManyForm(packages: Vec<PackageDetails>) -> impl IntoView {
     let t = use_texts();
     let i18n = expect_context::<I18n>();
     let graph = expect_context::<GraphClient>();
-    let selection = expect_context::<Selection>();
+    let selection = use_selection();
     let values = draft::use_draft::<FormValues>(DRAFT.into());
     let errors = RwSignal::new(BTreeMap::<String, FieldError>::new());
     let outcomes = RwSignal::new(Vec::<Outcome>::new());

@@ -7,8 +7,8 @@ pub mod values;
 
 pub use many::SelectionPage;
 
-use super::draft;
-use super::selection::SelectToggle;
+use crate::state::draft;
+use crate::components::SelectToggle;
 use crate::error::AppError;
 use crate::components::{ErrorView, Grants, Loading};
 use crate::graph::entitlement::PackageDetails;

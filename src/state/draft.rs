@@ -1,6 +1,7 @@
-//! What a person typed, kept for the tab in `sessionStorage` until it is sent, so that a reload,
-//! a new sign-in or a failed send loses nothing. Sign-out clears it with the session.
+//! What a person typed, kept for the tab until it is sent, so that a reload, a new sign-in or a
+//! failed send loses nothing. Sign-out clears it with the session.
 
+use crate::storage;
 use leptos::prelude::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -9,24 +10,16 @@ fn key(subject: &str) -> String {
     format!("portier.draft.{subject}")
 }
 
-fn session() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok().flatten()
-}
-
 pub fn load<T: DeserializeOwned>(subject: &str) -> Option<T> {
-    session()?.get_item(&key(subject)).ok().flatten().and_then(|v| serde_json::from_str(&v).ok())
+    storage::read_json(storage::tab().as_ref(), &key(subject))
 }
 
 pub fn save<T: Serialize>(subject: &str, value: &T) {
-    if let Some(s) = session() {
-        let _ = s.set_item(&key(subject), &serde_json::to_string(value).unwrap_or_default());
-    }
+    storage::write_json(storage::tab().as_ref(), &key(subject), value);
 }
 
 pub fn forget(subject: &str) {
-    if let Some(s) = session() {
-        let _ = s.remove_item(&key(subject));
-    }
+    storage::tab().remove(&key(subject));
 }
 
 /// A signal holding a draft: it starts from what was kept and keeps every change; an empty

@@ -1,0 +1,207 @@
+//! Pages by route, most of them in chunks of the module loaded on first visit: the signed-out
+//! first page carries only what it shows. Loading a chunk is a wait like any other (the loading
+//! indicator), a chunk that cannot load is an error with "try again" (never a panic, which would
+//! abort the app), and the next likely chunks load meanwhile when the browser is idle.
+
+use crate::auth::Session;
+use crate::components::{ErrorView, Loading};
+use crate::error::AppError;
+use crate::pages;
+use crate::routing::Route;
+use leptos::prelude::*;
+use std::cell::Cell;
+
+/// Builds the page for a route of its group, from code in the group's chunk.
+type Builder = fn(Route) -> AnyView;
+
+/// A chunk did not load; whether it is gone (a newer version replaced it) is asked separately.
+#[derive(Debug, Clone, Copy)]
+pub struct ChunkFailure;
+
+#[cfg(portier_split)]
+impl From<leptos::wasm_split::SplitLoaderError> for ChunkFailure {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        ChunkFailure
+    }
+}
+
+/// Declares a group's loader: under the split build its code goes into a chunk of its own (all
+/// pages of the group in one, so that a visit fetches few files), loaded fallibly; elsewhere
+/// (`trunk serve`, in-browser tests) it is ordinary code behind the same async signature.
+macro_rules! chunk {
+    ($module:ident, $name:ident => $builder:expr) => {
+        #[cfg(portier_split)]
+        #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
+        fn $name() -> Result<Builder, ChunkFailure> {
+            Ok($builder)
+        }
+        #[cfg(not(portier_split))]
+        async fn $name() -> Result<Builder, ChunkFailure> {
+            Ok($builder)
+        }
+    };
+}
+
+chunk!(partner, partner_pages => |route| match route {
+    Route::Catalog => view! { <pages::Catalog/> }.into_any(),
+    Route::Package(id) => view! { <pages::PackagePage id=id/> }.into_any(),
+    Route::RequestSelection => view! { <pages::SelectionPage/> }.into_any(),
+    Route::Requests => view! { <pages::MyRequests/> }.into_any(),
+    _ => view! { <pages::MyAccess/> }.into_any(),
+});
+
+chunk!(sponsor, sponsor_pages => |route| match route {
+    Route::Approvals => view! { <pages::Approvals/> }.into_any(),
+    _ => view! { <pages::Invite/> }.into_any(),
+});
+
+/// The chunks, coarse on purpose: on a phone every file is a round trip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// What a partner does: the catalog, a package's request form, requests, access.
+    Partner,
+    /// What a sponsor does: approvals and invitations.
+    Sponsor,
+}
+
+impl Group {
+    pub const ALL: [Group; 2] = [Group::Partner, Group::Sponsor];
+
+    /// The chunk a signed-in route's page lives in; `None` for pages in the first module.
+    pub fn of(route: &Route) -> Option<Group> {
+        match route {
+            Route::Home | Route::NotFound(_) => None,
+            Route::Catalog | Route::Package(_) | Route::RequestSelection | Route::Requests | Route::Access => {
+                Some(Group::Partner)
+            }
+            Route::Approvals | Route::Invite => Some(Group::Sponsor),
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The builder, if the chunk has loaded already (then the page shows without a wait).
+    fn loaded(self) -> Option<Builder> {
+        LOADED.with(|l| l[self.index()].get())
+    }
+
+    /// Loads the chunk (once; a failure is not kept, so a later call tries again).
+    async fn load(self) -> Result<Builder, AppError> {
+        if let Some(b) = self.loaded() {
+            return Ok(b);
+        }
+        let result = match self {
+            Group::Partner => partner_pages().await,
+            Group::Sponsor => sponsor_pages().await,
+        };
+        let builder = result.map_err(|ChunkFailure| AppError::Chunk { gone: chunk_gone() })?;
+        LOADED.with(|l| l[self.index()].set(Some(builder)));
+        Ok(builder)
+    }
+}
+
+thread_local! {
+    static LOADED: [Cell<Option<Builder>>; 2] = const { [Cell::new(None), Cell::new(None)] };
+}
+
+/// Whether the split glue found a chunk gone from the server (see the build's `portierFetch`).
+fn chunk_gone() -> bool {
+    let key = wasm_bindgen::JsValue::from_str("__portierChunkGone");
+    js_sys::Reflect::get(&js_sys::global(), &key).is_ok_and(|v| v.is_truthy())
+}
+
+/// Marks the first page on screen, once: the moment `cargo xtask bench` measures.
+fn mark_ready() {
+    request_animation_frame(|| {
+        let Some(p) = web_sys::window().and_then(|w| w.performance()) else { return };
+        if p.get_entries_by_name("portier-ready").length() == 0 {
+            let _ = p.mark("portier-ready");
+        }
+    });
+}
+
+/// Runs `work` when the browser is idle (soon, where it cannot say when it is).
+fn when_idle(work: impl FnOnce() + 'static) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let Some(window) = web_sys::window() else { return };
+    let callback = Closure::once_into_js(work);
+    let idle = js_sys::Reflect::get(&window, &"requestIdleCallback".into()).ok();
+    match idle.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
+        Some(request) => {
+            let _ = request.call1(&window, &callback);
+        }
+        None => {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), 200);
+        }
+    }
+}
+
+/// Loads `groups` one after another when the browser is idle; failures stay quiet (the page
+/// that needs the chunk tries again and says so).
+fn preload_when_idle(groups: Vec<Group>) {
+    when_idle(move || {
+        leptos::task::spawn_local(async move {
+            for g in groups {
+                let _ = g.load().await;
+            }
+        })
+    });
+}
+
+/// The page for the current route; pages that need a signed-in user get the welcome page first.
+pub fn page(route: Memo<Route>) -> impl IntoView {
+    let account = expect_context::<Session>().account();
+    // Signed in and usable: the navigation's other pages load meanwhile.
+    let preloaded = StoredValue::new(false);
+    move || {
+        let current = route.get();
+        let signed_in = account.get().is_some();
+        let view = match (&current, signed_in) {
+            (Route::NotFound(_), _) => view! { <pages::NotFound/> }.into_any(),
+            (_, false) => {
+                // A sign-in returns to this route: its chunk loads while the person reads.
+                preload_when_idle(Group::of(&current).into_iter().collect());
+                view! { <pages::Welcome/> }.into_any()
+            }
+            (Route::Home, true) => view! { <pages::Home/> }.into_any(),
+            (_, true) => view! { <ChunkPage route=current.clone()/> }.into_any(),
+        };
+        if signed_in && !preloaded.get_value() {
+            preloaded.set_value(true);
+            preload_when_idle(Group::ALL.to_vec());
+        }
+        if Group::of(&current).is_none() || !signed_in {
+            mark_ready();
+        }
+        view
+    }
+}
+
+/// A page from a chunk: at once when the chunk is there, else the loading indicator until it is,
+/// or the error view (try again, or reload after an update).
+#[component]
+fn ChunkPage(route: Route) -> impl IntoView {
+    let Some(group) = Group::of(&route) else { return ().into_any() };
+    if let Some(build) = group.loaded() {
+        mark_ready();
+        return build(route);
+    }
+    let attempt = RwSignal::new(0u32);
+    let chunk = LocalResource::new(move || {
+        attempt.track();
+        group.load()
+    });
+    let retry = Callback::new(move |_| attempt.update(|n| *n += 1));
+    (move || match chunk.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Ok(build)) => {
+            mark_ready();
+            build(route.clone())
+        }
+        Some(Err(error)) => view! { <ErrorView error=error on_retry=retry/> }.into_any(),
+    })
+    .into_any()
+}
