@@ -2,19 +2,11 @@
 //! justification, dates where the policy allows them; checked at each field, then a review
 //! step, then one send that a second click cannot repeat.
 
-use super::values::{FieldError, FormValues, browser_regex, in_sequence, question_field, validate};
+use super::field::{FormField, Refusal};
+use super::values::{FieldErrors, FormValues, browser_regex, in_sequence, validate};
 use crate::graph::entitlement::models::{Question, Requirements};
 use crate::i18n::{I18n, Texts, tr, use_texts};
 use leptos::prelude::*;
-use std::collections::BTreeMap;
-
-pub(super) fn field_message(t: &Texts, e: FieldError) -> &'static str {
-    match e {
-        FieldError::Required => t.field_required,
-        FieldError::Pattern => t.field_pattern,
-        FieldError::EndBeforeStart => t.end_before_start,
-    }
-}
 
 /// The requirements of the chosen policy.
 fn chosen(reqs: &[Requirements], values: &FormValues) -> Option<Requirements> {
@@ -27,9 +19,9 @@ pub fn RequestForm(
     requirements: Vec<Requirements>,
     /// What was typed (the page keeps it as a draft).
     values: RwSignal<FormValues>,
-    /// A refusal from Graph, as a sentence, and the field it concerns if any.
+    /// Graph's refusal of the last send, shown at the field it concerns.
     #[prop(into)]
-    refusal: Signal<Option<(String, Option<String>)>>,
+    refusal: Signal<Option<Refusal>>,
     /// While the request is being sent.
     #[prop(into)]
     submitting: Signal<bool>,
@@ -38,7 +30,7 @@ pub fn RequestForm(
 ) -> impl IntoView {
     let t = use_texts();
     let i18n = expect_context::<I18n>();
-    let errors = RwSignal::new(BTreeMap::<String, FieldError>::new());
+    let errors = RwSignal::new(FieldErrors::default());
     let reviewing = RwSignal::new(false);
     let reqs = StoredValue::new(requirements);
     if values.with_untracked(|v| v.policy_id.is_empty())
@@ -50,24 +42,18 @@ pub fn RequestForm(
     let review = move |_| {
         let Some(req) = current() else { return };
         let found = validate(&values.get_untracked(), &req, &browser_regex);
-        let first = found.keys().next().cloned();
+        let first = found.first().cloned();
         errors.set(found);
         match first {
             None => reviewing.set(true),
             Some(field) => focus(&field),
         }
     };
-    let error_of = move |field: String| {
+    let error_of = move |field: FormField| {
         move || {
-            let local = errors.with(|e| e.get(&field).map(|e| field_message(t.get(), *e).to_string()));
-            let remote = refusal
-                .get()
-                .filter(|(_, f)| {
-                    f.as_deref() == Some(field.as_str())
-                        || (field.starts_with("q:") && f.as_deref() == Some("questions"))
-                })
-                .map(|(s, _)| s);
-            local.or(remote)
+            let local = errors.with(|e| e.get(&field).map(|e| e.message(t.get()).to_string()));
+            let concerns = |r: &Refusal| r.field.as_ref().is_some_and(|f| field.concerned_by(f));
+            local.or_else(|| refusal.get().filter(concerns).map(|r| r.sentence.to_string()))
         }
     };
     let policies = move || {
@@ -102,7 +88,7 @@ pub fn RequestForm(
                     <fieldset class="questions">
                         <legend>{tr(t, |t| t.questions_title)}</legend>
                         {qs.into_iter().map(|q| {
-                            let error = Signal::derive(error_of(question_field(&q)));
+                            let error = Signal::derive(error_of(FormField::Question(q.id.clone())));
                             question(q, lang, values, error, t)
                         }).collect_view()}
                     </fieldset>
@@ -113,25 +99,25 @@ pub fn RequestForm(
     };
     view! {
         <form class="request-form" novalidate on:submit=move |e| e.prevent_default()>
-            {move || refusal.get().filter(|(_, f)| f.is_none()).map(|(s, _)| view! { <p class="form-error" role="alert">{s}</p> }.into_any())}
+            {move || refusal.get().filter(|r| r.field.is_none()).map(|r| view! { <p class="form-error" role="alert">{r.sentence}</p> }.into_any())}
             <Show when=move || !reviewing.get() fallback=move || view! { <Review values=values reqs=reqs.get_value() submitting=submitting on_submit=on_submit reviewing=reviewing/> }>
                 {policies}
                 {move || current().map(|r| view! { <p class="approval-note">{move || if r.is_approval_required_for_add.unwrap_or(true) { t.get().approval_needed } else { t.get().no_approval }}</p> }.into_any())}
                 {questions}
-                <Field id="justification" label=Signal::derive(tr(t, |t| t.justification_label))
+                <Field field=FormField::Justification
                     required=Signal::derive(move || current().is_some_and(|r| r.is_requestor_justification_required.unwrap_or(false)))
-                    error=Signal::derive(error_of("justification".into()))>
-                    <textarea id="justification" rows="3" prop:value=move || values.with(|v| v.justification.clone())
+                    error=Signal::derive(error_of(FormField::Justification))>
+                    <textarea id=FormField::Justification.dom_id() rows="3" prop:value=move || values.with(|v| v.justification.clone())
                         on:input=move |e| values.update(|v| v.justification = event_target_value(&e))></textarea>
                 </Field>
                 {move || current().filter(|r| r.allow_custom_assignment_schedule.unwrap_or(false)).map(|_| view! {
                     <fieldset class="schedule">
                         <legend>{tr(t, |t| t.schedule_title)}</legend>
-                        <Field id="start" label=Signal::derive(tr(t, |t| t.start_label)) error=Signal::derive(move || None::<String>)>
-                            <input id="start" type="date" prop:value=move || values.with(|v| v.start.clone()) on:input=move |e| values.update(|v| v.start = event_target_value(&e))/>
+                        <Field field=FormField::Start error=Signal::derive(move || None::<String>)>
+                            <input id=FormField::Start.dom_id() type="date" prop:value=move || values.with(|v| v.start.clone()) on:input=move |e| values.update(|v| v.start = event_target_value(&e))/>
                         </Field>
-                        <Field id="end" label=Signal::derive(tr(t, |t| t.end_label)) error=Signal::derive(error_of("end".into()))>
-                            <input id="end" type="date" prop:value=move || values.with(|v| v.end.clone()) on:input=move |e| values.update(|v| v.end = event_target_value(&e))/>
+                        <Field field=FormField::End error=Signal::derive(error_of(FormField::End))>
+                            <input id=FormField::End.dom_id() type="date" prop:value=move || values.with(|v| v.end.clone()) on:input=move |e| values.update(|v| v.end = event_target_value(&e))/>
                         </Field>
                     </fieldset>
                 }.into_any())}
@@ -141,22 +127,17 @@ pub fn RequestForm(
     }
 }
 
-/// Moves focus to a field (the first one in error).
-fn focus(field: &str) {
-    let id = field.replace(':', "-");
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id)) {
-        use wasm_bindgen::JsCast;
-        let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
-    }
+/// Moves focus to a field (the first one in error), inside Portier's root: embedded as an
+/// element, the document cannot see the field.
+fn focus(field: &FormField) {
+    crate::dom::focus_id(&field.dom_id());
 }
 
 /// A labelled field with its error message announced.
 #[component]
 pub(super) fn Field(
-    /// The control's id.
-    id: &'static str,
-    /// The visible label.
-    label: Signal<&'static str>,
+    /// Which field: its control's id and its label.
+    field: FormField,
     /// Marks the field required.
     #[prop(optional, into)]
     required: Signal<bool>,
@@ -165,11 +146,14 @@ pub(super) fn Field(
     children: Children,
 ) -> impl IntoView {
     let t = use_texts();
+    let id = field.dom_id();
+    let error_id = format!("{id}-error");
+    let label = move || field.label(t.get()).unwrap_or_default();
     view! {
         <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=id>{move || label.get()}{move || required.get().then(|| view! { " " <span class="required">"(" {t.get().required} ")"</span> }.into_any())}</label>
+            <label for=id>{label}{move || required.get().then(|| view! { " " <span class="required">"(" {t.get().required} ")"</span> }.into_any())}</label>
             {children()}
-            {move || error.get().map(|e| view! { <p class="field-error" id=format!("{id}-error") role="alert">{e}</p> }.into_any())}
+            {move || error.get().map(|e| view! { <p class="field-error" id=error_id.clone() role="alert">{e}</p> }.into_any())}
         </div>
     }
 }
@@ -181,7 +165,7 @@ pub(super) fn question(
     error: Signal<Option<String>>,
     t: Signal<&'static Texts>,
 ) -> impl IntoView {
-    let dom_id = question_field(&q).replace(':', "-");
+    let dom_id = FormField::Question(q.id.clone()).dom_id();
     let text = q.text_in(lang);
     let required = q.is_required.unwrap_or(false);
     let qid = q.id.clone();

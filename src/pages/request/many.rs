@@ -2,9 +2,9 @@
 //! justification and schedule for all; each package becomes its own Graph request, and each
 //! outcome is shown (one may be refused while the others go through).
 
-use super::form::{Field, field_message, question};
-use super::refusal_for;
-use super::values::{FieldError, FormValues, browser_regex, question_field, to_request, validate};
+use super::field::{FormField, refusal_for};
+use super::form::{Field, question};
+use super::values::{FieldErrors, FormValues, browser_regex, to_request, validate};
 use crate::state::use_selection;
 use crate::error::AppError;
 use crate::components::{ErrorView, Loading};
@@ -16,7 +16,6 @@ use crate::state::draft;
 use crate::routing::{Link, Route, use_router};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::collections::BTreeMap;
 
 const DRAFT: &str = "selection-request";
 
@@ -65,7 +64,7 @@ fn ManyForm(packages: Vec<PackageDetails>) -> impl IntoView {
     let graph = expect_context::<GraphClient>();
     let selection = use_selection();
     let values = draft::use_draft::<FormValues>(DRAFT.into());
-    let errors = RwSignal::new(BTreeMap::<String, FieldError>::new());
+    let errors = RwSignal::new(FieldErrors::default());
     let outcomes = RwSignal::new(Vec::<Outcome>::new());
     let submitting = RwSignal::new(false);
     let packages = StoredValue::new(packages);
@@ -75,17 +74,18 @@ fn ManyForm(packages: Vec<PackageDetails>) -> impl IntoView {
             return;
         }
         let v: FormValues = values.get_untracked();
-        let mut found = BTreeMap::new();
+        let mut found = FieldErrors::default();
         packages.with_value(|ps| {
             for p in ps {
                 if let Some(req) = p.requirements.first() {
-                    found.extend(validate(&v, req, &browser_regex));
+                    found.merge(validate(&v, req, &browser_regex));
                 }
             }
         });
-        let any = !found.is_empty();
+        let first = found.first().map(FormField::dom_id);
         errors.set(found);
-        if any {
+        if let Some(id) = first {
+            crate::dom::focus_id(&id);
             return;
         }
         submitting.set(true);
@@ -110,8 +110,9 @@ fn ManyForm(packages: Vec<PackageDetails>) -> impl IntoView {
                     }
                     Err(e) => {
                         let message = refusal_for(t.get_untracked(), &e)
-                            .map(|(s, _)| s)
-                            .unwrap_or_else(|| AppError::from(e).sentence(t.get_untracked()).to_string());
+                            .map(|r| r.sentence)
+                            .unwrap_or_else(|| AppError::from(e).sentence(t.get_untracked()))
+                            .to_string();
                         results.push(Outcome { name, sent: false, message: Some(message) });
                     }
                 }
@@ -123,8 +124,8 @@ fn ManyForm(packages: Vec<PackageDetails>) -> impl IntoView {
             submitting.set(false);
         });
     };
-    let error_of = move |field: String| {
-        Signal::derive(move || errors.with(|e| e.get(&field).map(|e| field_message(t.get(), *e).to_string())))
+    let error_of = move |field: FormField| {
+        Signal::derive(move || errors.with(|e| e.get(&field).map(|e| e.message(t.get()).to_string())))
     };
     view! {
         <Show when=move || outcomes.with(Vec::is_empty) fallback=move || view! {
@@ -145,12 +146,12 @@ fn ManyForm(packages: Vec<PackageDetails>) -> impl IntoView {
                         <section class="selected-package" data-testid="selected-package">
                             <h2><bdi>{p.package.display_name.clone()}</bdi></h2>
                             {p.requirements.is_empty().then(|| view! { <p>{tr(t, |t| t.not_requestable)}</p> }.into_any())}
-                            {questions.into_iter().map(|q| { let e = error_of(question_field(&q)); question(q, lang(), values, e, t) }).collect_view()}
+                            {questions.into_iter().map(|q| { let e = error_of(FormField::Question(q.id.clone())); question(q, lang(), values, e, t) }).collect_view()}
                         </section>
                     }.into_any()
                 }).collect_view()}
-                <Field id="justification" label=Signal::derive(tr(t, |t| t.justification_label)) error=error_of("justification".into())>
-                    <textarea id="justification" rows="3" prop:value=move || values.with(|v| v.justification.clone())
+                <Field field=FormField::Justification error=error_of(FormField::Justification)>
+                    <textarea id=FormField::Justification.dom_id() rows="3" prop:value=move || values.with(|v| v.justification.clone())
                         on:input=move |e| values.update(|v| v.justification = event_target_value(&e))></textarea>
                 </Field>
                 <div class="actions">

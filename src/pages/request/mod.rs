@@ -1,6 +1,7 @@
 //! A package's page: what it is and grants, and the form to request it. What was typed is a
 //! draft until the request is sent; Graph's refusals come back to the field they concern.
 
+mod field;
 mod form;
 mod many;
 pub mod values;
@@ -12,68 +13,15 @@ use crate::components::SelectToggle;
 use crate::error::AppError;
 use crate::components::{ErrorView, Grants, Loading};
 use crate::graph::entitlement::PackageDetails;
-use crate::graph::{GraphClient, GraphError};
-use crate::i18n::{I18n, Texts, tr, use_texts};
+use crate::graph::GraphClient;
+use crate::i18n::{I18n, tr, use_texts};
 use crate::net::Cancel;
 use crate::routing::{Link, Route};
 use form::RequestForm;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use field::{Refusal, refusal_for};
 use values::{FormValues, to_request};
-
-/// A sentence for Graph's refusal of a request, and the field it concerns.
-pub fn refusal_for(t: &Texts, e: &GraphError) -> Option<(String, Option<String>)> {
-    let (sentence, field) = match e.code()? {
-        "ExistingOpenRequest" => (t.err_existing_open_request, None),
-        "AccessPackageAlreadyAssigned" => (t.err_already_assigned, None),
-        "RequestorNotInPolicyScope" | "RequestTypeNotAllowedByPolicy" => (t.err_not_in_scope, None),
-        "MissingRequiredAnswer" => (t.err_missing_answer, Some("questions")),
-        "InvalidAnswer" => (t.err_invalid_answer, Some("questions")),
-        "RequestorJustificationRequired" => (t.err_justification_required, Some("justification")),
-        "InvalidRequestSchedule" => (t.err_invalid_schedule, Some("end")),
-        "RequestNotCancelable" => (t.err_not_cancelable, None),
-        _ => return None,
-    };
-    Some((sentence.to_string(), field.map(String::from)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::graph::ServiceError;
-
-    fn refused(code: &str) -> GraphError {
-        GraphError::Service(Box::new(ServiceError {
-            status: 400,
-            code: code.into(),
-            message: String::new(),
-            request_id: None,
-            client_request_id: None,
-            date: None,
-        }))
-    }
-
-    #[test]
-    fn graphs_refusals_become_sentences_at_their_field_in_both_languages() {
-        for lang in [crate::config::Language::En, crate::config::Language::Sv] {
-            let t = crate::i18n::texts(lang);
-            assert_eq!(
-                refusal_for(t, &refused("InvalidAnswer")),
-                Some((t.err_invalid_answer.into(), Some("questions".into())))
-            );
-            assert_eq!(
-                refusal_for(t, &refused("RequestorJustificationRequired")).unwrap().1.as_deref(),
-                Some("justification")
-            );
-            assert_eq!(refusal_for(t, &refused("InvalidRequestSchedule")).unwrap().1.as_deref(), Some("end"));
-            assert_eq!(
-                refusal_for(t, &refused("ExistingOpenRequest")),
-                Some((t.err_existing_open_request.into(), None))
-            );
-            assert_eq!(refusal_for(t, &refused("generalException")), None, "not a refusal: the error view");
-        }
-    }
-}
 
 #[component]
 pub fn PackagePage(
@@ -155,7 +103,7 @@ fn RequestOne(package_id: String, requirements: Vec<crate::graph::entitlement::m
     let i18n = expect_context::<I18n>();
     let values = draft::use_draft::<FormValues>(package_id.clone());
     let submitting = RwSignal::new(false);
-    let refusal = RwSignal::new(None::<(String, Option<String>)>);
+    let refusal = RwSignal::new(None::<Refusal>);
     let failure = RwSignal::new(None::<AppError>);
     let sent = RwSignal::new(false);
     let reqs = StoredValue::new(requirements.clone());

@@ -5,6 +5,7 @@
 use crate::graph::entitlement::models::{
     Answer, Expiration, NewAssignment, NewRequest, Question, Requirements, Schedule,
 };
+use super::field::{FieldError, FormField};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -19,17 +20,32 @@ pub struct FormValues {
     pub end: String,
 }
 
-/// A field's problem.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldError {
-    Required,
-    Pattern,
-    EndBeforeStart,
-}
+/// The form's problems, in the order its fields are shown: the first is where focus goes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FieldErrors(Vec<(FormField, FieldError)>);
 
-/// Field key of a question's answer.
-pub fn question_field(q: &Question) -> String {
-    format!("q:{}", q.id)
+impl FieldErrors {
+    pub fn get(&self, field: &FormField) -> Option<FieldError> {
+        self.0.iter().find(|(f, _)| f == field).map(|(_, e)| *e)
+    }
+
+    /// The first field in error, as the form shows them.
+    pub fn first(&self) -> Option<&FormField> {
+        self.0.first().map(|(f, _)| f)
+    }
+
+    /// Adds a problem unless the field has one already (several packages share fields).
+    pub fn add(&mut self, field: FormField, error: FieldError) {
+        if self.get(&field).is_none() {
+            self.0.push((field, error));
+        }
+    }
+
+    pub fn merge(&mut self, other: FieldErrors) {
+        for (f, e) in other.0 {
+            self.add(f, e);
+        }
+    }
 }
 
 /// Checks the form against a policy's requirements. `matches(pattern, text)` applies a
@@ -38,14 +54,14 @@ pub fn validate(
     values: &FormValues,
     req: &Requirements,
     matches: &dyn Fn(&str, &str) -> bool,
-) -> BTreeMap<String, FieldError> {
-    let mut errors = BTreeMap::new();
-    for q in &req.questions {
+) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    for q in &in_sequence(&req.questions) {
         let answer: Vec<&String> =
             values.answers.get(&q.id).map(|a| a.iter().filter(|v| !v.trim().is_empty()).collect()).unwrap_or_default();
         if answer.is_empty() {
             if q.is_required.unwrap_or(false) {
-                errors.insert(question_field(q), FieldError::Required);
+                errors.add(FormField::Question(q.id.clone()), FieldError::Required);
             }
             continue;
         }
@@ -53,14 +69,14 @@ pub fn validate(
             && !q.is_choice()
             && !answer.iter().all(|a| matches(pattern, a.trim()))
         {
-            errors.insert(question_field(q), FieldError::Pattern);
+            errors.add(FormField::Question(q.id.clone()), FieldError::Pattern);
         }
     }
     if req.is_requestor_justification_required.unwrap_or(false) && values.justification.trim().is_empty() {
-        errors.insert("justification".into(), FieldError::Required);
+        errors.add(FormField::Justification, FieldError::Required);
     }
     if !values.start.is_empty() && !values.end.is_empty() && values.end <= values.start {
-        errors.insert("end".into(), FieldError::EndBeforeStart);
+        errors.add(FormField::End, FieldError::EndBeforeStart);
     }
     errors
 }
@@ -156,10 +172,11 @@ mod tests {
     #[test]
     fn required_answers_patterns_justification_and_dates_are_checked() {
         let r = requirements();
+        let code = FormField::Question("code".into());
         let empty = validate(&FormValues::default(), &r, &prj);
-        assert_eq!(empty.get("q:code"), Some(&FieldError::Required));
-        assert_eq!(empty.get("justification"), Some(&FieldError::Required));
-        assert!(!empty.contains_key("q:role"), "optional");
+        assert_eq!(empty.get(&code), Some(FieldError::Required));
+        assert_eq!(empty.get(&FormField::Justification), Some(FieldError::Required));
+        assert_eq!(empty.get(&FormField::Question("role".into())), None, "optional");
         let mut v = FormValues {
             justification: "Work".into(),
             start: "2026-12-10".into(),
@@ -168,11 +185,36 @@ mod tests {
         };
         v.answers.insert("code".into(), vec!["PRJ-12".into()]);
         let e = validate(&v, &r, &prj);
-        assert_eq!(e.get("q:code"), Some(&FieldError::Pattern));
-        assert_eq!(e.get("end"), Some(&FieldError::EndBeforeStart));
+        assert_eq!(e.get(&code), Some(FieldError::Pattern));
+        assert_eq!(e.get(&FormField::End), Some(FieldError::EndBeforeStart));
         v.answers.insert("code".into(), vec!["PRJ-1234".into()]);
         v.end = "2027-01-01".into();
-        assert!(validate(&v, &r, &prj).is_empty());
+        assert_eq!(validate(&v, &r, &prj), FieldErrors::default());
+    }
+
+    #[test]
+    fn the_first_error_is_the_first_field_on_the_form() {
+        let mut r = requirements();
+        r.questions[0].sequence = Some(2);
+        r.questions[1].sequence = Some(1);
+        r.questions[1].is_required = Some(true);
+        let v = FormValues { start: "2026-12-10".into(), end: "2026-12-01".into(), ..Default::default() };
+        let e = validate(&v, &r, &prj);
+        // The role question is asked first (sequence 1), then the code, the justification, the end.
+        let order: Vec<FormField> = e.0.iter().map(|(f, _)| f.clone()).collect();
+        assert_eq!(
+            order,
+            [
+                FormField::Question("role".into()),
+                FormField::Question("code".into()),
+                FormField::Justification,
+                FormField::End
+            ]
+        );
+        assert_eq!(e.first(), Some(&FormField::Question("role".into())));
+        let mut both = e.clone();
+        both.merge(validate(&FormValues::default(), &r, &prj));
+        assert_eq!(both, e, "a field is in error once");
     }
 
     #[test]
