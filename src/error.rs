@@ -42,6 +42,7 @@ impl AppError {
             AppError::Auth(AuthError::PopupBlocked) => t.error_popup_blocked,
             AppError::Auth(AuthError::PopupTimedOut) => t.error_popup_timeout,
             AppError::Auth(AuthError::Cancelled) => t.error_cancelled,
+            AppError::Auth(AuthError::BrowserRefused(_)) => t.error_generic,
             AppError::Auth(AuthError::Unreachable(_)) => t.error_network,
             AppError::Auth(AuthError::HostProvider(_)) => t.error_host_sign_in,
             AppError::Auth(_) => t.error_sign_in_refused,

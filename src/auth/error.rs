@@ -12,13 +12,17 @@ pub enum AuthError {
     PopupBlocked,
     /// The sign-in window gave no answer in time.
     PopupTimedOut,
-    /// The person closed or cancelled the sign-in.
+    /// The person closed or cancelled the sign-in, or the app was removed while it waited.
     Cancelled,
+    /// The browser would not go to the sign-in page (`location.assign` refused, no window).
+    BrowserRefused(String),
     /// The identity provider refused: OAuth `error`, its description (with the AADSTS code),
     /// and the correlation id for a helpdesk.
     Refused { error: String, description: String, correlation_id: Option<String> },
     /// The id token did not check out (signature, issuer, audience, nonce, time).
     InvalidIdToken(String),
+    /// The token service's access token cannot be sent in an HTTP header.
+    InvalidAccessToken(String),
     /// An answer came back that matches no request this tab made.
     UnexpectedResponse(String),
     /// The identity provider could not be reached or read.
@@ -41,6 +45,8 @@ impl fmt::Display for AuthError {
             AuthError::PopupBlocked => write!(f, "the sign-in window was blocked"),
             AuthError::PopupTimedOut => write!(f, "the sign-in window did not answer in time"),
             AuthError::Cancelled => write!(f, "sign-in was cancelled"),
+            AuthError::BrowserRefused(why) => write!(f, "the browser did not open the sign-in page: {why}"),
+            AuthError::InvalidAccessToken(why) => write!(f, "the access token cannot be used: {why}"),
             AuthError::Refused { error, description, .. } => write!(f, "{error}: {description}"),
             AuthError::InvalidIdToken(why) => write!(f, "the id token is not valid: {why}"),
             AuthError::UnexpectedResponse(why) => write!(f, "unexpected sign-in response: {why}"),

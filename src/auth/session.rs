@@ -187,7 +187,8 @@ impl Session {
     ) -> Result<(), AuthError> {
         let loaded = self.loaded().await?;
         let url = self.authorize_request(&loaded, Kind::Redirect, return_to, claims, prompt)?;
-        web_sys::window().and_then(|w| w.location().assign(&url).ok()).ok_or(AuthError::Cancelled)
+        let window = web_sys::window().ok_or_else(|| AuthError::BrowserRefused("no window".into()))?;
+        window.location().assign(&url).map_err(|e| AuthError::BrowserRefused(format!("{e:?}")))
     }
 
     /// Signs in through a popup. Call it from the click itself: the window opens before any wait,
@@ -200,7 +201,7 @@ impl Session {
         link_cut: impl Fn(),
         cancelled: impl std::future::Future<Output = ()>,
     ) -> Result<(), AuthError> {
-        let window = web_sys::window().ok_or(AuthError::Cancelled)?;
+        let window = web_sys::window().ok_or_else(|| AuthError::BrowserRefused("no window".into()))?;
         // Both within the click: browsers require it of each.
         let access = super::storage_access::request();
         let popup = window
@@ -401,6 +402,14 @@ async fn get_json<T: serde::de::DeserializeOwned>(url: &str, lifetime: &Cancel) 
     serde_json::from_slice(res.body()).map_err(|e| AuthError::Unreachable(format!("{url}: {e}")))
 }
 
+/// The `Authorization` header for an access token; a token with characters no header may carry
+/// is the token service's fault, said as such.
+fn bearer(token: &str) -> Result<http::HeaderValue, AuthError> {
+    format!("Bearer {token}")
+        .parse()
+        .map_err(|_| AuthError::InvalidAccessToken("it holds characters an HTTP header cannot carry".into()))
+}
+
 impl Authorizer for Session {
     fn authorize(&self, mut request: HttpRequest, renew: Renew) -> LocalBoxFuture<'_, Result<HttpRequest, AuthError>> {
         Box::pin(async move {
@@ -412,8 +421,7 @@ impl Authorizer for Session {
                 Renew::Refresh => self.token(true, None).await?,
                 Renew::Claims(c) => self.token(true, Some(c)).await?,
             };
-            let value =
-                format!("Bearer {token}").parse().map_err(|_| AuthError::InvalidIdToken("unusable token".into()))?;
+            let value = bearer(&token)?;
             request.headers_mut().insert(http::header::AUTHORIZATION, value);
             Ok(request)
         })
@@ -422,7 +430,13 @@ impl Authorizer for Session {
 
 #[cfg(test)]
 mod tests {
-    use super::clean_search;
+    use super::{AuthError, bearer, clean_search};
+
+    #[test]
+    fn an_access_token_no_header_can_carry_is_said_to_be_the_access_tokens_fault() {
+        assert_eq!(bearer("eyJ0.abc-_.sig").unwrap(), "Bearer eyJ0.abc-_.sig");
+        assert!(matches!(bearer("line\nbreak"), Err(AuthError::InvalidAccessToken(_))));
+    }
 
     #[test]
     fn the_answer_is_cleaned_from_the_query_and_the_rest_kept() {

@@ -3,7 +3,7 @@
 
 use super::state_badge::state_label;
 use crate::graph::entitlement::timeline::{Approver, Entry, StageState};
-use crate::i18n::{Texts, tr, use_texts};
+use crate::i18n::{Texts, fill, tr, use_texts};
 use leptos::prelude::*;
 
 fn stage_label(t: &Texts, s: &StageState) -> &'static str {
@@ -42,7 +42,7 @@ pub fn Timeline(
             let names = approvers.clone();
             view! {
                 <li class=class data-testid=format!("stage-{number}")>
-                    <strong>{move || format!("{} {number} {} {of}", t.get().timeline_stage, t.get().timeline_of)}</strong>
+                    <strong>{move || fill(t.get().timeline_step, &[("n", &number.to_string()), ("total", &of.to_string())])}</strong>
                     ": " <span class="stage-state">{move || stage_label(t.get(), &state)}</span>
                     {(!names.is_empty()).then(|| view! {
                         <div class="approvers">{tr(t, |t| t.approvers)}": "

@@ -110,8 +110,8 @@ pub struct Texts {
     pub export_csv: &'static str,
     pub requested_on: &'static str,
     pub timeline_submitted: &'static str,
-    pub timeline_stage: &'static str,
-    pub timeline_of: &'static str,
+    /// `{n}`: the step, `{total}`: how many there are.
+    pub timeline_step: &'static str,
     pub approvers: &'static str,
     pub deadline: &'static str,
     pub decided_by: &'static str,
@@ -223,8 +223,7 @@ impl I18n {
         // For screen readers and hyphenation.
         Effect::new(move || {
             let tag = i18n.language.get().tag();
-            let page = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
-            if let Some(el) = page.filter(|_| own_page) {
+            if let Some(el) = crate::dom::page_element().filter(|_| own_page) {
                 let _ = el.set_attribute("lang", tag);
             }
             if let Some(root) = &root {
@@ -244,18 +243,13 @@ impl I18n {
 
     pub fn set(&self, lang: Language) {
         self.language.set(lang);
-        if let Some(s) = local_storage() {
-            let _ = s.set_item(STORED, lang.tag());
-        }
+        crate::storage::device().set(STORED, lang.tag());
     }
 }
 
+/// The language a person chose in this browser before (it outlives the session).
 fn stored() -> Option<Language> {
-    local_storage().and_then(|s| s.get_item(STORED).ok().flatten()).and_then(|t| Language::from_tag(&t))
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+    crate::storage::device().get(STORED).and_then(|t| Language::from_tag(&t))
 }
 
 fn browser_language() -> Option<Language> {
@@ -265,6 +259,33 @@ fn browser_language() -> Option<Language> {
         .filter_map(|l| l.as_string())
         .find_map(|t| Language::from_tag(&t))
         .or_else(|| nav.language().and_then(|t| Language::from_tag(&t)))
+}
+
+/// A text with its named placeholders (`{name}`) filled, in one pass: each language orders its
+/// own words, and a value that itself holds `{…}` is left as written, never filled in turn.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            values.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v, close))
+        });
+        match value {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The words of the language in force, reactively.
@@ -283,6 +304,17 @@ pub fn tr(t: Signal<&'static Texts>, pick: fn(&'static Texts) -> &'static str) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_filled_in_each_languages_own_order_and_values_stay_as_written() {
+        let step = |lang| fill(texts(lang).timeline_step, &[("n", "2"), ("total", "3")]);
+        assert_eq!(step(Language::En), "Approval, step 2 of 3");
+        assert_eq!(step(Language::Sv), "Godkännande, steg 2 av 3");
+        let note = fill("Hi {name}, see {link} {unknown}", &[("name", "{link}"), ("link", "https://x")]);
+        assert_eq!(note, "Hi {link}, see https://x {unknown}");
+        assert_eq!(fill("{", &[]), "{");
+        assert_eq!(fill("{a}{a}", &[("a", "é")]), "éé");
+    }
 
     #[test]
     fn both_languages_differ_where_they_should() {

@@ -10,7 +10,7 @@ use crate::components::{ErrorView, Grants, Loading, csv, download, format};
 use crate::graph::entitlement::approver::Decision;
 use crate::graph::entitlement::timeline::{self, Entry, Sponsors, StageState};
 use crate::graph::{GraphClient, GraphError};
-use crate::i18n::{I18n, Texts, tr, use_texts};
+use crate::i18n::{I18n, Texts, fill, tr, use_texts};
 use crate::net::Cancel;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -290,7 +290,7 @@ fn DecisionItem(
             <div class="request-head">
                 <input type="checkbox" id=check_id.clone() prop:checked=checked on:change=toggle/>
                 <label for=check_id><strong><bdi>{package.clone()}</bdi></strong></label>
-                <span>{move || format!("{} {stage_no} {} {stage_of}", t.get().timeline_stage, t.get().timeline_of)}</span>
+                <span>{move || fill(t.get().timeline_step, &[("n", &stage_no.to_string()), ("total", &stage_of.to_string())])}</span>
             </div>
             <dl class="facts">
                 <dt>{tr(t, |t| t.requester)}</dt><dd><bdi>{who}</bdi>" <"<bdi>{mail.clone()}</bdi>">"</dd>

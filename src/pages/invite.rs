@@ -38,11 +38,10 @@ pub fn isolated(text: &str) -> String {
 /// The sponsor's own message: the template with its placeholders filled (names isolated; the
 /// packages come isolated one by one).
 pub fn fill(template: &str, name: &str, sponsor: &str, link: &str, packages: &str) -> String {
-    template
-        .replace("{name}", &isolated(name))
-        .replace("{sponsor}", &isolated(sponsor))
-        .replace("{link}", link)
-        .replace("{packages}", packages)
+    crate::i18n::fill(
+        template,
+        &[("name", &isolated(name)), ("sponsor", &isolated(sponsor)), ("link", link), ("packages", packages)],
+    )
 }
 
 /// A `mailto:` link with subject and body.
