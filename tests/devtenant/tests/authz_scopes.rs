@@ -142,6 +142,9 @@ async fn authz_access_packages_and_policies_need_an_entitlement_read_permission(
         get(format!("{EM}/accessPackages/{tools}?$expand=assignmentPolicies"), &READ, 200),
         row(Method::POST, format!("{EM}/accessPackages/{tools}/getApplicablePolicyRequirements"), &READ, 200),
         get(format!("{EM}/assignmentPolicies/{}", policy_id(FABRIKAM, "Fabrikam partners")), &READ, 200),
+        // sara reads her catalog; policies as a list are for directory roles (her 403 is `Forbidden`).
+        get(format!("{EM}/catalogs"), &READ, 200),
+        get(format!("{EM}/assignmentPolicies"), &READ, 403),
     ];
     check(&t, "access packages", &rows).await;
 }
@@ -159,6 +162,9 @@ async fn authz_assignment_requests_need_subject_access_or_an_entitlement_permiss
         get(format!("{EM}/assignmentRequests/filterByCurrentUser(on='createdBy')"), &SUBJECT, 200),
         get(format!("{EM}/assignmentRequests/filterByCurrentUser(on='approver')"), &SUBJECT, 200),
         row(Method::POST, format!("{EM}/assignmentRequests/{nobody}/cancel"), &SUBJECT_WRITE, 404),
+        // sara, a catalog reader of the partner catalog, filtered to a package in it.
+        get(format!("{EM}/assignmentRequests?$filter=accessPackage/id%20eq%20'{}'", package_id(FABRIKAM)), &READ, 200),
+        row(Method::POST, format!("{EM}/assignmentRequests/{nobody}/reprocess"), &WRITE, 404),
     ];
     check(&t, "assignment requests", &rows).await;
 }
@@ -170,6 +176,8 @@ async fn authz_assignments_need_an_entitlement_read_permission() {
         get(format!("{EM}/assignments/{}", uuid::Uuid::new_v4()), &READ, 404),
         get(format!("{EM}/assignments/filterByCurrentUser(on='target')"), &READ, 200),
         get(format!("{EM}/assignments/filterByCurrentUser(on='createdBy')"), &READ, 200),
+        get(format!("{EM}/assignments?$filter=accessPackage/id%20eq%20'{}'", package_id(PORTAL)), &READ, 200),
+        row(Method::POST, format!("{EM}/assignments/{}/reprocess", uuid::Uuid::new_v4()), &WRITE, 404),
     ];
     check(&t, "assignments", &rows).await;
 }

@@ -215,6 +215,8 @@ async fn badinput_bodiless_posts_refuse_hostile_ids_and_no_route_takes_a_method_
         (Method::PATCH, format!("{EM}/assignmentRequests")),
         (Method::DELETE, format!("{EM}/accessPackages/{}", package_id(PILOT))),
         (Method::GET, format!("{EM}/assignmentRequests/x/cancel")),
+        (Method::GET, format!("{EM}/assignments/x/reprocess")),
+        (Method::DELETE, format!("{EM}/assignments")),
         (Method::POST, format!("{EM}/connectedOrganizations")),
     ];
     for (method, path) in wrong_methods {
@@ -225,6 +227,10 @@ async fn badinput_bodiless_posts_refuse_hostile_ids_and_no_route_takes_a_method_
         p.refused(cancel, &[400, 404]).await;
         let requirements = format!("{EM}/accessPackages/{id}/getApplicablePolicyRequirements");
         p.refused(Bad::json(Method::POST, requirements, ""), &[400, 404]).await;
+        for set in ["assignmentRequests", "assignments"] {
+            // None of these is a GUID: Graph's 400 before anything is looked up.
+            p.refused(Bad::json(Method::POST, format!("{EM}/{set}/{id}/reprocess"), ""), &[400]).await;
+        }
     }
     p.assert_nothing_written();
 }

@@ -117,6 +117,10 @@ fn list_paths() -> Vec<String> {
         format!("{EM}/assignments/filterByCurrentUser(on='target')"),
         format!("{EM}/accessPackageAssignmentApprovals/filterByCurrentUser(on='approver')"),
         format!("{EM}/connectedOrganizations"),
+        format!("{EM}/catalogs"),
+        format!("{EM}/assignmentPolicies"),
+        format!("{EM}/assignmentRequests"),
+        format!("{EM}/assignments"),
     ]
 }
 

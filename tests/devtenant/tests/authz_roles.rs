@@ -1,0 +1,137 @@
+//! Who reads the tenant-wide entitlement collections and who may reprocess, by role: a directory
+//! role (alex) everything; catalog roles (sara reads the partner catalog, oskar owns the general
+//! one) their catalogs, filtered to a package where Graph's pages say so; anyone else Graph's
+//! refusal — with the same token permissions throughout, so the role alone decides.
+
+mod common;
+mod em;
+
+use common::*;
+use em::*;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+const ALL_EM: &str = "EntitlementManagement.ReadWrite.All";
+
+fn token(t: &TestTenant, who: &str) -> String {
+    minted_token(t, who, ALL_EM)
+}
+
+async fn status(t: &TestTenant, who: &str, path: &str) -> StatusCode {
+    graph_get(t, &token(t, who), path).await.status()
+}
+
+fn ids(page: &Value) -> Vec<String> {
+    page["value"].as_array().unwrap().iter().map(|v| v["id"].as_str().unwrap().to_string()).collect()
+}
+
+fn by_package(set: &str, package: &str) -> String {
+    format!("{EM}/{set}?$filter=accessPackage/id%20eq%20'{}'", package_id(package))
+}
+
+#[tokio::test]
+async fn authz_roles_catalogs_are_read_by_directory_roles_and_by_their_own_catalog_roles() {
+    let t = start().await;
+    let names = |v: &Value| {
+        let mut n: Vec<String> =
+            v["value"].as_array().unwrap().iter().map(|c| c["displayName"].as_str().unwrap().to_string()).collect();
+        n.sort();
+        n
+    };
+    let all = json_ok(&t, &token(&t, "alex@contoso.com"), &format!("{EM}/catalogs")).await;
+    assert_eq!(names(&all), ["General", "Partner collaboration"]);
+    let own = json_ok(&t, &token(&t, "oskar@contoso.com"), &format!("{EM}/catalogs")).await;
+    assert_eq!(names(&own), ["General"]);
+    let own = json_ok(&t, &token(&t, "sara@contoso.com"), &format!("{EM}/catalogs")).await;
+    assert_eq!(names(&own), ["Partner collaboration"]);
+    for nobody in ["maja@contoso.com", "pat@fabrikam.com"] {
+        let r = graph_get(&t, &token(&t, nobody), &format!("{EM}/catalogs")).await;
+        assert_graph_error(r, 403, "Forbidden").await;
+    }
+}
+
+#[tokio::test]
+async fn authz_roles_policies_as_a_list_are_for_directory_roles_only() {
+    let t = start().await;
+    assert_eq!(status(&t, "alex@contoso.com", &format!("{EM}/assignmentPolicies")).await, 200);
+    for who in ["oskar@contoso.com", "sara@contoso.com", "maja@contoso.com", "pat@fabrikam.com"] {
+        let r = graph_get(&t, &token(&t, who), &format!("{EM}/assignmentPolicies")).await;
+        let body = assert_graph_error(r, 403, "Forbidden").await;
+        assert!(body["error"]["message"].as_str().unwrap().len() > 20, "{who}: {body}");
+    }
+    // What Graph sends catalog roles to instead: their packages with the policies expanded.
+    let oskar = token(&t, "oskar@contoso.com");
+    let tools = json_ok(&t, &oskar, &format!("{EM}/accessPackages/{}?$expand=assignmentPolicies", package_id(TOOLS))).await;
+    assert_eq!(tools["assignmentPolicies"][0]["displayName"], "Employees");
+}
+
+#[tokio::test]
+async fn authz_roles_catalog_roles_must_filter_requests_and_assignments_to_a_package_of_their_catalog() {
+    let t = start().await;
+    for set in ["assignmentRequests", "assignments"] {
+        // A directory role needs no filter.
+        assert_eq!(status(&t, "alex@contoso.com", &format!("{EM}/{set}")).await, 200, "{set}");
+        // Catalog roles: no filter, a filter that does not pin the package, or another catalog's
+        // package are refused; their own package is answered.
+        let refused = [
+            ("sara@contoso.com", format!("{EM}/{set}")),
+            ("sara@contoso.com", format!("{EM}/{set}?$filter=state%20eq%20'delivered'")),
+            (
+                "sara@contoso.com",
+                format!("{EM}/{set}?$filter=accessPackage/id%20eq%20'{}'%20or%20state%20eq%20'x'", package_id(PORTAL)),
+            ),
+            ("sara@contoso.com", by_package(set, TOOLS)),
+            ("oskar@contoso.com", by_package(set, PORTAL)),
+            ("oskar@contoso.com", format!("{EM}/{set}?$filter=accessPackage/id%20eq%20'not-a-package'")),
+            ("maja@contoso.com", by_package(set, TOOLS)),
+            ("pat@fabrikam.com", by_package(set, PORTAL)),
+        ];
+        for (who, path) in refused {
+            let r = graph_get(&t, &token(&t, who), &path).await;
+            assert_graph_error(r, 403, "Forbidden").await;
+        }
+        let answered = [
+            ("sara@contoso.com", by_package(set, PORTAL)),
+            ("oskar@contoso.com", by_package(set, TOOLS)),
+            (
+                "sara@contoso.com",
+                format!(
+                    "{EM}/{set}?$filter=accessPackage/id%20in%20('{}','{}')%20and%20state%20ne%20'x'",
+                    package_id(PORTAL),
+                    package_id(FABRIKAM)
+                ),
+            ),
+        ];
+        for (who, path) in answered {
+            assert_eq!(status(&t, who, &path).await, 200, "{who} {path}");
+        }
+    }
+    // What a catalog reader gets is exactly the package's: pat's one portal request.
+    let sara = token(&t, "sara@contoso.com");
+    let requests = json_ok(&t, &sara, &format!("{}&$expand=accessPackage", by_package("assignmentRequests", PORTAL))).await;
+    assert_eq!(requests["value"].as_array().unwrap().len(), 1, "{requests}");
+    assert_eq!(requests["value"][0]["accessPackage"]["displayName"], PORTAL);
+}
+
+#[tokio::test]
+async fn authz_roles_reprocess_needs_a_directory_role_or_a_managing_catalog_role() {
+    let t = start().await;
+    let alex = token(&t, "alex@contoso.com");
+    let failed = json_ok(&t, &alex, &format!("{EM}/assignmentRequests?$filter=state%20eq%20'partiallyDelivered'")).await;
+    let id = ids(&failed).pop().expect("the demo's partially delivered build farm");
+    let reprocess = format!("{EM}/assignmentRequests/{id}/reprocess");
+    // A catalog reader of another catalog, people without roles, and a token without
+    // ReadWrite.All are refused, and nothing changes.
+    for who in ["sara@contoso.com", "maja@contoso.com", "pat@fabrikam.com"] {
+        let r = graph_post(&t, &token(&t, who), &reprocess, &serde_json::json!({})).await;
+        assert_graph_error(r, 403, "Forbidden").await;
+    }
+    let read_only = minted_token(&t, "oskar@contoso.com", "EntitlementManagement.Read.All");
+    let r = graph_post(&t, &read_only, &reprocess, &serde_json::json!({})).await;
+    assert_graph_error(r, 403, "Authorization_RequestDenied").await;
+    assert_eq!(request(&t, &alex, &id).await["state"], "partiallyDelivered");
+    // The owner of its catalog may.
+    let r = graph_post(&t, &token(&t, "oskar@contoso.com"), &reprocess, &serde_json::json!({})).await;
+    assert_eq!(r.status(), 202);
+    assert_eq!(request(&t, &alex, &id).await["state"], "delivered");
+}
