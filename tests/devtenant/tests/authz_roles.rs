@@ -96,7 +96,7 @@ async fn authz_roles_catalog_roles_must_filter_requests_and_assignments_to_a_pac
             (
                 "sara@contoso.com",
                 format!(
-                    "{EM}/{set}?$filter=accessPackage/id%20in%20('{}','{}')%20and%20state%20ne%20'x'",
+                    "{EM}/{set}?$filter=accessPackage/id%20in%20('{}','{}')%20and%20state%20in%20('delivered','denied')",
                     package_id(PORTAL),
                     package_id(FABRIKAM)
                 ),

@@ -130,7 +130,7 @@ async fn collections_assignments_across_the_tenant_filter_by_target_and_state() 
     let alex = admin(&t);
     let all = walk(&t, &alex, &format!("{EM}/assignments?$count=true&$top=2")).await;
     assert_eq!(all.len(), 4, "pat's two, maja's and alex's");
-    let pat = user_id("pat@fabrikam.com");
+    let pat = user_id("pat_fabrikam.com#EXT#@contoso.onmicrosoft.com");
     let mine = json_ok(
         &t,
         &alex,
