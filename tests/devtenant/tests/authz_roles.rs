@@ -61,7 +61,8 @@ async fn authz_roles_policies_as_a_list_are_for_directory_roles_only() {
     }
     // What Graph sends catalog roles to instead: their packages with the policies expanded.
     let oskar = token(&t, "oskar@contoso.com");
-    let tools = json_ok(&t, &oskar, &format!("{EM}/accessPackages/{}?$expand=assignmentPolicies", package_id(TOOLS))).await;
+    let tools =
+        json_ok(&t, &oskar, &format!("{EM}/accessPackages/{}?$expand=assignmentPolicies", package_id(TOOLS))).await;
     assert_eq!(tools["assignmentPolicies"][0]["displayName"], "Employees");
 }
 
@@ -108,7 +109,8 @@ async fn authz_roles_catalog_roles_must_filter_requests_and_assignments_to_a_pac
     }
     // What a catalog reader gets is exactly the package's: pat's one portal request.
     let sara = token(&t, "sara@contoso.com");
-    let requests = json_ok(&t, &sara, &format!("{}&$expand=accessPackage", by_package("assignmentRequests", PORTAL))).await;
+    let requests =
+        json_ok(&t, &sara, &format!("{}&$expand=accessPackage", by_package("assignmentRequests", PORTAL))).await;
     assert_eq!(requests["value"].as_array().unwrap().len(), 1, "{requests}");
     assert_eq!(requests["value"][0]["accessPackage"]["displayName"], PORTAL);
 }
@@ -117,7 +119,8 @@ async fn authz_roles_catalog_roles_must_filter_requests_and_assignments_to_a_pac
 async fn authz_roles_reprocess_needs_a_directory_role_or_a_managing_catalog_role() {
     let t = start().await;
     let alex = token(&t, "alex@contoso.com");
-    let failed = json_ok(&t, &alex, &format!("{EM}/assignmentRequests?$filter=state%20eq%20'partiallyDelivered'")).await;
+    let failed =
+        json_ok(&t, &alex, &format!("{EM}/assignmentRequests?$filter=state%20eq%20'partiallyDelivered'")).await;
     let id = ids(&failed).pop().expect("the demo's partially delivered build farm");
     let reprocess = format!("{EM}/assignmentRequests/{id}/reprocess");
     // A catalog reader of another catalog, people without roles, and a token without

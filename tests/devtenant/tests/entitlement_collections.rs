@@ -44,7 +44,8 @@ async fn collections_catalogs_filter_expand_and_select() {
     conforms(general, "accessPackageCatalog");
     assert_eq!(general["isExternallyVisible"], false);
     let external =
-        json_ok(&t, &alex, &format!("{EM}/catalogs?$filter=isExternallyVisible%20eq%20true&$select=id,displayName")).await;
+        json_ok(&t, &alex, &format!("{EM}/catalogs?$filter=isExternallyVisible%20eq%20true&$select=id,displayName"))
+            .await;
     assert_eq!(items(&external).len(), 1);
     assert_eq!(items(&external)[0].as_object().unwrap().len(), 2, "{external}");
     assert_eq!(items(&external)[0]["displayName"], "Partner collaboration");
@@ -72,7 +73,9 @@ async fn collections_policies_filter_page_and_expand_questions() {
     let page = json_ok(
         &t,
         &alex,
-        &format!("{EM}/assignmentPolicies?$filter=displayName%20eq%20'Fabrikam%20partners'&$expand=questions,accessPackage"),
+        &format!(
+            "{EM}/assignmentPolicies?$filter=displayName%20eq%20'Fabrikam%20partners'&$expand=questions,accessPackage"
+        ),
     )
     .await;
     let policy = &items(&page)[0];
@@ -117,7 +120,8 @@ async fn collections_requests_across_the_tenant_filter_and_page() {
     conforms(lena, "accessPackageAssignmentRequest");
     assert_eq!(lena["requestor"]["email"], "lena@fabrikam.com");
     assert_eq!(lena["accessPackage"]["displayName"], FABRIKAM);
-    let failed = json_ok(&t, &alex, &format!("{EM}/assignmentRequests?$filter=state%20eq%20'partiallyDelivered'")).await;
+    let failed =
+        json_ok(&t, &alex, &format!("{EM}/assignmentRequests?$filter=state%20eq%20'partiallyDelivered'")).await;
     assert_eq!(items(&failed).len(), 1);
     assert_eq!(items(&failed)[0]["status"], "PartiallyDelivered");
     let newest = json_ok(&t, &alex, &format!("{EM}/assignmentRequests?$orderby=createdDateTime%20desc&$top=1")).await;
@@ -137,21 +141,20 @@ async fn collections_assignments_across_the_tenant_filter_by_target_and_state() 
         &format!("{EM}/assignments?$expand=target,accessPackage&$filter=target/objectid%20eq%20'{pat}'"),
     )
     .await;
-    let mut names: Vec<&str> = items(&mine).iter().map(|a| a["accessPackage"]["displayName"].as_str().unwrap()).collect();
+    let mut names: Vec<&str> =
+        items(&mine).iter().map(|a| a["accessPackage"]["displayName"].as_str().unwrap()).collect();
     names.sort();
     assert_eq!(names, ["Fabrikam workspace", PORTAL]);
     for a in items(&mine) {
         conforms(a, "accessPackageAssignment");
         assert_eq!(a["target"]["objectId"], pat.as_str());
     }
-    let delivered = json_ok(&t, &alex, &format!("{EM}/assignments?$filter=state%20eq%20'Delivered'&$select=id,state")).await;
+    let delivered =
+        json_ok(&t, &alex, &format!("{EM}/assignments?$filter=state%20eq%20'Delivered'&$select=id,state")).await;
     assert_eq!(items(&delivered).len(), 3);
     assert!(items(&delivered).iter().all(|a| a.as_object().unwrap().len() == 2 && a["state"] == "delivered"));
-    let partial = json_ok(
-        &t,
-        &alex,
-        &format!("{EM}/assignments?$filter=accessPackage/id%20eq%20'{}'", package_id("Build farm")),
-    )
-    .await;
+    let partial =
+        json_ok(&t, &alex, &format!("{EM}/assignments?$filter=accessPackage/id%20eq%20'{}'", package_id("Build farm")))
+            .await;
     assert_eq!(items(&partial)[0]["state"], "partiallyDelivered");
 }

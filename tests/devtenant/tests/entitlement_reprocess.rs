@@ -84,7 +84,8 @@ async fn reprocess_takes_a_failed_delivery_to_delivered_and_refuses_what_is_not_
     assert_eq!(request(&t, &maja, &id2).await["state"], "deliveryFailed");
     t.advance_clock(15 * 86_400).await;
     // Tokens from before have expired by now.
-    let (maja, oskar) = (minted_token(&t, "maja@contoso.com", REQUESTOR), minted_token(&t, "oskar@contoso.com", MANAGER));
+    let (maja, oskar) =
+        (minted_token(&t, "maja@contoso.com", REQUESTOR), minted_token(&t, "oskar@contoso.com", MANAGER));
     let r = reprocess(&t, &oskar, "assignmentRequests", &id2).await;
     let body = assert_graph_error(r, 400, "RequestNotReprocessable").await;
     assert!(body["error"]["message"].as_str().unwrap().contains("14 days"), "{body}");

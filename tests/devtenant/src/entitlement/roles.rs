@@ -40,9 +40,9 @@ impl Reach {
     pub fn manages(&self, catalog_id: &str) -> bool {
         match self {
             Reach::Directory => true,
-            Reach::Catalogs(roles) => {
-                roles.iter().any(|r| r.catalog_id.eq_ignore_ascii_case(catalog_id) && MANAGING.contains(&r.role.as_str()))
-            }
+            Reach::Catalogs(roles) => roles
+                .iter()
+                .any(|r| r.catalog_id.eq_ignore_ascii_case(catalog_id) && MANAGING.contains(&r.role.as_str())),
             Reach::Nothing => false,
         }
     }

@@ -59,11 +59,7 @@ fn names<'a>(c: &Connection, ids: impl Iterator<Item = &'a String>) -> rusqlite:
     Ok(out)
 }
 
-pub async fn requests(
-    State(t): State<Arc<Tenant>>,
-    caller: Caller,
-    q: GraphQuery,
-) -> Result<Json<Value>, GraphError> {
+pub async fn requests(State(t): State<Arc<Tenant>>, caller: Caller, q: GraphQuery) -> Result<Json<Value>, GraphError> {
     caller.require_any(&READ)?;
     let body = t.store.transaction(|c| {
         let scope = scope(c, &caller, &q, "assignment requests")?;

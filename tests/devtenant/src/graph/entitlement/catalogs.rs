@@ -70,11 +70,7 @@ pub async fn list(State(t): State<Arc<Tenant>>, caller: Caller, q: GraphQuery) -
     Ok(Json(body))
 }
 
-pub async fn policies(
-    State(t): State<Arc<Tenant>>,
-    caller: Caller,
-    q: GraphQuery,
-) -> Result<Json<Value>, GraphError> {
+pub async fn policies(State(t): State<Arc<Tenant>>, caller: Caller, q: GraphQuery) -> Result<Json<Value>, GraphError> {
     caller.require_any(&READ)?;
     let body = t.store.transaction(|c| {
         if reach_or_refuse(c, &caller, "assignment policies")? != Reach::Directory {
