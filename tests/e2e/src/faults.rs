@@ -235,7 +235,7 @@ impl Page {
             Page::AccessRemove => shows(c, "[data-testid=access-done]").await,
             Page::ApprovalsInbox => shows(c, LENA_ITEM).await,
             Page::Decision | Page::BulkDecision => {
-                let done = "[data-testid=decision-outcome][data-result='Done(true)']";
+                let done = "[data-testid=decision-outcome][data-result=approved]";
                 wait_until(c, &format!("{} decisions approved", self.writes_expected()), |c| async move {
                     Ok(c.find_all(fantoccini::Locator::Css(done)).await?.len() == self.writes_expected())
                 })

@@ -130,7 +130,7 @@ pub async fn run(fault: Fault, page: Page) -> Result<()> {
                 w.stack.decide_for("sara@contoso.com", "lena@fabrikam.com", true, "Decided elsewhere").await?;
             ensure!(decided == 1, "decided elsewhere: {decided}");
             page.act(&w).await?;
-            let taken = "[data-testid=decision-outcome][data-result=DecidedFirst]";
+            let taken = "[data-testid=decision-outcome][data-result=decided-first]";
             wait_for(c, taken).await?;
         }
         Fault::DoubleClick => {

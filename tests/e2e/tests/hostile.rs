@@ -117,7 +117,7 @@ async fn hostile_answers_justifications_reasons_and_names_stay_text_for_approver
         let k = payloads("Package").iter().position(|p| name == json!(p)).expect("a hostile package");
         set_value(a, "[data-testid=decision] textarea", &one("Reason", k)).await?;
         click(a, "[data-testid=decision] [data-testid=approve]").await?;
-        wait_for_count(a, "[data-testid=decision-outcome][data-result='Done(true)']", KINDS.len() - left).await?;
+        wait_for_count(a, "[data-testid=decision-outcome][data-result=approved]", KINDS.len() - left).await?;
         wait_for_count(a, "[data-testid=decision]", left).await?;
     }
     click(a, "[data-testid=history] summary").await?;

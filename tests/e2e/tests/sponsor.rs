@@ -138,7 +138,7 @@ async fn sponsor_bulk_decides_and_hears_which_one_someone_else_decided_first() -
     wait_for_text(s, "[data-testid=decision-outcomes]", "Someone else decided this first").await?;
     let outcomes = s.find_all(Locator::Css("[data-testid=decision-outcome]")).await?;
     assert_eq!(outcomes.len(), boxes.len(), "one outcome per item");
-    let approved = s.find_all(Locator::Css("[data-testid=decision-outcome][data-result='Done(true)']")).await?;
+    let approved = s.find_all(Locator::Css("[data-testid=decision-outcome][data-result=approved]")).await?;
     assert_eq!(approved.len(), boxes.len() - 1);
     sara.close().await;
     w.end().await;

@@ -2,71 +2,25 @@
 //! gave (who, package, policy, answers, justification, dates, stage and deadline), approve or
 //! deny with a reason, one at a time or many at once, each outcome said plainly.
 
+mod model;
+
+use crate::components::{ErrorView, Grants, Loading, csv, download, format};
+use crate::error::AppError;
+use crate::graph::GraphClient;
+use crate::graph::entitlement::approver::Decision;
+use crate::graph::entitlement::timeline::{self, Entry, Sponsors, StageState};
+use crate::i18n::{I18n, fill, tr, use_texts};
+use crate::net::Cancel;
 use crate::state::draft;
 use crate::state::kept::{self, Decided, List};
 use crate::state::use_kept;
-use crate::error::AppError;
-use crate::components::{ErrorView, Grants, Loading, csv, download, format};
-use crate::graph::entitlement::approver::Decision;
-use crate::graph::entitlement::timeline::{self, Entry, Sponsors, StageState};
-use crate::graph::{GraphClient, GraphError};
-use crate::i18n::{I18n, Texts, fill, tr, use_texts};
-use crate::net::Cancel;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use model::{DecisionTarget, HistoryFilter, Outcome, answers, history_rows, package_of, reason_required};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How many decisions of one bulk decision are sent at once.
 const DECISIONS_AT_ONCE: usize = 4;
-
-/// What happened to one decision.
-#[derive(Debug, Clone, PartialEq)]
-enum Outcome {
-    Done(bool),
-    DecidedFirst,
-    Failed(AppError),
-}
-
-fn outcome_text(t: &Texts, o: &Outcome) -> String {
-    match o {
-        Outcome::Done(true) => t.decision_approved.into(),
-        Outcome::Done(false) => t.decision_denied.into(),
-        Outcome::DecidedFirst => t.decision_taken.into(),
-        Outcome::Failed(e) => e.sentence(t).into(),
-    }
-}
-
-/// For tests and styling: `Done(true)`, `Done(false)`, `DecidedFirst` or `Failed`.
-fn outcome_kind(o: &Outcome) -> String {
-    match o {
-        Outcome::Failed(_) => "Failed".into(),
-        other => format!("{other:?}"),
-    }
-}
-
-fn outcome_of(result: Result<(), GraphError>, approve: bool) -> Outcome {
-    match result {
-        Ok(()) => Outcome::Done(approve),
-        Err(e) if e.status() == Some(409) => Outcome::DecidedFirst,
-        Err(e) => Outcome::Failed(e.into()),
-    }
-}
-
-/// Whether the stage I decide asks for a reason.
-fn reason_required(d: &Decision) -> bool {
-    let policy = timeline::policy_of(&d.request, Some(&d.approval));
-    let index = d
-        .approval
-        .stages
-        .iter()
-        .position(|s| s.assigned_to_me == Some(true) && s.status.as_deref() == Some("InProgress"))
-        .unwrap_or(0);
-    policy
-        .and_then(|p| p.request_approval_settings.as_ref())
-        .and_then(|s| s.stages.get(index))
-        .and_then(|s| s.is_approver_justification_required)
-        .unwrap_or(false)
-}
 
 #[component]
 pub fn Approvals() -> impl IntoView {
@@ -89,7 +43,7 @@ pub fn Approvals() -> impl IntoView {
     let history = RwSignal::new(kept.read::<Decided>(List::Decisions));
     let decide_many = {
         let (graph, kept) = (graph.clone(), kept.clone());
-        move |ids: Vec<(String, String, String, String)>, approve: bool, reason: String| {
+        move |targets: Vec<DecisionTarget>, approve: bool, reason: String| {
             if busy.get_untracked() {
                 return;
             }
@@ -101,21 +55,22 @@ pub fn Approvals() -> impl IntoView {
                 // decision, and the tenant is not flooded.
                 let graph = &graph;
                 let reason_sent = &reason;
-                let decided: Vec<_> = futures::stream::iter(ids)
-                    .map(|(request_id, stage_id, name, requester)| async move {
-                        let answer = graph.decide(&request_id, &stage_id, approve, reason_sent, None).await;
-                        (request_id, name, requester, outcome_of(answer, approve))
+                let decided: Vec<_> = futures::stream::iter(targets)
+                    .map(|target| async move {
+                        let answer = graph.decide(&target.request_id, &target.stage_id, approve, reason_sent, None).await;
+                        (target, Outcome::of(answer, approve))
                     })
                     .buffer_unordered(DECISIONS_AT_ONCE)
                     .collect()
                     .await;
                 // Only a decision taken (by me or someone else) changes the inbox.
                 let mut changed = false;
-                for (request_id, name, requester, o) in decided {
-                    if o == Outcome::Done(approve) {
+                for (target, o) in decided {
+                    let DecisionTarget { request_id, package, requester, .. } = target;
+                    if o == (Outcome::Done { approved: approve }) {
                         draft::forget(&format!("reason.{request_id}"));
                         let d = Decided {
-                            package: name.clone(),
+                            package: package.clone(),
                             requester,
                             approved: approve,
                             reason: reason.clone(),
@@ -124,9 +79,9 @@ pub fn Approvals() -> impl IntoView {
                         kept.push(List::Decisions, d.clone());
                         history.update(|h| h.push(d));
                     }
-                    changed |= !matches!(o, Outcome::Failed(_));
+                    changed |= o.changes_the_inbox();
                     outcomes.update(|m| {
-                        m.insert(request_id, (name, o));
+                        m.insert(request_id, (package, o));
                     });
                 }
                 busy.set(false);
@@ -142,12 +97,9 @@ pub fn Approvals() -> impl IntoView {
         move |approve: bool| {
             let Some(Ok(items)) = list.get_untracked() else { return };
             let chosen = selected.get_untracked();
-            let ids = items
-                .iter()
-                .filter(|d| chosen.contains(&d.request.id))
-                .filter_map(|d| d.my_stage().map(|s| (d.request.id.clone(), s.id.clone(), name_of(d), requester_of(d))))
-                .collect();
-            decide_many(ids, approve, bulk_reason.get_untracked());
+            let targets =
+                items.iter().filter(|d| chosen.contains(&d.request.id)).filter_map(DecisionTarget::of).collect();
+            decide_many(targets, approve, bulk_reason.get_untracked());
         }
     };
     let (bulk_yes, bulk_no) = (bulk.clone(), bulk);
@@ -155,12 +107,12 @@ pub fn Approvals() -> impl IntoView {
         <h1>{tr(t, |t| t.approvals_title)}</h1>
         <History history=history/>
         <ul class="outcomes" role="status" data-testid="decision-outcomes">
-            {move || outcomes.get().into_iter().map(|(id, (name, o))| { let kind = outcome_kind(&o); view! {
-                <li data-testid="decision-outcome" data-request=id data-result=kind>
+            {move || outcomes.get().into_iter().map(|(id, (name, o))| { let result = o.test_id(); view! {
+                <li data-testid="decision-outcome" data-request=id data-result=result>
                     <strong><bdi>{name}</bdi></strong>
                     {match o {
                         Outcome::Failed(e) => view! { <ErrorView error=e/> }.into_any(),
-                        done => view! { ": "{outcome_text(t.get(), &done)} }.into_any(),
+                        done => view! { ": "{done.text(t.get())} }.into_any(),
                     }}
                 </li>
             }.into_any()}).collect_view()}
@@ -196,15 +148,7 @@ pub fn Approvals() -> impl IntoView {
     }
 }
 
-fn requester_of(d: &Decision) -> String {
-    d.request.requestor.as_ref().and_then(|r| r.email.clone().or(r.display_name.clone())).unwrap_or_default()
-}
-
-fn name_of(d: &Decision) -> String {
-    d.request.access_package.as_ref().map(|p| p.display_name.clone()).unwrap_or_default()
-}
-
-type Decide = (Vec<(String, String, String, String)>, bool, String);
+type Decide = (Vec<DecisionTarget>, bool, String);
 
 #[component]
 fn DecisionItem(
@@ -225,23 +169,7 @@ fn DecisionItem(
     let org = requestor.as_ref().and_then(|s| s.connected_organization.as_ref()).and_then(|o| o.display_name.clone());
     let policy = timeline::policy_of(r, Some(&decision.approval)).cloned();
     let grants = r.access_package.as_ref().and_then(|p| p.resource_role_scopes.clone()).unwrap_or_default();
-    let questions: Vec<_> = r
-        .access_package
-        .as_ref()
-        .and_then(|p| p.assignment_policies.clone())
-        .unwrap_or_default()
-        .into_iter()
-        .flat_map(|p| p.questions)
-        .collect();
-    let answers: Vec<(String, String)> = r
-        .answers
-        .iter()
-        .map(|a| {
-            let id = a.answered_question.as_ref().map(|q| q.id.clone()).unwrap_or_default();
-            let text = questions.iter().find(|q| q.id == id).map(|q| q.text_in(lang)).unwrap_or(id);
-            (text, a.display_value.clone().or(a.value.clone()).unwrap_or_default())
-        })
-        .collect();
+    let answers = answers(&decision, lang);
     let stage = timeline::build(r, Some(&decision.approval), &Sponsors::default())
         .into_iter()
         .find(|e| matches!(e, Entry::Stage { state: StageState::InProgress, .. }));
@@ -251,22 +179,14 @@ fn DecisionItem(
     };
     let needs_reason = reason_required(&decision);
     let id = r.id.clone();
-    let stage_id = decision.my_stage().map(|s| s.id.clone()).unwrap_or_default();
-    let package = name_of(&decision);
-    let requester = requester_of(&decision);
-    let act = {
-        let (id, stage_id, package, requester) = (id.clone(), stage_id.clone(), package.clone(), requester.clone());
-        move |approve: bool| {
-            if needs_reason && reason.get_untracked().trim().is_empty() {
-                missing.set(true);
-                return;
-            }
-            on_decide.run((
-                vec![(id.clone(), stage_id.clone(), package.clone(), requester.clone())],
-                approve,
-                reason.get_untracked(),
-            ));
+    let package = package_of(&decision);
+    let target = DecisionTarget::of(&decision);
+    let act = move |approve: bool| {
+        if needs_reason && reason.get_untracked().trim().is_empty() {
+            missing.set(true);
+            return;
         }
+        on_decide.run((target.clone().into_iter().collect(), approve, reason.get_untracked()));
     };
     let (approve, deny) = (act.clone(), act);
     let check_id = format!("pick-{id}");
@@ -318,29 +238,10 @@ fn DecisionItem(
 #[component]
 fn History(history: RwSignal<Vec<Decided>>) -> impl IntoView {
     let t = use_texts();
-    let filter = RwSignal::new(String::from("all"));
-    let shown = move || {
-        let f = filter.get();
-        history.get().into_iter().rev().filter(|d| f == "all" || (f == "approved") == d.approved).collect::<Vec<_>>()
-    };
+    let filter = RwSignal::new(HistoryFilter::All);
+    let shown = move || history.with(|h| filter.get().shown(h));
     let export = move |_| {
-        let t = t.get_untracked();
-        let mut rows = vec![vec![
-            t.csv_package.to_string(),
-            t.requester.to_string(),
-            t.csv_state.to_string(),
-            t.reason.to_string(),
-            t.error_date.to_string(),
-        ]];
-        rows.extend(shown().into_iter().map(|d| {
-            vec![
-                d.package,
-                d.requester,
-                (if d.approved { t.stage_approved } else { t.stage_denied }).to_string(),
-                d.reason,
-                d.at,
-            ]
-        }));
+        let rows = history_rows(t.get_untracked(), shown());
         download("my-decisions.csv", "text/csv;charset=utf-8", &csv(&rows));
     };
     view! {
@@ -349,10 +250,8 @@ fn History(history: RwSignal<Vec<Decided>>) -> impl IntoView {
                 <summary>{tr(t, |t| t.history_title)}</summary>
                 <div class="actions">
                     <label for="history-filter">{tr(t, |t| t.history_filter)}</label>
-                    <select id="history-filter" on:change=move |e| filter.set(event_target_value(&e))>
-                        <option value="all">{tr(t, |t| t.history_all)}</option>
-                        <option value="approved">{tr(t, |t| t.stage_approved)}</option>
-                        <option value="denied">{tr(t, |t| t.stage_denied)}</option>
+                    <select id="history-filter" on:change=move |e| filter.set(HistoryFilter::from_value(&event_target_value(&e)))>
+                        {HistoryFilter::ALL.into_iter().map(|f| view! { <option value=f.value()>{move || f.label(t.get())}</option> }.into_any()).collect_view()}
                     </select>
                     <button type="button" data-testid="history-csv" on:click=export>{tr(t, |t| t.export_csv)}</button>
                 </div>
