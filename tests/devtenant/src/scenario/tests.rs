@@ -138,3 +138,18 @@ fn entitlement_mistakes_name_their_line() {
     );
     assert!(Scenario::parse(&subject, "s.toml").is_err());
 }
+
+#[test]
+fn catalog_roles_name_users_of_the_scenario_and_seeded_states_are_checked() {
+    let catalog = "\n[[catalogs]]\ndisplay_name = \"C\"\nowners = [\"ghost@contoso.com\"]\n";
+    let err = Scenario::parse(&format!("{MINIMAL}{catalog}"), "s.toml").unwrap_err();
+    assert_eq!(err.line, 7, "{err}");
+    assert!(err.reason.contains("owner 'ghost@contoso.com'"), "{err}");
+    let demo = include_str!("../../scenarios/demo.toml");
+    let bad_state = demo.replace("state = \"partiallyDelivered\"", "state = \"halfDone\"");
+    let err = Scenario::parse(&bad_state, "demo.toml").unwrap_err();
+    assert!(err.reason.contains("halfDone") && err.reason.contains("deliveryFailed"), "{err}");
+    let repeated =
+        demo.replace("state = \"partiallyDelivered\"\ndays_ago = 2", "state = \"partiallyDelivered\"\ncount = 2");
+    assert!(Scenario::parse(&repeated, "demo.toml").unwrap_err().reason.contains("cannot repeat"));
+}

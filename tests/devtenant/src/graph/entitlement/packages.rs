@@ -2,10 +2,11 @@
 //! `filterByCurrentUser(on='allowedRequestor')`, `getApplicablePolicyRequirements`) and
 //! `assignmentPolicies/{id}`.
 //!
-//! The local tenant has no catalog roles, so a delegated read shows a package to a caller whom
-//! one of its policies lets request it, who is named as an approver in one (a user, a group
-//! they are in, or sponsors when they sponsor a connected organization), or who is a directory
-//! administrator; to anyone else it does not exist (404).
+//! A delegated read shows a package to a caller whom one of its policies lets request it, who is
+//! named as an approver in one (a user, a group they are in, or sponsors when they sponsor a
+//! connected organization), or who is a directory administrator; to anyone else it does not
+//! exist (404). Catalog roles (`entitlement::roles`) open the tenant-wide collections of
+//! `catalogs` and `admin`; they do not widen what these package reads show.
 
 use super::{BASE, ListSpec, READ, function_on, list_page, one_entity, render};
 use crate::Tenant;
