@@ -1,10 +1,27 @@
-// Starts Portier: imports the module that Trunk named in this script's data attributes and
+// Starts Portier: imports the module that the build named in this script's data attributes and
 // runs it. A file, not an inline script, so the page's Content-Security-Policy needs no hash.
 (function () {
   var script = document.currentScript;
+  // The frame index.html paints before the module loads leaves once the app shows its header or a
+  // page (style/main.css hides it from then on already): one page, one header, one main.
+  function replaceFrameWhenShown() {
+    var frame = document.querySelector("body > .static-frame");
+    if (!frame) return;
+    var shown = "body > .portier:not(.static-frame) > .site-header, body > .portier:not(.static-frame) > #main > :not(.loading)";
+    var watch = new MutationObserver(function () {
+      if (document.querySelector(shown)) {
+        watch.disconnect();
+        frame.remove();
+      }
+    });
+    watch.observe(document.body, { childList: true, subtree: true });
+  }
   import(script.dataset.js)
     .then(function (module) {
-      return module.default({ module_or_path: script.dataset.wasm }).then(function () { module.start(); });
+      return module.default({ module_or_path: script.dataset.wasm }).then(function () {
+        replaceFrameWhenShown();
+        module.start();
+      });
     })
     .catch(function (error) { console.error("Portier could not start", error); });
 })();

@@ -18,7 +18,11 @@ pub struct AppServer {
     /// Stops serving when the app server is dropped.
     _serving: Serving,
     reports: Reports,
+    cut: Cut,
 }
+
+/// Files whose downloads are cut off (the connection dropped before the body), by name prefix.
+type Cut = Arc<Mutex<Option<String>>>;
 
 /// Content-Security-Policy violation reports the browser sent.
 type Reports = Arc<Mutex<Vec<String>>>;
@@ -26,6 +30,12 @@ type Reports = Arc<Mutex<Vec<String>>>;
 impl AppServer {
     pub fn port(&self) -> u16 {
         self.addr.port()
+    }
+
+    /// Cuts every download of a file whose name starts with `prefix` until called with `None`,
+    /// as a failing network would (a `HEAD` still answers).
+    pub fn cut_downloads(&self, prefix: Option<&str>) {
+        *self.cut.lock().expect("cut") = prefix.map(|p| format!("/{p}"));
     }
 
     /// The CSP violations reported so far (each report's JSON).
@@ -36,6 +46,16 @@ impl AppServer {
 
 /// The router: `config` at `/config.json`, the files of `dist`, `index.html` for the rest.
 pub fn router(dist: PathBuf, config: String) -> Router {
+    router_cutting(dist, config, Cut::default())
+}
+
+/// A body that fails at once: the connection is dropped, as a cut network does.
+fn cut_off() -> axum::response::Response {
+    let failing = futures_util::stream::once(async { Err::<axum::body::Bytes, _>(std::io::Error::other("cut")) });
+    ([(header::CONTENT_TYPE, "application/wasm")], axum::body::Body::from_stream(failing)).into_response()
+}
+
+fn router_cutting(dist: PathBuf, config: String, cut: Cut) -> Router {
     let index = dist.join("index.html");
     let config_json = move || {
         let body = config.clone();
@@ -53,11 +73,18 @@ pub fn router(dist: PathBuf, config: String) -> Router {
     Router::new()
         .route("/config.json", get(config_json))
         .fallback_service(ServeDir::new(&dist).fallback(ServeFile::new(index)))
+        .layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| {
+            let prefix = cut.lock().map(|c| c.clone()).unwrap_or_default();
+            async move {
+                let cut = prefix.is_some_and(|p| req.uri().path().starts_with(&p));
+                if cut && req.method() == axum::http::Method::GET { cut_off() } else { next.run(req).await }
+            }
+        }))
 }
 
 /// Serves on an already bound listener until the returned server is dropped.
 pub fn serve(listener: TcpListener, dist: PathBuf, config: String) -> AppServer {
-    serve_with(listener, router(dist, config), Reports::default())
+    serve_with(listener, router(dist, config), Reports::default(), Cut::default())
 }
 
 /// Serves the app as a deployment should: with the headers of [`crate::policy`], collecting the
@@ -66,7 +93,8 @@ pub fn serve_with_csp(listener: TcpListener, dist: PathBuf, config: String) -> A
     let headers = crate::policy::security_headers(&serde_json::from_str(&config).unwrap_or_default());
     let reports = Reports::default();
     let sink = reports.clone();
-    let app = router(dist, config).route(
+    let cut = Cut::default();
+    let app = router_cutting(dist, config, cut.clone()).route(
         "/csp-report",
         axum::routing::post(move |body: String| {
             let sink = sink.clone();
@@ -84,10 +112,10 @@ pub fn serve_with_csp(listener: TcpListener, dist: PathBuf, config: String) -> A
             HeaderValue::from_str(&value).expect("header value"),
         ))
     });
-    serve_with(listener, app, reports)
+    serve_with(listener, app, reports, cut)
 }
 
-fn serve_with(listener: TcpListener, app: Router, reports: Reports) -> AppServer {
+fn serve_with(listener: TcpListener, app: Router, reports: Reports, cut: Cut) -> AppServer {
     let serving = Serving::start(listener, app);
-    AppServer { addr: serving.addr, _serving: serving, reports }
+    AppServer { addr: serving.addr, _serving: serving, reports, cut }
 }

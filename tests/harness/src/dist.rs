@@ -1,6 +1,6 @@
 //! The built app for tests and benchmarks: `PORTIER_DIST` when the caller built it already,
 //! else a release build of our own in `target/e2e-dist`, redone only when a source changed, one
-//! builder at a time across test processes.
+//! builder at a time across test processes. Every build is split by route (see [`crate::split`]).
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -8,13 +8,22 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
-/// Builds the app with Trunk (release) into `out`, with the header files its host needs.
+/// Builds the app in release into `out`: Trunk for the page, styles and public files, the split
+/// step for the module (a first module and one chunk per route), then the loader's tags and the
+/// header files its host needs.
 pub fn build(out: &Path) -> Result<()> {
     crate::tools::ensure_build_tools()?;
     let root = crate::repo_root();
+    // Trunk reads a copy of the page whose Rust link it skips; the copy lies two folders down.
+    let page_dir = root.join("target/split-page");
+    std::fs::create_dir_all(&page_dir)?;
+    let index = std::fs::read_to_string(root.join("index.html")).context("reading index.html")?;
+    std::fs::write(page_dir.join("index.html"), crate::split::trunk_page(&index, "../../"))?;
+    let _ = std::fs::remove_dir_all(out);
     let status = Command::new("trunk")
         .args(["build", "--release", "--offline", "--dist"])
         .arg(out)
+        .arg(page_dir.join("index.html"))
         .current_dir(&root)
         .env("PATH", crate::tools::path_with_tools())
         .status()
@@ -22,6 +31,14 @@ pub fn build(out: &Path) -> Result<()> {
     if !status.success() {
         bail!("trunk build failed");
     }
+    let module = crate::split::build(out)?;
+    let trunk_toml = std::fs::read_to_string(root.join("Trunk.toml")).context("reading Trunk.toml")?;
+    let tags = crate::split::head_tags(&module, &crate::split::pattern_script(&trunk_toml)?);
+    let page = std::fs::read_to_string(out.join("index.html")).context("reading the built index.html")?;
+    // Where Trunk would have put them: in place of the (skipped) Rust link, which it leaves.
+    let at = page.find("<link data-trunk rel=\"rust\"").context("the built index.html has no Rust link")?;
+    let end = at + page[at..].find('>').context("the Rust link does not end")? + 1;
+    std::fs::write(out.join("index.html"), format!("{}{tags}{}", &page[..at], &page[end..]))?;
     write_embed_file_names(out)?;
     crate::policy::write_deploy_files(out)
 }
@@ -88,7 +105,16 @@ pub fn ensure_built(out: &Path) -> Result<()> {
 fn stale(out: &Path) -> bool {
     let root = crate::repo_root();
     let built = std::fs::metadata(out.join("index.html")).and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH);
-    let sources = ["src", "style", "public", "index.html", "Trunk.toml", "Cargo.toml", "Cargo.lock"];
+    let sources = [
+        "src",
+        "style",
+        "public",
+        "index.html",
+        "Trunk.toml",
+        "Cargo.toml",
+        "Cargo.lock",
+        "tests/harness/src/split.rs",
+    ];
     sources.iter().map(|s| newest(&root.join(s))).max().unwrap_or(SystemTime::UNIX_EPOCH) > built
 }
 

@@ -7,6 +7,7 @@ pub mod dist;
 pub mod intranet;
 pub mod policy;
 pub mod serving;
+pub mod split;
 pub mod stack;
 pub mod tools;
 

@@ -47,11 +47,25 @@ pub fn security_headers(config: &Value) -> Vec<(&'static str, String)> {
     headers
 }
 
-/// Files read at every start, never to be cached (their names carry no hash).
-pub const NO_STORE: [&str; 4] = ["/config.json", "/redirect.html", "/portier-embed.js", "/portier-frame.js"];
+/// Files read at every start, never to be cached (their names carry no hash, and they name the
+/// hashed files of the version deployed).
+pub const NO_STORE: [&str; 6] =
+    ["/", "/index.html", "/config.json", "/redirect.html", "/portier-embed.js", "/portier-frame.js"];
+
+/// How long a file whose name carries its content's hash is kept: a new version has new names.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Whether a file's name carries its content's hash: `name-<hash>.ext` or `name-<hash>_bg.wasm`,
+/// the hash 12 to 16 hex digits (the split build writes 16, Trunk a 64-bit hash in hex).
+pub fn hashed(file: &str) -> bool {
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    let hash = stem.rsplit_once('-').map_or("", |(_, h)| h);
+    (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
 
 /// `_headers`, as Netlify and Cloudflare Pages read it.
-fn headers_file(config: &Value) -> String {
+fn headers_file(config: &Value, hashed_files: &[String]) -> String {
     let mut out = String::from("/*\n");
     for (name, value) in security_headers(config) {
         out.push_str(&format!("  {name}: {value}\n"));
@@ -59,16 +73,22 @@ fn headers_file(config: &Value) -> String {
     for path in NO_STORE {
         out.push_str(&format!("{path}\n  Cache-Control: no-store\n"));
     }
+    for file in hashed_files {
+        out.push_str(&format!("/{file}\n  Cache-Control: {IMMUTABLE}\n"));
+    }
     out
 }
 
 /// `staticwebapp.config.json`, as Azure Static Web Apps reads it (with the fallback to
 /// `index.html` the app's routes need).
-fn static_web_app_file(config: &Value) -> Value {
+fn static_web_app_file(config: &Value, hashed_files: &[String]) -> Value {
     let headers: serde_json::Map<String, Value> =
         security_headers(config).into_iter().map(|(k, v)| (k.to_string(), Value::String(v))).collect();
-    let routes: Vec<Value> =
+    let mut routes: Vec<Value> =
         NO_STORE.iter().map(|p| json!({ "route": p, "headers": { "Cache-Control": "no-store" } })).collect();
+    let long =
+        hashed_files.iter().map(|f| json!({ "route": format!("/{f}"), "headers": { "Cache-Control": IMMUTABLE } }));
+    routes.extend(long);
     json!({
         "navigationFallback": { "rewrite": "/index.html", "exclude": ["*.{js,wasm,css,json,html,svg,png}"] },
         "globalHeaders": headers,
@@ -81,8 +101,14 @@ pub fn write_deploy_files(dist: &Path) -> Result<()> {
     let path = dist.join("config.json");
     let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let config: Value = serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
-    std::fs::write(dist.join("_headers"), headers_file(&config))?;
-    let swa = serde_json::to_string_pretty(&static_web_app_file(&config))?;
+    let mut files: Vec<String> = std::fs::read_dir(dist)?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|f| hashed(f))
+        .collect();
+    files.sort();
+    std::fs::write(dist.join("_headers"), headers_file(&config, &files))?;
+    let swa = serde_json::to_string_pretty(&static_web_app_file(&config, &files))?;
     std::fs::write(dist.join("staticwebapp.config.json"), swa + "\n")?;
     Ok(())
 }
@@ -129,6 +155,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("portier-policy-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("config.json"), config().to_string()).unwrap();
+        std::fs::write(dir.join("portier-0123456789abcdef_bg.wasm"), "").unwrap();
         write_deploy_files(&dir).unwrap();
         let headers = std::fs::read_to_string(dir.join("_headers")).unwrap();
         let swa: Value =
@@ -137,7 +164,27 @@ mod tests {
         assert!(headers.contains(&format!("  Content-Security-Policy: {policy}\n")), "{headers}");
         assert_eq!(swa["globalHeaders"]["Content-Security-Policy"], policy);
         assert!(headers.contains("/config.json\n  Cache-Control: no-store"), "{headers}");
+        assert!(headers.contains("/index.html\n  Cache-Control: no-store"), "{headers}");
+        let long = format!("/portier-0123456789abcdef_bg.wasm\n  Cache-Control: {IMMUTABLE}");
+        assert!(headers.contains(&long), "{headers}");
+        let routes = swa["routes"].as_array().unwrap();
+        assert!(
+            routes.iter().any(
+                |r| r["route"] == "/portier-0123456789abcdef_bg.wasm" && r["headers"]["Cache-Control"] == IMMUTABLE
+            )
+        );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn only_names_with_a_content_hash_are_kept_long() {
+        for name in ["portier-0123456789abcdef.js", "portier-split-0123456789abcdef.js", "main-4f1c9a0b2e3d5f67.css"] {
+            assert!(hashed(name), "{name}");
+        }
+        assert!(hashed("portier-0123456789abcdef_bg.wasm") && hashed("split_partner-00ff00ff00ff00ff.wasm"));
+        for name in ["portier-embed.js", "portier-frame.js", "loader.js", "config.json", "index.html", "x-abc.js"] {
+            assert!(!hashed(name), "{name}");
+        }
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub struct StackOptions {
     pub tls_dir: Option<std::path::PathBuf>,
     /// Behaviour switched on from the start (e.g. the sign-in pages' COOP).
     pub switches: devtenant::Switches,
+    /// Serve a copy of the built app of this test's own ([`Stack::dist`]), which it may change
+    /// (delete a chunk, as a new deployment would).
+    pub own_dist: bool,
 }
 
 pub struct Stack {
@@ -59,12 +62,33 @@ pub struct Stack {
     pub graph: String,
     /// With https: the certificate key's hash, for `--ignore-certificate-errors-spki-list`.
     pub spki: Option<String>,
+    /// The folder served as the app.
+    pub dist: std::path::PathBuf,
+    own_dist: bool,
 }
 
 impl Drop for Stack {
     fn drop(&mut self) {
         self.tenant.shutdown();
+        if self.own_dist {
+            let _ = std::fs::remove_dir_all(&self.dist);
+        }
     }
+}
+
+/// A copy of the files of `dist` (one level: the build writes no folders) in a folder of its own.
+fn copy_of(dist: &std::path::Path) -> Result<std::path::PathBuf> {
+    static COPIES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COPIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let copy = std::env::temp_dir().join(format!("portier-dist-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&copy);
+    std::fs::create_dir_all(&copy)?;
+    for entry in std::fs::read_dir(dist)?.flatten() {
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), copy.join(entry.file_name()))?;
+        }
+    }
+    Ok(copy)
 }
 
 fn test_key() -> SigningKey {
@@ -111,7 +135,7 @@ pub fn app_config(signin: &str, graph: &str, overrides: &Value) -> Value {
 
 impl Stack {
     pub async fn start(opts: StackOptions) -> Result<Stack> {
-        let dist = crate::dist::dist()?;
+        let dist = if opts.own_dist { copy_of(&crate::dist::dist()?)? } else { crate::dist::dist()? };
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let app_url = format!("http://localhost:{}", listener.local_addr()?.port());
         let options = Options {
@@ -125,8 +149,8 @@ impl Stack {
         let graph = tenant.tenant.graph_origin.clone();
         let spki = tenant.tls.as_ref().map(|t| t.spki_sha256.clone());
         let config = app_config(&signin, &graph, &opts.config);
-        let app = app_server::serve_with_csp(listener, dist, config.to_string());
-        Ok(Stack { tenant, app, app_url, signin, graph, spki })
+        let app = app_server::serve_with_csp(listener, dist.clone(), config.to_string());
+        Ok(Stack { tenant, app, app_url, signin, graph, spki, dist, own_dist: opts.own_dist })
     }
 
     /// A Graph access token for a user of the tenant, signed with its key: what the user's own

@@ -1,5 +1,5 @@
 //! The tools a fresh machine lacks, installed on first use: the wasm target, Trunk, the
-//! wasm-bindgen CLI at exactly the `Cargo.lock` version, binaryen's wasm-opt from npm (Debian's
+//! wasm-bindgen CLI at exactly the `Cargo.lock` version, the split step's CLI, binaryen's wasm-opt from npm (Debian's
 //! is too old and breaks the module), and Debian's Chromium with its driver.
 
 use anyhow::{Context, Result, bail};
@@ -8,6 +8,9 @@ use std::process::{Command, Stdio};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132";
+/// The split step's CLI; 0.2.4 reads wasm-bindgen 0.2.128+'s describe symbol and matches the
+/// `wasm_split_helpers` 0.2.3 that Leptos locks.
+pub const WASM_SPLIT_VERSION: &str = "0.2.4";
 
 /// Where npm-installed tools live, shared by every clone on this machine.
 pub fn tools_dir() -> PathBuf {
@@ -70,6 +73,12 @@ pub fn ensure_build_tools() -> Result<()> {
     if !output("wasm-bindgen", &["--version"]).is_some_and(|v| v.trim().ends_with(&wb)) {
         // Not --locked: its lock file names a webpki-roots release the registry does not serve.
         run("wasm-bindgen-cli", "cargo", &["install", "wasm-bindgen-cli", "--version", &wb, "--force"])?;
+    }
+    // The CLI has no --version: cargo's list of what it installed says which.
+    let split = format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}:");
+    if !output("cargo", &["install", "--list"]).is_some_and(|l| l.lines().any(|l| l == split)) {
+        let args = ["install", "wasm_split_cli_support", "--version", WASM_SPLIT_VERSION, "--features", "build-binary"];
+        run("wasm-split-cli", "cargo", &args)?;
     }
     let wasm_opt = tools_dir().join("node_modules/.bin/wasm-opt");
     let has = output(wasm_opt.to_str().unwrap_or_default(), &["--version"])
