@@ -183,3 +183,43 @@ async fn a_partner_renews_their_own_access_with_a_schedule_of_their_own() {
     let r = graph_post(&t, &pat, &format!("{EM}/assignmentRequests"), &body).await;
     assert_graph_error(r, 400, "RequestTypeNotAllowedByPolicy").await;
 }
+
+#[tokio::test]
+async fn reprocess_tries_a_refused_guest_again_and_never_revives_access_given_up() {
+    // Fabrikam blocked after lena asked: her guest account cannot be made when she is approved.
+    let text = demo_scenario_text().replace(
+        "blocked_domains = [\"blocked.example\"]",
+        "blocked_domains = [\"blocked.example\", \"fabrikam.com\"]",
+    );
+    let t = start_with(&text, ":memory:").await;
+    let sara = access_token(&t, "sara@contoso.com", APPROVER).await;
+    let oskar = access_token(&t, "oskar@contoso.com", APPROVER).await;
+    let pending = json_ok(&t, &sara, &format!("{EM}/assignmentRequests/filterByCurrentUser(on='approver')")).await;
+    let id = pending["value"][0]["id"].as_str().expect("lena's request").to_string();
+    let s = my_stage(&t, &sara, &id).await;
+    decide(&t, &sara, &id, &s, "Approve", Some("Known tester.")).await;
+    let s = my_stage(&t, &oskar, &id).await;
+    decide(&t, &oskar, &id, &s, "Approve", None).await;
+    t.advance_clock(120).await;
+    let alex = minted_token(&t, "alex@contoso.com", MANAGER);
+    assert_eq!(request(&t, &alex, &id).await["state"], "deliveryFailed");
+    assert_eq!(reprocess(&t, &alex, "assignmentRequests", &id).await.status(), 202);
+    let r = request_expanded(&t, &alex, &id).await;
+    assert_eq!(
+        (r["state"].as_str(), r["assignment"]["state"].as_str()),
+        (Some("deliveryFailed"), Some("deliveryFailed"))
+    );
+    assert!(t.running.tenant.store.user_by_mail("lena@fabrikam.com").is_none(), "still no guest");
+
+    // Alex gives up his partially delivered build farm: its request is not retried after that.
+    let mine = json_ok(&t, &alex, &format!("{EM}/assignmentRequests/filterByCurrentUser(on='target')")).await;
+    let farm = mine["value"].as_array().unwrap().iter().find(|r| r["state"] == "partiallyDelivered").cloned();
+    let farm_id = farm.expect("alex's build farm")["id"].as_str().unwrap().to_string();
+    let aid = assignment_of(&t, &alex, &farm_id).await["id"].as_str().unwrap().to_string();
+    submit(&t, &alex, &json!({"requestType": "userRemove", "assignment": {"id": aid}})).await;
+    assert_eq!(assignment_of(&t, &alex, &farm_id).await["state"], "expired");
+    assert!(!members_of(&t, "Build farm users").contains(&"alex@contoso.com".to_string()));
+    let r = reprocess(&t, &alex, "assignmentRequests", &farm_id).await;
+    assert_graph_error(r, 400, "RequestNotReprocessable").await;
+    assert_eq!(assignment_of(&t, &alex, &farm_id).await["state"], "expired");
+}

@@ -108,6 +108,10 @@ pub fn reprocess_request(c: &Connection, ctx: &Ctx, mut r: RequestRow) -> Result
     }
     let a = db::assignment(c, r.assignment_id.as_deref().unwrap_or_default())?;
     let a = a.ok_or_else(|| codes::not_found("access package assignment", r.assignment_id.as_deref().unwrap_or("")))?;
+    // Access removed or expired since is not brought back by retrying its delivery.
+    if !matches!(a.state.as_str(), "deliveryFailed" | "partiallyDelivered") {
+        return Err(codes::not_reprocessable(&format!("its assignment is '{}' now", a.state)));
+    }
     if r.target_id.is_none() {
         // The guest was never created (external collaboration refused it): try that again.
         return provision_guest(c, ctx, &mut r);

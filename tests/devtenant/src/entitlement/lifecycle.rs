@@ -194,7 +194,7 @@ fn deliver(c: &Connection, ctx: &Ctx, r: &mut RequestRow, policy: &PolicyRow) ->
             let mut a = db::assignment(c, &assignment_id)?.ok_or_else(codes::no_assignment)?;
             a.end_at = end_of(policy, &r.data["schedule"], ctx.now);
             a.warned = 0;
-            a.status = "Delivered".into();
+            a.status = if a.state == "partiallyDelivered" { "PartiallyDelivered" } else { "Delivered" }.into();
             db::update_assignment(c, &a)?;
             set_state(r, "delivered", "Delivered", Some(ctx.now));
             db::update_request(c, r)?;
