@@ -2,11 +2,13 @@
 //!
 //! - `demo`: the whole product on the local tenant, on http://localhost:8080.
 //! - `test`: every test tier (native, in-browser, end to end).
-//! - `bench`: bundle sizes and cold-start time.
+//! - `bench`: bundle sizes, the first module by crate, Portier beside the React peer.
 //! - `build`: the app, in release, into `dist/`.
 
 mod bench;
 mod demo;
+mod journeys;
+mod side;
 #[cfg(test)]
 mod layers;
 mod weigh;

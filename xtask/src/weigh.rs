@@ -100,12 +100,11 @@ pub fn weigh(module: &[u8]) -> Result<Weights> {
     Ok(Weights { by_crate, code: bodies.iter().sum(), data, unnamed: module.len() - name_section })
 }
 
-/// Optimises the build's module again with names kept (in the target folder's `weigh/`) and
-/// prints its weights.
+/// Splits and optimises the build's module again with names kept (in the split target folder's
+/// `weigh/`) and prints the weights of the first module, the one every first visit loads.
 pub fn print(root: &Path) -> Result<()> {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), std::path::PathBuf::from);
-    let built = target.join("wasm32-unknown-unknown/wasm-release/portier.wasm");
-    let scratch = &target.join("weigh");
+    let built = harness::split::linked_module();
+    let scratch = &harness::split::target_dir().join("weigh");
     if !built.exists() {
         bail!("no release build of the module at {} (`cargo xtask build` makes one)", built.display());
     }
@@ -120,10 +119,14 @@ pub fn print(root: &Path) -> Result<()> {
         Ok(())
     };
     let arg = |p: &Path| p.display().to_string();
-    run(
-        "wasm-bindgen",
-        &["--target".into(), "web".into(), "--no-typescript".into(), "--out-dir".into(), arg(scratch), arg(&built)],
-    )?;
+    let split = scratch.join("split");
+    let _ = std::fs::remove_dir_all(&split);
+    let cli = ["--target", "web", "--out-name", "portier"].map(String::from);
+    run("wasm-split-cli", &[&cli[..], &[arg(&built), arg(&split)]].concat())?;
+    let bindgen = ["--target", "web", "--no-typescript", "--keep-lld-exports", "--no-demangle", "--out-dir"];
+    let mut args: Vec<String> = bindgen.map(String::from).to_vec();
+    args.extend([arg(scratch), arg(&split.join("portier.wasm"))]);
+    run("wasm-bindgen", &args)?;
     let named = scratch.join("named.wasm");
     let mut args = wasm_opt_args(&index)?;
     args.extend(["-g".into(), arg(&scratch.join("portier_bg.wasm")), "-o".into(), arg(&named)]);
@@ -131,7 +134,9 @@ pub fn print(root: &Path) -> Result<()> {
     let w = weigh(&std::fs::read(&named)?)?;
     let kb = |b: usize| b as f64 / 1000.0;
     let share = |b: usize| 100.0 * b as f64 / w.code as f64;
-    println!("\nWhere the module's code goes (optimised as the bundle, names kept; raw KB, share of code)");
+    println!(
+        "\nWhere the first module's code goes (split and optimised as the bundle, names kept; raw KB, share of code)"
+    );
     for (name, bytes) in w.by_crate.iter().take(SHOWN) {
         println!("  {name:<30} {:>8.1} {:>6.1} %", kb(*bytes), share(*bytes));
     }

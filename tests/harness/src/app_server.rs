@@ -72,7 +72,8 @@ fn router_cutting(dist: PathBuf, config: String, cut: Cut) -> Router {
     };
     Router::new()
         .route("/config.json", get(config_json))
-        .fallback_service(ServeDir::new(&dist).fallback(ServeFile::new(index)))
+        // A file's `.br` beside it, when there is one, goes to browsers that take brotli.
+        .fallback_service(ServeDir::new(&dist).precompressed_br().fallback(ServeFile::new(index).precompressed_br()))
         .layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| {
             let prefix = cut.lock().map(|c| c.clone()).unwrap_or_default();
             async move {
@@ -118,4 +119,32 @@ pub fn serve_with_csp(listener: TcpListener, dist: PathBuf, config: String) -> A
 fn serve_with(listener: TcpListener, app: Router, reports: Reports, cut: Cut) -> AppServer {
     let serving = Serving::start(listener, app);
     AppServer { addr: serving.addr, _serving: serving, reports, cut }
+}
+
+/// Serves a folder of static files as a static host does (`index.html` for unknown paths, the
+/// `.br` beside a file for browsers that take brotli), with no headers of its own.
+pub fn serve_static(listener: TcpListener, dir: PathBuf) -> Serving {
+    let index = dir.join("index.html");
+    let files = ServeDir::new(&dir).precompressed_br().fallback(ServeFile::new(index).precompressed_br());
+    Serving::start(listener, Router::new().fallback_service(files))
+}
+
+/// Writes `<file>.br` (brotli, quality 11) beside every file of `dir` and its folders, as a
+/// production host compresses.
+pub fn precompress(dir: &std::path::Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)?.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            precompress(&path)?;
+        } else if path.extension().is_none_or(|e| e != "br") {
+            let bytes = std::fs::read(&path)?;
+            let mut out = Vec::new();
+            let params = brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() };
+            brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)?;
+            let mut name = path.file_name().unwrap_or_default().to_os_string();
+            name.push(".br");
+            std::fs::write(path.with_file_name(name), out)?;
+        }
+    }
+    Ok(())
 }

@@ -51,6 +51,9 @@ pub struct StackOptions {
     /// Serve a copy of the built app of this test's own ([`Stack::dist`]), which it may change
     /// (delete a chunk, as a new deployment would).
     pub own_dist: bool,
+    /// With `own_dist`: every file also brotli-compressed beside it, served to browsers that take
+    /// it (what a production host sends; the benchmark's figures).
+    pub brotli: bool,
 }
 
 pub struct Stack {
@@ -136,6 +139,9 @@ pub fn app_config(signin: &str, graph: &str, overrides: &Value) -> Value {
 impl Stack {
     pub async fn start(opts: StackOptions) -> Result<Stack> {
         let dist = if opts.own_dist { copy_of(&crate::dist::dist()?)? } else { crate::dist::dist()? };
+        if opts.own_dist && opts.brotli {
+            app_server::precompress(&dist)?;
+        }
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let app_url = format!("http://localhost:{}", listener.local_addr()?.port());
         let options = Options {
