@@ -7,6 +7,8 @@ pub mod batch;
 mod client;
 pub mod entitlement;
 pub mod error;
+#[cfg(test)]
+pub mod fake;
 pub mod invitations;
 pub mod models;
 pub mod retry;

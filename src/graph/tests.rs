@@ -3,88 +3,11 @@
 
 use super::batch::{BatchItem, take};
 use super::*;
-use crate::auth::AuthError;
-use crate::net::{Cancel, HttpRequest, HttpResponse, NetError};
+use crate::net::NetError;
 use futures::executor::block_on;
 use serde_json::{Value, json};
-use std::cell::RefCell;
-use std::collections::VecDeque;
-use std::rc::Rc;
 
-type Scripted = Result<HttpResponse, NetError>;
-
-#[derive(Default)]
-struct FakeNet {
-    answers: RefCell<VecDeque<Scripted>>,
-    sent: RefCell<Vec<HttpRequest>>,
-    slept: RefCell<Vec<u32>>,
-    offline: std::cell::Cell<bool>,
-}
-
-impl Transport for FakeNet {
-    fn send<'a>(
-        &'a self,
-        request: HttpRequest,
-        _: Option<&'a Cancel>,
-    ) -> LocalBoxFuture<'a, Result<HttpResponse, NetError>> {
-        self.sent.borrow_mut().push(request);
-        let next = self.answers.borrow_mut().pop_front().expect("an answer was scripted");
-        Box::pin(async move { next })
-    }
-    fn sleep(&self, ms: u32) -> LocalBoxFuture<'static, ()> {
-        self.slept.borrow_mut().push(ms);
-        Box::pin(async {})
-    }
-    fn jitter(&self) -> f64 {
-        0.0
-    }
-    fn new_id(&self) -> String {
-        "11111111-1111-4111-8111-111111111111".into()
-    }
-    fn now_ms(&self) -> f64 {
-        // 2026-11-25T12:00:00Z
-        1_795_608_000_000.0
-    }
-    fn online(&self) -> bool {
-        !self.offline.get()
-    }
-}
-
-#[derive(Default)]
-struct FakeAuth {
-    renewals: RefCell<Vec<Renew>>,
-}
-
-impl Authorizer for FakeAuth {
-    fn authorize(&self, mut request: HttpRequest, renew: Renew) -> LocalBoxFuture<'_, Result<HttpRequest, AuthError>> {
-        self.renewals.borrow_mut().push(renew.clone());
-        let token = match renew {
-            Renew::No => "first",
-            Renew::Refresh => "fresh",
-            Renew::Claims(_) => "stepped-up",
-        };
-        request.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
-        Box::pin(async move { Ok(request) })
-    }
-}
-
-fn answer(status: u16, headers: &[(&str, &str)], body: Value) -> Scripted {
-    let mut b = http::Response::builder().status(status);
-    for (k, v) in headers {
-        b = b.header(*k, *v);
-    }
-    Ok(b.body(body.to_string().into_bytes()).unwrap())
-}
-
-fn graph_error(code: &str) -> Value {
-    json!({"error": {"code": code, "message": "m", "innerError": {"request-id": "rid-1", "date": "2026-01-01T00:00:00"}}})
-}
-
-fn client(answers: Vec<Scripted>) -> (GraphClient, Rc<FakeNet>, Rc<FakeAuth>) {
-    let net = Rc::new(FakeNet { answers: RefCell::new(answers.into()), ..Default::default() });
-    let auth = Rc::new(FakeAuth::default());
-    (GraphClient::new("https://graph.example/v1.0/", auth.clone(), net.clone()), net, auth)
-}
+use super::fake::{Scripted, answer, client, graph_error};
 
 #[test]
 fn throttling_is_retried_after_retry_after_and_then_succeeds() {

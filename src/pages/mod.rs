@@ -11,6 +11,8 @@ pub mod lazy;
 mod not_found;
 mod request;
 mod requests;
+#[cfg(all(test, target_arch = "wasm32"))]
+mod testing;
 mod welcome;
 
 pub use access::MyAccess;

@@ -2,6 +2,8 @@
 //! gave (who, package, policy, answers, justification, dates, stage and deadline), approve or
 //! deny with a reason, one at a time or many at once, each outcome said plainly.
 
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests;
 mod model;
 
 use crate::components::{ErrorView, Grants, Loading, csv, download, format};

@@ -1,6 +1,8 @@
 //! A package's page: what it is and grants, and the form to request it. What was typed is a
 //! draft until the request is sent; Graph's refusals come back to the field they concern.
 
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests;
 mod field;
 mod form;
 mod many;

@@ -1,0 +1,60 @@
+//! The approvals inbox mounted in a shadow root over a scripted Graph, and decided as an approver
+//! would: one click sends one decision for my stage, a stage that asks for a reason sends nothing
+//! without one.
+
+use super::Approvals;
+use crate::graph::fake::{answer, batch_answer, client};
+use crate::pages::testing::mount;
+use leptos::prelude::*;
+use serde_json::{Value, json};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn inbox(reason_required: bool) -> (Value, Value) {
+    let requests = json!({"value": [{
+        "id": "r1", "state": "pendingApproval", "justification": "Delivery work",
+        "requestor": {"displayName": "Pat Doe", "email": "pat@fabrikam.com"},
+        "accessPackage": {"id": "p", "displayName": "Fabrikam delivery project", "assignmentPolicies": [
+            {"id": "pol", "displayName": "Partners", "requestApprovalSettings": {"stages": [
+                {"isApproverJustificationRequired": reason_required},
+            ]}, "questions": []},
+        ]},
+    }]});
+    let approvals = json!({"value": [{"id": "r1", "stages": [
+        {"id": "s1", "status": "InProgress", "assignedToMe": true, "reviewResult": "NotReviewed"},
+    ]}]});
+    (requests, approvals)
+}
+
+#[wasm_bindgen_test]
+async fn approving_sends_my_stages_decision_and_says_what_became_of_it() {
+    let (requests, approvals) = inbox(false);
+    let empty = json!({"value": []});
+    let (graph, net, _) = client(vec![
+        batch_answer(&[("requests", 200, requests), ("approvals", 200, approvals)]),
+        answer(204, &[], Value::Null),
+        batch_answer(&[("requests", 200, empty.clone()), ("approvals", 200, empty)]),
+    ]);
+    let page = mount(graph, || view! { <Approvals/> });
+    page.find("[data-testid=decision][data-requestor='pat@fabrikam.com']").await;
+    page.click("[data-testid=approve]").await;
+    let outcome = page.find("[data-testid=decision-outcome][data-result=approved]").await;
+    assert_eq!(outcome.get_attribute("data-request").as_deref(), Some("r1"));
+    let sent = net.sent.borrow();
+    assert!(sent[1].uri().path().ends_with("/accessPackageAssignmentApprovals/r1/stages/s1"), "{}", sent[1].uri());
+    let body: Value = serde_json::from_slice(sent[1].body()).unwrap();
+    assert_eq!(body["reviewResult"], "Approve");
+}
+
+#[wasm_bindgen_test]
+async fn a_stage_that_asks_for_a_reason_sends_nothing_without_one() {
+    let (requests, approvals) = inbox(true);
+    let (graph, net, _) = client(vec![batch_answer(&[("requests", 200, requests), ("approvals", 200, approvals)])]);
+    let page = mount(graph, || view! { <Approvals/> });
+    page.find("[data-testid=decision]").await;
+    page.click("[data-testid=deny]").await;
+    page.find("[data-testid=decision] .field-error").await;
+    assert_eq!(net.sent.borrow().len(), 1, "only the inbox was read");
+    assert_eq!(page.count("[data-testid=decision-outcome]"), 0);
+}
