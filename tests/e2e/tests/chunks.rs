@@ -1,0 +1,139 @@
+//! The module split by route, as a person meets it: a chunk whose download is cut shows the one
+//! error view and "Try again" brings the page; a chunk gone from the server (a newer version
+//! deployed meanwhile) says so and offers a reload; the frame index.html paints before the module
+//! is replaced by the app without anything moving; Portier as an element on an intranet page
+//! loads its chunks from Portier's site and sends a request.
+
+use anyhow::{Context, Result, ensure};
+use harness::stack::StackOptions;
+use portier_e2e::embed::*;
+use portier_e2e::*;
+use serde_json::Value;
+
+/// The catalog, through the header's link (the page lives in the partner chunk).
+const CATALOG_LINK: &str = ".site-header nav a[href='/packages']";
+
+/// The chunk of the partner's pages, by its name's prefix.
+const PARTNER_CHUNK: &str = "split_partner-";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chunks_a_cut_download_shows_the_error_view_and_try_again_brings_the_page() -> Result<()> {
+    let w = World::start(StackOptions::default()).await?;
+    let c = w.client();
+    // Cut from the start: the idle preload after sign-in fails too, and is not remembered.
+    w.stack.app.cut_downloads(Some(PARTNER_CHUNK));
+    sign_in_at(&w, "/", "pat@fabrikam.com").await?;
+    wait_for(c, "[data-testid=who-am-i]").await?;
+    click(c, CATALOG_LINK).await?;
+    wait_for_text(c, ".error-view", "could not be loaded").await?;
+    ensure!(c.find(fantoccini::Locator::Css("[data-testid=catalog]")).await.is_err(), "the catalog showed while cut");
+    w.stack.app.cut_downloads(None);
+    click(c, ".error-view .actions button").await?;
+    wait_for(c, "[data-testid=catalog]").await?;
+    ensure!(c.find(fantoccini::Locator::Css(".error-view")).await.is_err(), "the error stayed after the page came");
+    w.end().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chunks_a_chunk_gone_after_a_deployment_says_so_and_offers_a_reload() -> Result<()> {
+    let w = World::start(StackOptions { own_dist: true, ..Default::default() }).await?;
+    let c = w.client();
+    w.open("/").await?;
+    wait_for(c, "[data-testid=sign-in-popup]").await?;
+    // A new version replaced this one on the server: its partner chunk is no more.
+    let mut removed = 0;
+    for entry in std::fs::read_dir(&w.stack.dist)?.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(PARTNER_CHUNK) {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    ensure!(removed == 1, "the build has {removed} partner chunks");
+    // Signed in by popup: the page the person opened is still the one running.
+    let main = c.window().await?;
+    click(c, "[data-testid=sign-in-popup]").await?;
+    let popup = popup_beside(c, &main).await?;
+    c.switch_to_window(popup).await?;
+    sign_in_in_popup(c, "pat@fabrikam.com").await?;
+    back_to(c, main).await?;
+    wait_for(c, "[data-testid=who-am-i]").await?;
+    click(c, CATALOG_LINK).await?;
+    wait_for_text(c, ".error-view", "has been updated").await?;
+    let buttons = c.find_all(fantoccini::Locator::Css(".error-view .actions button")).await?;
+    let mut labels = vec![];
+    for b in buttons {
+        labels.push(b.text().await?);
+    }
+    ensure!(labels == ["Reload"], "the error offers {labels:?}, not just a reload");
+    w.end().await;
+    Ok(())
+}
+
+/// The header's and the main area's boxes (x, y, width, height), of the frame or of the app.
+async fn layout(c: &fantoccini::Client, root: &str) -> Result<Value> {
+    let script = format!(
+        "const box = s => {{ const r = document.querySelector(s).getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }};
+         return {{ header: box('{root} > .site-header'), main: box('{root} > main'), brand: box('{root} .brand') }};"
+    );
+    Ok(c.execute(&script, vec![]).await?)
+}
+
+async fn frame_then_app(width: u32) -> Result<()> {
+    let w = World::start(StackOptions::default()).await?;
+    let c = w.client();
+    c.set_window_rect(0, 0, width, 900).await?;
+    // The module never arrives: what shows is the page alone.
+    w.stack.app.cut_downloads(Some("portier-"));
+    w.open("/").await?;
+    let frame = wait_for(c, ".static-frame [role=status]").await?;
+    ensure!(frame.text().await?.contains("Loading"), "the frame's indicator has no text");
+    let before = layout(c, "body > .static-frame").await.context("the frame's layout")?;
+    w.stack.app.cut_downloads(None);
+    w.open("/").await?;
+    wait_for(c, "[data-testid=sign-in]").await?;
+    ensure!(c.find(fantoccini::Locator::Css(".static-frame")).await.is_err(), "the frame stayed beside the app");
+    let after = layout(c, "body > .portier").await.context("the app's layout")?;
+    assert_eq!(before["header"], after["header"], "the header moved or changed size at {width} px");
+    assert_eq!(before["brand"], after["brand"], "the product name moved at {width} px");
+    assert_eq!(before["main"][1], after["main"][1], "the main area moved at {width} px");
+    w.end().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chunks_the_static_frame_is_replaced_by_the_app_without_a_jump() -> Result<()> {
+    frame_then_app(1280).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chunks_the_static_frame_is_replaced_by_the_app_without_a_jump_on_a_phone() -> Result<()> {
+    frame_then_app(375).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chunks_the_element_loads_its_chunks_across_origins_and_sends_a_request() -> Result<()> {
+    const FABRIKAM: &str = "Fabrikam delivery project";
+    let attributes = popup_attributes("en", &package_path(FABRIKAM));
+    let pages = [("team.html", element_page("Team 7", &attributes))];
+    let w = Intranet::start("chunks-element", StackOptions::default(), &pages).await?;
+    let c = w.client();
+    w.open("/team.html").await?;
+    through_popup(c, || shadow_click(c, "[data-testid=sign-in]"), Person::Account("pat@fabrikam.com")).await?;
+    shadow_wait_text(c, "[data-testid=package] h1", FABRIKAM).await?;
+    // The package page came from the partner chunk, fetched from Portier's site, not the page's.
+    let script = format!(
+        "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/{PARTNER_CHUNK}'));"
+    );
+    let fetched = run(c, script).await?;
+    let urls: Vec<&str> = fetched.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    ensure!(!urls.is_empty(), "no partner chunk was fetched");
+    ensure!(urls.iter().all(|u| u.starts_with(&w.stack.app_url)), "chunks from elsewhere than Portier: {urls:?}");
+    ensure!(!w.stack.app_url.starts_with(&w.host_url), "the page and Portier share an origin");
+    shadow_request_fabrikam(c, "PRJ-7778").await?;
+    let log = w.stack.tenant.tenant.log.since(0);
+    let posted = log.iter().filter(|e| e.method == "POST" && e.path.ends_with("/assignmentRequests")).count();
+    assert_eq!(posted, 1, "one request sent");
+    w.end().await;
+    Ok(())
+}
