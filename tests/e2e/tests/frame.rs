@@ -1,0 +1,71 @@
+//! The frame `index.html` paints before the module has loaded, held on screen (the module's
+//! download cut) and checked as every page is: axe-core finds no WCAG 2.2 AA violation, on a
+//! 375-pixel phone nothing scrolls sideways, in the light and the dark scheme.
+
+use anyhow::{Result, bail};
+use fantoccini::Client;
+use harness::stack::StackOptions;
+use portier_e2e::*;
+
+const AXE: &str = "axe-core@4.14.1";
+
+/// Runs axe on the page; the violations as "rule: target" lines.
+async fn axe(c: &Client) -> Result<Vec<String>> {
+    let source = std::fs::read_to_string(harness::tools::ensure_npm_package(AXE)?.join("axe-core/axe.min.js"))?;
+    c.execute(&format!("{source}; return true;"), vec![]).await?;
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+          .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+          .catch(e => done(['axe failed: ' + e]));
+    "#;
+    Ok(serde_json::from_value(c.execute_async(script, vec![]).await?)?)
+}
+
+async fn frame_checked(scheme: &str) -> Result<()> {
+    let w = World::start(StackOptions::default()).await?;
+    let c = w.client();
+    c.set_window_rect(0, 0, 375, 800).await?;
+    let emulate = serde_json::json!({ "cmd": "Emulation.setEmulatedMedia", "params": { "features": [{ "name": "prefers-color-scheme", "value": scheme }] } });
+    c.issue_cmd(Cdp(emulate)).await?;
+    w.stack.app.cut_downloads(Some("portier-"));
+    w.open("/").await?;
+    let indicator = wait_for(c, ".static-frame [role=status]").await?;
+    if !indicator.text().await?.contains("Loading") {
+        bail!("the frame's loading indicator is not shown with its text");
+    }
+    let violations = axe(c).await?;
+    if !violations.is_empty() {
+        bail!("the static frame ({scheme}): {violations:#?}");
+    }
+    let over = c.execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![]).await?;
+    if over.as_i64().unwrap_or(0) > 0 {
+        bail!("the static frame scrolls sideways by {over} px at 375 px");
+    }
+    w.end().await;
+    Ok(())
+}
+
+/// A DevTools command through chromedriver.
+#[derive(Debug)]
+struct Cdp(serde_json::Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn frame_before_the_module_meets_wcag_aa_on_a_phone() -> Result<()> {
+    frame_checked("light").await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn frame_before_the_module_meets_wcag_aa_on_a_phone_in_the_dark() -> Result<()> {
+    frame_checked("dark").await
+}
