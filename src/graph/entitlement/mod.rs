@@ -2,6 +2,7 @@
 
 mod api;
 pub mod approver;
+pub mod home;
 pub mod models;
 pub mod timeline;
 
