@@ -17,6 +17,16 @@ use serde::Deserialize;
 const EM: &str = "/identityGovernance/entitlementManagement";
 /// Items per catalog page: small enough to show at once, large enough to scroll.
 pub const CATALOG_PAGE: usize = 50;
+/// Packages per page of those one may attach to an invitation: Graph's largest page size for
+/// directory collections (a service may still page at fewer; its next link is followed).
+pub const ATTACH_PAGE: usize = 999;
+/// Pages of packages to attach read at most (each a round trip, one after the other).
+pub const ATTACH_PAGES: usize = 5;
+
+/// The first page of the packages one may attach, sorted by name.
+fn packages_to_attach_path() -> String {
+    format!("{EM}/accessPackages?$select=id,displayName,isHidden&$orderby=displayName&$top={ATTACH_PAGE}")
+}
 
 /// A package page's data: the package, what it grants, and the policies open to the user.
 #[derive(Clone)]
@@ -100,10 +110,11 @@ impl GraphClient {
         Ok(out)
     }
 
-    /// Packages a sponsor may attach to an invitation (the ones Graph lets them see).
+    /// Packages a sponsor may attach to an invitation (the ones Graph lets them see), in pages as
+    /// large as Graph gives ([`ATTACH_PAGE`]): one round trip up to that many, and one more per
+    /// page beyond, up to [`ATTACH_PAGES`] pages.
     pub async fn packages_to_attach(&self, cancel: Option<&Cancel>) -> Result<Vec<AccessPackage>, GraphError> {
-        self.all_pages(&format!("{EM}/accessPackages?$select=id,displayName,isHidden&$orderby=displayName"), 5, cancel)
-            .await
+        self.all_pages(&packages_to_attach_path(), ATTACH_PAGES, cancel).await
     }
 
     /// Sends a request; Graph answers with it (state `submitted`). Sent at most once: when the
@@ -211,4 +222,27 @@ pub fn is_request_for(r: &AssignmentRequest, sent: &NewRequest, now: DateTime<Ut
     // A request already denied or cancelled is an earlier one, not this write.
     let live = !matches!(r.state.as_deref(), Some("denied" | "canceled"));
     same_target && same_kind && r.justification == sent.justification && recent && live
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::graph::fake::{answer, client};
+    use serde_json::json;
+
+    #[test]
+    fn packages_to_attach_come_in_pages_as_large_as_graph_gives() {
+        let names = |n: usize| (0..n).map(|i| json!({"id": format!("p{i}"), "displayName": format!("P{i}")})).collect::<Vec<_>>();
+        let (c, net, _) = client(vec![answer(200, &[], json!({"value": names(28)}))]);
+        assert_eq!(futures::executor::block_on(c.packages_to_attach(None)).unwrap().len(), 28);
+        let sent = net.sent.borrow();
+        assert_eq!(sent.len(), 1, "one round trip");
+        assert!(sent[0].uri().to_string().ends_with("&$top=999"), "{}", sent[0].uri());
+        // Beyond a page: Graph's next link, one round trip per page.
+        let (c, net, _) = client(vec![
+            answer(200, &[], json!({"value": names(999), "@odata.nextLink": "https://graph.example/v1.0/next"})),
+            answer(200, &[], json!({"value": names(1)})),
+        ]);
+        assert_eq!(futures::executor::block_on(c.packages_to_attach(None)).unwrap().len(), 1000);
+        assert_eq!(net.sent.borrow().len(), 2);
+    }
 }

@@ -118,6 +118,36 @@ mod tests {
     }
 
     #[test]
+    fn one_round_trip_a_throttled_item_sent_again_alone_and_a_failed_one_kept_as_its_parts_error() {
+        use crate::graph::fake::{answer, batch_answer, client, graph_error};
+        use serde_json::json;
+        let empty = json!({"value": []});
+        let (c, net, _) = client(vec![
+            answer(
+                200,
+                &[],
+                json!({"responses": [
+                    {"id": "requests", "status": 500, "body": graph_error("InternalServerError")},
+                    {"id": "assignments", "status": 429, "headers": {"Retry-After": "1"}, "body": graph_error("TooManyRequests")},
+                    {"id": "decisions", "status": 200, "body": empty},
+                    {"id": "approvals", "status": 200, "body": empty},
+                    {"id": "user0", "status": 200, "body": {"id": "g", "externalUserState": "PendingAcceptance"}},
+                ]}),
+            ),
+            batch_answer(&[("assignments", 200, json!({"value": [{"id": "a", "state": "delivered"}]}))]),
+        ]);
+        let data = futures::executor::block_on(c.home(true, &["g".into()], None)).unwrap();
+        let sent = net.sent.borrow();
+        assert_eq!(sent.len(), 2, "the batch, then its throttled item alone");
+        let again: serde_json::Value = serde_json::from_slice(sent[1].body()).unwrap();
+        assert_eq!(again["requests"].as_array().unwrap().len(), 1);
+        assert_eq!(*net.slept.borrow(), [1000], "after the item's own Retry-After");
+        assert_eq!(data.requests.unwrap_err().status(), Some(500));
+        assert_eq!(data.assignments.unwrap().len(), 1);
+        assert_eq!(data.invited.unwrap().unwrap().len(), 1);
+    }
+
+    #[test]
     fn a_failing_part_is_that_parts_error_and_the_others_are_read() {
         let mut results = BatchResults::new();
         results.insert("requests".into(), Ok(br#"{"value":[{"id":"r","state":"pendingApproval"}]}"#.to_vec()));
