@@ -231,7 +231,9 @@ mod tests {
 
     #[test]
     fn packages_to_attach_come_in_pages_as_large_as_graph_gives() {
-        let names = |n: usize| (0..n).map(|i| json!({"id": format!("p{i}"), "displayName": format!("P{i}")})).collect::<Vec<_>>();
+        let names = |n: usize| {
+            (0..n).map(|i| json!({"id": format!("p{i}"), "displayName": format!("P{i}")})).collect::<Vec<_>>()
+        };
         let (c, net, _) = client(vec![answer(200, &[], json!({"value": names(28)}))]);
         assert_eq!(futures::executor::block_on(c.packages_to_attach(None)).unwrap().len(), 28);
         let sent = net.sent.borrow();
