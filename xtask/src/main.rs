@@ -4,6 +4,7 @@
 //! - `test`: every test tier (native, in-browser, end to end).
 //! - `bench`: bundle sizes, the first module by crate, Portier beside the React peer.
 //! - `build`: the app, in release, into `dist/`.
+//! - `screenshots`: the README's pictures of the demo, into `docs/screenshots/`.
 
 mod bench;
 mod demo;
@@ -11,6 +12,7 @@ mod journeys;
 mod side;
 #[cfg(test)]
 mod layers;
+mod screenshots;
 mod weigh;
 
 use anyhow::{Result, bail};
@@ -23,8 +25,9 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("bench") => bench::run(),
         Some("build") => build(),
+        Some("screenshots") => screenshots::run(),
         _ => {
-            eprintln!("usage: cargo xtask <demo | test | bench | build>");
+            eprintln!("usage: cargo xtask <demo | test | bench | build | screenshots>");
             return ExitCode::from(2);
         }
     };

@@ -101,7 +101,8 @@ async fn home_sara_sees_a_decision_waiting_and_a_partner_she_invited_who_has_not
     let count = wait_for(c, "[data-testid=home-decisions] [data-testid=decisions-count]").await?;
     assert_eq!(count.attr("data-count").await?.as_deref(), Some("1"));
     assert_eq!(count.text().await?, "One request waits for your decision.");
-    let nearest = wait_for(c, "[data-testid=decisions-nearest] time").await?.attr("datetime").await?.unwrap_or_default();
+    let nearest =
+        wait_for(c, "[data-testid=decisions-nearest] time").await?.attr("datetime").await?.unwrap_or_default();
     let (from, to) = (days_from_now(c, 12.5).await?, days_from_now(c, 13.5).await?);
     ensure!(from <= nearest && nearest <= to, "the deadline {nearest} is not 13 days away");
     let quinn = "[data-testid=home-invited-person][data-mail='quinn@fabrikam.com']";
@@ -152,7 +153,10 @@ async fn home_pat_sees_his_request_in_flight_with_approver_and_deadline_and_exte
         .to_string();
     let deadline = wait_for(c, &format!("{pilot} .deadline time")).await?.attr("datetime").await?.unwrap_or_default();
     let days = c
-        .execute("return (Date.parse(arguments[0]) - Date.parse(arguments[1])) / 864e5;", vec![json!(deadline), json!(created)])
+        .execute(
+            "return (Date.parse(arguments[0]) - Date.parse(arguments[1])) / 864e5;",
+            vec![json!(deadline), json!(created)],
+        )
         .await?;
     let days = days.as_f64().context("a number of days")?;
     // Within the second the deadline is written to.
@@ -262,6 +266,69 @@ async fn home_and_invite_each_cost_one_graph_round_trip() -> Result<()> {
     click(c, "header nav a[href='/']").await?;
     wait_for(c, "[data-testid=home-decisions]").await?;
     assert_eq!(graph_calls(&w, since), ["POST /v1.0/$batch"]);
+    w.end().await;
+    Ok(())
+}
+
+/// axe-core's WCAG 2.2 AA violations on the page, as "rule: target" lines.
+async fn axe(c: &Client) -> Result<Vec<String>> {
+    let source =
+        std::fs::read_to_string(harness::tools::ensure_npm_package("axe-core@4.14.1")?.join("axe-core/axe.min.js"))?;
+    c.execute(&format!("{source}; return true;"), vec![]).await?;
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+          .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+          .catch(e => done(['axe failed: ' + e]));
+    "#;
+    Ok(serde_json::from_value(c.execute_async(script, vec![]).await?)?)
+}
+
+/// The home page as it stands, on a phone, in both languages: no WCAG 2.2 AA violation and no
+/// sideways scrolling; `ready` is what shows once its batch is read.
+async fn accessible_in_both_languages(c: &Client, who: &str, ready: &str) -> Result<()> {
+    for lang in ["en", "sv"] {
+        click(c, &format!(".language-switch button[lang={lang}]")).await?;
+        wait_for(c, &format!("html[lang={lang}] {ready}")).await?;
+        let violations = axe(c).await?;
+        ensure!(violations.is_empty(), "{who}'s home ({lang}): {violations:#?}");
+        let over = c.execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![]).await?;
+        ensure!(over.as_i64().unwrap_or(0) <= 0, "{who}'s home ({lang}) scrolls sideways by {over} px");
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn home_meets_wcag_aa_on_a_phone_in_both_languages() -> Result<()> {
+    let w = World::start(StackOptions::default()).await?;
+    let c = w.client();
+    c.set_window_size(375, 812).await?;
+    // Sara: a decision waiting and someone she invited.
+    sign_in_at(&w, "/invite", SARA).await?;
+    type_into(c, "#invite-email", "quinn@fabrikam.com").await?;
+    click(c, "[data-testid=invite]").await?;
+    wait_for(c, "[data-testid=invitation]").await?;
+    click(c, "header nav a[href='/']").await?;
+    wait_for(c, "[data-testid=home-invited-person]").await?;
+    accessible_in_both_languages(c, "Sara", "[data-testid=home-decisions]").await?;
+
+    // Pat: a request in flight and access ending soon.
+    request_through_graph(&w, PAT, PILOT, "PRJ-3333", "Pat joins the pilot.").await?;
+    workspace_ends_in_ten_days(&w).await?;
+    let pat = second_person_at(&w, "/", PAT).await?;
+    pat.client.set_window_size(375, 812).await?;
+    wait_for(&pat.client, "[data-testid=home-ending-item]").await?;
+    accessible_in_both_languages(&pat.client, "Pat", "[data-testid=home-request]").await?;
+    pat.close().await;
+
+    // A partner with nothing yet: the start and the search.
+    let nils = harness::browser::Browser::start(&[]).await?;
+    nils.client.set_window_size(375, 812).await?;
+    nils.client.goto(&format!("{}/", w.stack.app_url)).await?;
+    click(&nils.client, "[data-testid=sign-in]").await?;
+    sign_up_nils(&nils.client).await?;
+    accessible_in_both_languages(&nils.client, "Nils", "[data-testid=home-new]").await?;
+    nils.close().await;
     w.end().await;
     Ok(())
 }
