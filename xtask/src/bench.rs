@@ -160,6 +160,9 @@ pub fn run() -> Result<()> {
     let root = harness::repo_root();
     let dist = root.join("dist");
     harness::dist::ensure_built(&dist)?;
+    // The stacks below serve this very build, not one of their own.
+    // SAFETY: no other thread runs yet (the runtime starts below).
+    unsafe { std::env::set_var("PORTIER_DIST", &dist) };
     println!("\nBundle ({})", dist.display());
     sizes(&dist)?;
     crate::weigh::print(&root)?;

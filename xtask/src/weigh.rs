@@ -123,7 +123,8 @@ pub fn print(root: &Path) -> Result<()> {
     let _ = std::fs::remove_dir_all(&split);
     let cli = ["--target", "web", "--out-name", "portier"].map(String::from);
     run("wasm-split-cli", &[&cli[..], &[arg(&built), arg(&split)]].concat())?;
-    let bindgen = ["--target", "web", "--no-typescript", "--keep-lld-exports", "--no-demangle", "--out-dir"];
+    // Names demangled here (the bundle keeps them as linked): they are what is weighed by.
+    let bindgen = ["--target", "web", "--no-typescript", "--keep-lld-exports", "--out-dir"];
     let mut args: Vec<String> = bindgen.map(String::from).to_vec();
     args.extend([arg(scratch), arg(&split.join("portier.wasm"))]);
     run("wasm-bindgen", &args)?;
