@@ -3,6 +3,8 @@
 //! shown only when it has something and failing on its own; a partner with nothing yet learns
 //! what Portier is for and searches the catalog. The count of what waits goes into the title.
 
+#[cfg(all(test, target_arch = "wasm32"))]
+mod browser_tests;
 mod model;
 mod sections;
 mod title;
@@ -31,14 +33,17 @@ pub fn Home() -> impl IntoView {
     let graph = expect_context::<GraphClient>();
     let kept = use_kept();
     let cancel = Cancel::on_cleanup();
-    // After `/me` (read once by the shell): a partner is not asked for decisions or invitations.
+    // Once `/me` is read (by the shell, once): a partner is not asked for decisions or
+    // invitations. `/me` is read here, not awaited: awaiting it would run the batch again when it
+    // settles, a second round trip.
     let summary = LocalResource::new(move || {
         let (graph, kept, cancel) = (graph.clone(), kept.clone(), cancel.clone());
+        let me = me.0.get();
         async move {
-            let user = match me.0.await {
-                Ok(Some(user)) => user,
-                Ok(None) => return Ok(None),
-                Err(e) => return Err(e),
+            let user = match me {
+                Some(Ok(Some(user))) => user,
+                None | Some(Ok(None)) => return Ok(None),
+                Some(Err(e)) => return Err(e),
             };
             let guest = user.is_guest();
             let invited: Vec<String> = if guest {

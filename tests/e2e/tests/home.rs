@@ -143,7 +143,9 @@ async fn home_pat_sees_his_request_in_flight_with_approver_and_deadline_and_exte
     let pilot = format!("[data-testid=home-request][data-package='{PILOT}'][data-state=pendingApproval]");
     wait_for_text(c, &format!("{pilot} .approvers"), "Partner approvers").await?;
     // The pilot's one stage is denied automatically two days after the request.
-    let path = format!("{EM}/assignmentRequests/filterByCurrentUser(on='target')?$expand=accessPackage");
+    let path = format!(
+        "{EM}/assignmentRequests/filterByCurrentUser(on='target')?$expand=accessPackage&$orderby=createdDateTime%20desc"
+    );
     let (_, mine) = w.stack.graph_as(PAT, "GET", &path, None).await?;
     let created = mine["value"]
         .as_array()
@@ -224,7 +226,14 @@ async fn home_a_throttled_batch_item_is_sent_again_and_a_failed_one_is_its_own_s
     // The throttled part, sent again after its Retry-After, shows.
     wait_for(c, &format!("[data-testid=home-ending-item][data-package='{WORKSPACE}']")).await?;
     // The failed part is its section's error, with Graph's details and a way to try again.
-    wait_for(c, "[data-testid=home-requests] .error-view h2").await?;
+    let log = || {
+        let entries = w.stack.tenant.tenant.log.since(0);
+        let line = |e: &harness::devtenant::faults::log::Entry| {
+            format!("{} {} {} {}{}", e.seq, e.method, e.path, e.status, if e.batch_item { " (item)" } else { "" })
+        };
+        entries.iter().map(line).collect::<Vec<_>>().join("\n")
+    };
+    wait_for(c, "[data-testid=home-requests] .error-view h2").await.with_context(log)?;
     wait_for(c, "[data-testid=who-am-i] .display-name").await?;
     let hits = |id: u64| faults.list().iter().find(|f| f.id == id).map_or(0, |f| f.hits);
     assert_eq!((hits(throttled.id), hits(failed.id)), (1, 1));
@@ -249,6 +258,12 @@ async fn home_and_invite_each_cost_one_graph_round_trip() -> Result<()> {
     wait_for(c, "[data-testid=home-decisions]").await?;
     // The shell's own reads are done once the inbox is offered.
     wait_for(c, "header nav a[href='/approvals']").await?;
+    // On the first visit too, right after signing in, one batch: only the home page asks for
+    // my assignments, once.
+    let asked = w.stack.tenant.tenant.log.since(0);
+    let asked =
+        asked.iter().filter(|e| e.batch_item && e.path.ends_with("/assignments/filterByCurrentUser(on='target')"));
+    assert_eq!(asked.count(), 1);
 
     // The invite page: every package Sara may attach (28 in the demo) in one page.
     let since = last_seq(&w);

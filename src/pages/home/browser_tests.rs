@@ -1,0 +1,84 @@
+//! The home page mounted in a shadow root over a scripted Graph: one `$batch` read, the sections
+//! that have something shown, the count in the title, and an access ending soon extended in place.
+
+use super::Home;
+use crate::graph::fake::{answer, batch_answer, client};
+use crate::graph::models::User;
+use crate::pages::testing::mount;
+use crate::state::Me;
+use leptos::prelude::*;
+use serde_json::{Value, json};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// The signed-in person as the shell would have read them.
+fn signed_in(guest: bool) {
+    let user = User {
+        id: "u".into(),
+        display_name: Some("Sara Lindqvist".into()),
+        user_type: Some(if guest { "Guest" } else { "Member" }.into()),
+        ..Default::default()
+    };
+    provide_context(Me(LocalResource::new(move || {
+        let user = user.clone();
+        async move { Ok(Some(user)) }
+    })));
+}
+
+/// An instant `days` from now, on the browser's clock.
+fn in_days(days: f64) -> String {
+    String::from(js_sys::Date::new(&(js_sys::Date::now() + days * 86_400_000.0).into()).to_iso_string())
+}
+
+#[wasm_bindgen_test]
+async fn a_member_reads_everything_in_one_batch_and_the_title_counts_what_waits() {
+    let empty = json!({"value": []});
+    let decisions = json!({"value": [{"id": "r1", "state": "pendingApproval", "createdDateTime": in_days(-1.0),
+        "accessPackage": {"id": "p", "displayName": "Fabrikam", "assignmentPolicies": [{"id": "pol",
+            "requestApprovalSettings": {"stages": [{"durationBeforeAutomaticDenial": "P14D"}]}}]}}]});
+    let approvals =
+        json!({"value": [{"id": "r1", "stages": [{"id": "s1", "status": "InProgress", "assignedToMe": true}]}]});
+    let (graph, net, _) = client(vec![batch_answer(&[
+        ("requests", 200, empty.clone()),
+        ("assignments", 200, empty),
+        ("decisions", 200, decisions),
+        ("approvals", 200, approvals),
+    ])]);
+    let page = mount(graph, || {
+        signed_in(false);
+        view! { <Home/> }
+    });
+    let count = page.find("[data-testid=decisions-count]").await;
+    assert_eq!(count.get_attribute("data-count").as_deref(), Some("1"));
+    page.find("[data-testid=decisions-nearest] time").await;
+    assert_eq!(page.count("[data-testid=home-requests], [data-testid=home-ending], [data-testid=home-new]"), 0);
+    assert_eq!(net.sent.borrow().len(), 1, "one round trip");
+    let title = web_sys::window().and_then(|w| w.document()).map(|d| d.title()).unwrap_or_default();
+    assert_eq!(title, "(1) Portier");
+    drop(page);
+    let title = web_sys::window().and_then(|w| w.document()).map(|d| d.title()).unwrap_or_default();
+    assert_eq!(title, "Portier", "the count leaves with the page");
+}
+
+#[wasm_bindgen_test]
+async fn access_ending_soon_is_extended_in_place() {
+    let assignments = json!({"value": [{"id": "a1", "state": "delivered",
+        "accessPackage": {"id": "p", "displayName": "Fabrikam workspace"},
+        "schedule": {"expiration": {"type": "afterDateTime", "endDateTime": in_days(10.0)}},
+        "assignmentPolicy": {"id": "pol", "requestorSettings": {"enableTargetsToSelfUpdateAccess": true}}}]});
+    let (graph, net, _) = client(vec![
+        batch_answer(&[("requests", 200, json!({"value": []})), ("assignments", 200, assignments)]),
+        answer(201, &[], json!({"id": "x", "state": "submitted"})),
+    ]);
+    let page = mount(graph, || {
+        signed_in(true);
+        view! { <Home/> }
+    });
+    page.click("[data-testid=home-extend]").await;
+    page.find("[data-testid=home-extended]").await;
+    let sent = net.sent.borrow();
+    assert!(sent[1].uri().path().ends_with("/assignmentRequests"), "{}", sent[1].uri());
+    let body: Value = serde_json::from_slice(sent[1].body()).unwrap();
+    assert_eq!((body["requestType"].as_str(), body["assignment"]["id"].as_str()), (Some("userExtend"), Some("a1")));
+}
