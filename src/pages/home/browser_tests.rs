@@ -47,7 +47,7 @@ async fn a_member_reads_everything_in_one_batch_and_the_title_counts_what_waits(
     ])]);
     let page = mount(graph, || {
         signed_in(false);
-        view! { <Home/> }
+        view! { <Home /> }
     });
     let count = page.find("[data-testid=decisions-count]").await;
     assert_eq!(count.get_attribute("data-count").as_deref(), Some("1"));
@@ -73,7 +73,7 @@ async fn access_ending_soon_is_extended_in_place() {
     ]);
     let page = mount(graph, || {
         signed_in(true);
-        view! { <Home/> }
+        view! { <Home /> }
     });
     page.click("[data-testid=home-extend]").await;
     page.find("[data-testid=home-extended]").await;
