@@ -43,6 +43,7 @@ macro_rules! chunk {
 }
 
 chunk!(partner, partner_pages => |route| match route {
+    Route::Home => view! { <pages::Home/> }.into_any(),
     Route::Catalog => view! { <pages::Catalog/> }.into_any(),
     Route::Package(id) => view! { <pages::PackagePage id=id/> }.into_any(),
     Route::RequestSelection => view! { <pages::SelectionPage/> }.into_any(),
@@ -58,7 +59,8 @@ chunk!(sponsor, sponsor_pages => |route| match route {
 /// The chunks, coarse on purpose: on a phone every file is a round trip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {
-    /// What a partner does: the catalog, a package's request form, requests, access.
+    /// The signed-in start page and what a partner does: the catalog, a package's request form,
+    /// requests, access (the navigation's pages for everyone).
     Partner,
     /// What a sponsor does: approvals and invitations.
     Sponsor,
@@ -70,10 +72,13 @@ impl Group {
     /// The chunk a signed-in route's page lives in; `None` for pages in the first module.
     pub fn of(route: &Route) -> Option<Group> {
         match route {
-            Route::Home | Route::NotFound(_) => None,
-            Route::Catalog | Route::Package(_) | Route::RequestSelection | Route::Requests | Route::Access => {
-                Some(Group::Partner)
-            }
+            Route::NotFound(_) => None,
+            Route::Home
+            | Route::Catalog
+            | Route::Package(_)
+            | Route::RequestSelection
+            | Route::Requests
+            | Route::Access => Some(Group::Partner),
             Route::Approvals | Route::Invite => Some(Group::Sponsor),
         }
     }
@@ -166,7 +171,6 @@ pub fn page(route: Memo<Route>) -> impl IntoView {
                 preload_when_idle(Group::of(&current).into_iter().collect());
                 view! { <pages::Welcome/> }.into_any()
             }
-            (Route::Home, true) => view! { <pages::Home/> }.into_any(),
             (_, true) => view! { <ChunkPage route=current.clone()/> }.into_any(),
         };
         if signed_in && !preloaded.get_value() {

@@ -10,10 +10,7 @@ use portier_e2e::embed::*;
 use portier_e2e::*;
 use serde_json::Value;
 
-/// The catalog, through the header's link (the page lives in the partner chunk).
-const CATALOG_LINK: &str = ".site-header nav a[href='/packages']";
-
-/// The chunk of the partner's pages, by its name's prefix.
+/// The chunk of the start page and the partner's pages, by its name's prefix.
 const PARTNER_CHUNK: &str = "split_partner-";
 
 #[tokio::test(flavor = "multi_thread")]
@@ -22,14 +19,13 @@ async fn chunks_a_cut_download_shows_the_error_view_and_try_again_brings_the_pag
     let c = w.client();
     // Cut from the start: the idle preload after sign-in fails too, and is not remembered.
     w.stack.app.cut_downloads(Some(PARTNER_CHUNK));
+    // Back from signing in, the start page's chunk cannot be had.
     sign_in_at(&w, "/", "pat@fabrikam.com").await?;
-    wait_for(c, "[data-testid=who-am-i]").await?;
-    click(c, CATALOG_LINK).await?;
     wait_for_text(c, ".error-view", "could not be loaded").await?;
-    ensure!(c.find(fantoccini::Locator::Css("[data-testid=catalog]")).await.is_err(), "the catalog showed while cut");
+    ensure!(c.find(fantoccini::Locator::Css("[data-testid=who-am-i]")).await.is_err(), "the page showed while cut");
     w.stack.app.cut_downloads(None);
     click(c, ".error-view .actions button").await?;
-    wait_for(c, "[data-testid=catalog]").await?;
+    wait_for(c, "[data-testid=who-am-i]").await?;
     ensure!(c.find(fantoccini::Locator::Css(".error-view")).await.is_err(), "the error stayed after the page came");
     w.end().await;
     Ok(())
@@ -39,6 +35,8 @@ async fn chunks_a_cut_download_shows_the_error_view_and_try_again_brings_the_pag
 async fn chunks_a_chunk_gone_after_a_deployment_says_so_and_offers_a_reload() -> Result<()> {
     let w = World::start(StackOptions { own_dist: true, ..Default::default() }).await?;
     let c = w.client();
+    // The welcome page preloads the start page's chunk: held back until it is gone.
+    w.stack.app.cut_downloads(Some(PARTNER_CHUNK));
     w.open("/").await?;
     wait_for(c, "[data-testid=sign-in-popup]").await?;
     // A new version replaced this one on the server: its partner chunk is no more.
@@ -50,6 +48,7 @@ async fn chunks_a_chunk_gone_after_a_deployment_says_so_and_offers_a_reload() ->
         }
     }
     ensure!(removed == 1, "the build has {removed} partner chunks");
+    w.stack.app.cut_downloads(None);
     // Signed in by popup: the page the person opened is still the one running.
     let main = c.window().await?;
     click(c, "[data-testid=sign-in-popup]").await?;
@@ -57,8 +56,6 @@ async fn chunks_a_chunk_gone_after_a_deployment_says_so_and_offers_a_reload() ->
     c.switch_to_window(popup).await?;
     sign_in_in_popup(c, "pat@fabrikam.com").await?;
     back_to(c, main).await?;
-    wait_for(c, "[data-testid=who-am-i]").await?;
-    click(c, CATALOG_LINK).await?;
     wait_for_text(c, ".error-view", "has been updated").await?;
     let buttons = c.find_all(fantoccini::Locator::Css(".error-view .actions button")).await?;
     let mut labels = vec![];
