@@ -21,6 +21,7 @@ pub static TEXTS: Texts = Texts {
     home_organisation: "Organisation",
     home_account_kind: "Account",
     home_email: "Email",
+    home_heading: "What needs you",
     home_decisions_title: "Decisions waiting for you",
     home_decisions_one: "One request waits for your decision.",
     home_decisions_many: "{count} requests wait for your decision.",

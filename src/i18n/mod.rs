@@ -27,6 +27,7 @@ pub struct Texts {
     pub home_organisation: &'static str,
     pub home_account_kind: &'static str,
     pub home_email: &'static str,
+    pub home_heading: &'static str,
     pub home_decisions_title: &'static str,
     pub home_decisions_one: &'static str,
     pub home_decisions_many: &'static str,

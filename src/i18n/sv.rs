@@ -21,6 +21,7 @@ pub static TEXTS: Texts = Texts {
     home_organisation: "Organisation",
     home_account_kind: "Konto",
     home_email: "E-post",
+    home_heading: "Det här väntar på dig",
     home_decisions_title: "Beslut som väntar på dig",
     home_decisions_one: "En förfrågan väntar på ditt beslut.",
     home_decisions_many: "{count} förfrågningar väntar på ditt beslut.",

@@ -62,14 +62,13 @@ pub fn Home() -> impl IntoView {
     title::show_count(count);
     let retry = Callback::new(move |_| summary.refetch());
     view! {
-        <h1>{tr(t, |t| t.home_title)}</h1>
+        <h1>{tr(t, |t| t.home_heading)}</h1>
         {move || match summary.get() {
             None | Some(Ok(None)) => view! { <Loading /> }.into_any(),
             Some(Err(e)) => view! { <ErrorView error=e on_retry=retry /> }.into_any(),
             Some(Ok(Some((user, model)))) => {
                 let (quiet, count) = (model.all_quiet(), model.count());
                 view! {
-                    <WhoAmI user=user />
                     <div class="home" data-testid="home" data-count=count.to_string()>
                         <Decisions part=model.decisions retry=retry />
                         <InFlight part=model.requests retry=retry />
@@ -78,6 +77,11 @@ pub fn Home() -> impl IntoView {
                         {model.new_partner.then(|| view! { <NewPartner /> }.into_any())}
                         {quiet.then(|| view! { <p data-testid="home-quiet">{tr(t, |t| t.home_quiet)}</p> }.into_any())}
                     </div>
+                    // Who is signed in, after what needs them.
+                    <section class="home-part" aria-labelledby="home-account-title">
+                        <h2 id="home-account-title">{tr(t, |t| t.home_title)}</h2>
+                        <WhoAmI user=user />
+                    </section>
                 }
                     .into_any()
             }

@@ -300,12 +300,14 @@ fn InvitedItem(person: model::NotRedeemed) -> impl IntoView {
     };
     view! {
         <li class="request" data-testid="home-invited-person" data-mail=person.mail.clone()>
-            <strong>
-                <bdi>{person.name.clone()}</bdi>
-            </strong>
-            " <"
-            <bdi>{person.mail.clone()}</bdi>
-            ">"
+            <p>
+                <strong>
+                    <bdi>{person.name.clone()}</bdi>
+                </strong>
+                " <"
+                <bdi>{person.mail.clone()}</bdi>
+                ">"
+            </p>
             {move || failure.get().map(|e| view! { <ErrorView error=e /> })}
             {move || {
                 if done.get() {
