@@ -13,6 +13,7 @@ pub mod graph;
 pub mod keys;
 pub mod odata;
 pub mod origin;
+pub mod reviews;
 pub mod routes;
 pub mod scenario;
 pub mod scopes;

@@ -4,6 +4,7 @@
 //! typo ends in "line N: …" instead of a tenant that behaves oddly later.
 
 pub mod entitlement;
+pub mod reviews;
 
 use entitlement::{AccessPackage, Catalog, GeneratedPackages, GraphSettings, Resource, SeededRequest};
 use serde::Deserialize;
@@ -48,6 +49,8 @@ pub struct Scenario {
     pub generated_packages: Vec<Spanned<GeneratedPackages>>,
     #[serde(default)]
     pub requests: Vec<Spanned<SeededRequest>>,
+    #[serde(default)]
+    pub guest_reviews: Vec<Spanned<reviews::GuestReview>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -154,6 +157,9 @@ pub struct User {
     /// A directory administrator (may invite when invitations are limited to admins).
     #[serde(default)]
     pub admin: bool,
+    /// When the user last signed in, before seeding (recorded as a sign-in: access reviews
+    /// recommend from it).
+    pub last_sign_in_days_ago: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, Default, Clone, Copy, PartialEq, Eq)]
@@ -313,6 +319,7 @@ impl Scenario {
             }
         }
         entitlement::check(self, &known)?;
+        reviews::check(self, &known)?;
         if self.tokens.access_token_lifetime_seconds < 60 {
             return Err((0, "tokens.access_token_lifetime_seconds must be at least 60".into()));
         }

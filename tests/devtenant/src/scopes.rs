@@ -19,6 +19,8 @@ pub const GRAPH_PERMISSIONS: &[(&str, &str)] = &[
     ("EntitlementManagement.Read.All", "Read all entitlement management resources"),
     ("EntitlementManagement.ReadWrite.All", "Read and write all entitlement management resources"),
     ("EntitlementMgmt-SubjectAccess.ReadWrite", "Read and request your access packages"),
+    ("AccessReview.Read.All", "Read all access reviews that you can access"),
+    ("AccessReview.ReadWrite.All", "Manage all access reviews that you can access"),
 ];
 
 /// The canonical name of a Graph delegated permission written either way, or `None`.

@@ -58,6 +58,8 @@ fn probe_path(path: &str) -> String {
         .replace("{id}", "00000000-0000-0000-0000-000000000000")
         .replace("{stage}", "x")
         .replace("{relation}", "internalSponsors")
+        .replace("{instance}", "00000000-0000-0000-0000-000000000000")
+        .replace("{decision}", "00000000-0000-0000-0000-000000000000")
 }
 
 #[tokio::test]

@@ -262,7 +262,7 @@ pub(super) fn provision_guest(c: &Connection, ctx: &Ctx, r: &mut RequestRow) -> 
 
 /// Ends an assignment (removal or expiry): its group memberships go, unless another assignment
 /// of the same person still grants them.
-fn end_assignment(c: &Connection, ctx: &Ctx, a: &mut AssignmentRow) -> rusqlite::Result<()> {
+pub(crate) fn end_assignment(c: &Connection, ctx: &Ctx, a: &mut AssignmentRow) -> rusqlite::Result<()> {
     a.state = "expired".into();
     a.status = "Expired".into();
     a.expired_at = Some(a.end_at.map_or(ctx.now, |e| e.min(ctx.now)));

@@ -276,6 +276,7 @@ fn issue_code(t: &Tenant, p: &PendingAuthorization, user: &UserRecord, session: 
         auth_time: t.now(),
     };
     t.store.save_code(&code, &grant, t.now() + CODE_LIFETIME);
+    t.store.record_sign_in(&user.id, t.now());
     let mut params = vec![("code".to_string(), code)];
     if p.client_info {
         params.push(("client_info".into(), mint::client_info(t, user)));

@@ -8,6 +8,7 @@ pub mod error;
 pub mod expand;
 mod invitations;
 pub mod query;
+pub mod reviews;
 pub mod schema;
 mod users;
 
@@ -45,7 +46,8 @@ fn api(t: Arc<Tenant>) -> Routes {
         .get("/users", users::list)
         .get("/users/{id}", users::get)
         .post("/invitations", invitations::create)
-        .nest("/identityGovernance/entitlementManagement", entitlement::router(t.clone()));
+        .nest("/identityGovernance/entitlementManagement", entitlement::router(t.clone()))
+        .nest("/identityGovernance/accessReviews", reviews::router(t.clone()));
     Routes::new().nest("/v1.0", v1).get("/oidc/userinfo", users::userinfo).map(|r| {
         r.fallback(unknown_segment)
             .method_not_allowed_fallback(method_not_allowed)

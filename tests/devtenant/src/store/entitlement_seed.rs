@@ -43,10 +43,12 @@ pub fn seed(tx: &Transaction, s: &Scenario, now: i64) -> anyhow::Result<()> {
                 .id
                 .clone()
                 .unwrap_or_else(|| derived_id("accessPackageAssignmentPolicy", &format!("{id}/{}", pol.display_name)));
-            db::insert_policy(
-                tx,
-                &PolicyRow { id: pid.clone(), package_id: id.clone(), data: policy_json(s, &pid, pol, &created) },
-            )?;
+            let mut data = policy_json(s, &pid, pol, &created);
+            if let Some(r) = &pol.review {
+                let sets = |v: &[Subject]| json!(v.iter().map(|x| subject_json(s, x)).collect::<Vec<_>>());
+                data["reviewSettings"] = super::reviews_seed::settings_json(r, now, sets);
+            }
+            db::insert_policy(tx, &PolicyRow { id: pid.clone(), package_id: id.clone(), data })?;
         }
     }
     for g in s.generated_packages.iter().map(|g| g.get_ref()) {
@@ -102,7 +104,7 @@ fn role_scope(s: &Scenario, resource: &str, role: &str, created: &str) -> Value 
     })
 }
 
-fn subject_json(s: &Scenario, set: &Subject) -> Value {
+pub(super) fn subject_json(s: &Scenario, set: &Subject) -> Value {
     let ty = |t: &str| format!("#microsoft.graph.{t}");
     match set {
         Subject::SingleUser { user } => {
@@ -219,6 +221,7 @@ fn generate(tx: &Transaction, s: &Scenario, g: &GeneratedPackages, created: &str
         approval: None,
         questions: vec![],
         expiration: Expiration::NoExpiration,
+        review: None,
     };
     let catalog_id = s.catalog_id(&g.catalog);
     for n in 1..=g.count {

@@ -7,6 +7,8 @@ mod directory;
 pub mod entitlement;
 mod entitlement_seed;
 mod mail;
+pub mod reviews;
+mod reviews_seed;
 mod signin;
 
 pub use directory::{NewUser, UserRecord};
@@ -65,6 +67,7 @@ impl Store {
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;")?;
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(entitlement::SCHEMA)?;
+        conn.execute_batch(reviews::SCHEMA)?;
         Ok(Store { conn: Mutex::new(conn) })
     }
 
@@ -105,7 +108,7 @@ impl Store {
     pub fn dump(&self) -> anyhow::Result<String> {
         let conn = self.conn();
         let mut out = String::new();
-        for table in ["meta"].iter().chain(&STATE_TABLES).chain(&entitlement::TABLES) {
+        for table in ["meta"].iter().chain(&STATE_TABLES).chain(&entitlement::TABLES).chain(&reviews::TABLES) {
             let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))?;
             let columns = stmt.column_count();
             let mut rows = stmt.query([])?;
@@ -116,6 +119,13 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// Records a sign-in (an authorization code issued to the user): access reviews recommend from it.
+    pub fn record_sign_in(&self, user_id: &str, at: i64) {
+        let conn = self.conn();
+        // A sign-in the log cannot keep must not fail the sign-in itself.
+        let _ = reviews::record_sign_in(&conn, user_id, at);
     }
 
     /// Seeds the scenario unless the database already holds a tenant; returns whether it seeded.
@@ -131,12 +141,13 @@ impl Store {
     pub fn reset(&self, scenario: &Scenario, now: i64) -> anyhow::Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        for table in STATE_TABLES.iter().chain(&entitlement::TABLES) {
+        for table in STATE_TABLES.iter().chain(&entitlement::TABLES).chain(&reviews::TABLES) {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
         tx.execute("DELETE FROM meta WHERE key <> 'signing_key'", [])?;
         seed(&tx, scenario, now)?;
         entitlement_seed::seed(&tx, scenario, now)?;
+        reviews_seed::seed(&tx, scenario, now)?;
         tx.execute("INSERT INTO meta (key, value) VALUES ('seeded_tenant', ?1)", [&scenario.tenant.id])?;
         tx.commit()?;
         Ok(())

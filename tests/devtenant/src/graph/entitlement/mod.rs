@@ -65,18 +65,21 @@ pub fn router(t: Arc<Tenant>) -> Routes<Arc<Tenant>> {
         .map(|r| r.layer(middleware::from_fn_with_state(t, catch_up)))
 }
 
-/// Runs what the tenant clock has made due before any entitlement call is answered.
-async fn catch_up(State(t): State<Arc<Tenant>>, req: Request, next: Next) -> Response {
+/// Runs what the tenant clock has made due before any entitlement or access review call is answered.
+pub(crate) async fn catch_up(State(t): State<Arc<Tenant>>, req: Request, next: Next) -> Response {
     if let Err(e) = process_due(&t) {
         return e.into_response();
     }
     next.run(req).await
 }
 
-/// [`lifecycle::process_due`] at the tenant's current time, in one transaction.
+/// [`lifecycle::process_due`] and the access reviews' at the tenant's current time, in one transaction.
 pub fn process_due(t: &Tenant) -> Result<(), GraphError> {
     let ctx = Ctx { now: t.now(), scenario: &t.scenario, quiet: false };
-    t.store.transaction(|tx| lifecycle::process_due(tx, &ctx))
+    t.store.transaction(|tx| {
+        lifecycle::process_due(tx, &ctx)?;
+        crate::reviews::lifecycle::process_due(tx, &ctx)
+    })
 }
 
 /// `filterByCurrentUser(on='…')` in a key segment: the value of `on`, checked against `options`.

@@ -149,6 +149,9 @@ fn check_policy(p: &Policy, subject: &dyn Fn(&Subject) -> Result<(), String>) ->
             return Err(format!("question '{}': choices go with (and only with) type = \"choice\"", q.text));
         }
     }
+    if let Some(r) = &p.review {
+        crate::scenario::reviews::check_assignment_review(r, subject)?;
+    }
     match &p.expiration {
         Expiration::AfterDuration { duration } if crate::entitlement::duration_seconds(duration).is_none() => {
             Err(format!("expiration duration '{duration}' is not an ISO 8601 duration in days/hours"))

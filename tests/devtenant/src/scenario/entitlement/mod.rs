@@ -154,6 +154,8 @@ pub struct Policy {
     pub questions: Vec<Question>,
     #[serde(default)]
     pub expiration: Expiration,
+    /// Graph's `reviewSettings`: recurring reviews of this policy's assignments.
+    pub review: Option<crate::scenario::reviews::AssignmentReview>,
 }
 
 #[derive(Debug, Deserialize, Clone)]
