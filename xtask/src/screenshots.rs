@@ -90,7 +90,6 @@ async fn product() -> Result<()> {
     let pat = portier_e2e::second_person_at(&w, "/", PAT).await?;
     let p = &pat.client;
     shoot(p, PHONE, "[data-testid=home-ending-item]", "home-partner-phone").await?;
-    shoot(p, DESKTOP, "[data-testid=home-request]", "home-partner-desktop").await?;
     p.goto(&format!("{}{}", w.stack.app_url, package_path("Fabrikam delivery project"))).await?;
     shoot(p, DESKTOP, "[data-testid=review]", "request-form-desktop").await?;
     shoot(p, PHONE, "[data-testid=review]", "request-form-phone").await?;
@@ -106,7 +105,8 @@ async fn intranet() -> Result<()> {
     c.set_window_size(DESKTOP.0, DESKTOP.1).await?;
     w.open("/").await?;
     through_popup(c, || shadow_click(c, "[data-testid=sign-in]"), Person::Account(PAT)).await?;
-    shadow_wait(c, "[data-testid=who-am-i]").await?;
+    // The demo page starts Portier at the catalog.
+    shadow_wait(c, "[data-testid=package-card]").await?;
     shoot(c, DESKTOP, "portier-app", "intranet-element-desktop").await?;
     shoot(c, PHONE, "portier-app", "intranet-element-phone").await?;
     w.end().await;
