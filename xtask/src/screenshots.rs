@@ -123,3 +123,28 @@ pub fn run() -> Result<()> {
         intranet().await
     })
 }
+
+#[cfg(test)]
+mod tests {
+    /// The README shows every picture the command makes, and every picture it shows is in the
+    /// repository.
+    #[test]
+    fn the_readme_shows_the_pictures_this_command_makes() {
+        let root = harness::repo_root();
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        let source = std::fs::read_to_string(root.join("xtask/src/screenshots.rs")).unwrap();
+        let made: Vec<&str> = source
+            .lines()
+            .filter(|l| l.trim_start().starts_with("shoot("))
+            .filter_map(|l| l.rsplit('"').nth(1))
+            .collect();
+        assert!(made.len() >= 8, "{made:?}");
+        for name in &made {
+            assert!(readme.contains(&format!("docs/screenshots/{name}.png")), "the README does not show {name}");
+        }
+        for shown in readme.split("docs/screenshots/").skip(1).filter_map(|s| s.split_once(".png")).map(|(n, _)| n) {
+            assert!(made.contains(&shown), "{shown} is not made by the command");
+            assert!(root.join(format!("docs/screenshots/{shown}.png")).is_file(), "{shown}.png is missing");
+        }
+    }
+}
