@@ -3,6 +3,7 @@
 //! one) their catalogs, filtered to a package where Graph's pages say so; anyone else Graph's
 //! refusal — with the same token permissions throughout, so the role alone decides.
 
+mod ar;
 mod common;
 mod em;
 
@@ -137,4 +138,35 @@ async fn authz_roles_reprocess_needs_a_directory_role_or_a_managing_catalog_role
     let r = graph_post(&t, &token(&t, "oskar@contoso.com"), &reprocess, &serde_json::json!({})).await;
     assert_eq!(r.status(), 202);
     assert_eq!(request(&t, &alex, &id).await["state"], "delivered");
+}
+
+/// Access reviews by role, with the same token permissions throughout: the reviewer (pat, on his
+/// self-review) reads and decides his item; a directory administrator reads everything and alone
+/// resets decisions, but decides nothing he does not review; anyone else is refused.
+#[tokio::test]
+async fn authz_roles_access_reviews_are_for_their_reviewers_and_administrators() {
+    let t = start().await;
+    let review = ar::portal_review();
+    let scopes = "AccessReview.ReadWrite.All";
+    let reads = [format!("{}/definitions/{}", ar::AR, review.definition), review.instance_path(), review.item_path()];
+    let decide = serde_json::json!({"decision": "Deny", "justification": "x"});
+    let reset = format!("{}/resetDecisions", review.instance_path());
+    // (who, reads, PATCH, reset)
+    for (who, read, patch, resets) in [
+        (ar::PAT, 200, 204, 403),
+        ("alex@contoso.com", 200, 403, 204),
+        ("sara@contoso.com", 403, 403, 403),
+        ("maja@contoso.com", 403, 403, 403),
+    ] {
+        let token = minted_token(&t, who, scopes);
+        for path in &reads {
+            assert_eq!(graph_get(&t, &token, path).await.status(), read, "{who} GET {path}");
+        }
+        assert_eq!(graph_patch(&t, &token, &review.item_path(), &decide).await.status(), patch, "{who} PATCH");
+        let r = graph_post(&t, &token, &reset, &serde_json::json!({})).await;
+        assert_eq!(r.status(), resets, "{who} resetDecisions");
+        if resets == 403 {
+            assert_graph_error(r, 403, "Forbidden").await;
+        }
+    }
 }

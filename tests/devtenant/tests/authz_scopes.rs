@@ -211,3 +211,38 @@ async fn authz_connected_organizations_need_an_entitlement_read_permission() {
     ];
     check(&t, "connected organizations", &rows).await;
 }
+
+const REVIEW_READ: [&str; 2] = ["AccessReview.Read.All", "AccessReview.ReadWrite.All"];
+const REVIEW_WRITE: [&str; 1] = ["AccessReview.ReadWrite.All"];
+
+#[tokio::test]
+async fn authz_access_reviews_are_read_with_accessreview_read_all_and_decided_with_readwrite_all() {
+    let t = start().await;
+    let ar = "/v1.0/identityGovernance/accessReviews/definitions";
+    let mine = "filterByCurrentUser(on='reviewer')";
+    // The demo's Partner portal review; sara reviews none of it, so past the scope check she is
+    // refused (403 `Forbidden`) or finds nothing of hers. Unknown ids are 404s.
+    let portal = derived_id("accessReviewScheduleDefinition", &policy_id(PORTAL, "Connected organizations"));
+    let instance = derived_id("accessReviewInstance", &format!("{portal}/0"));
+    let unknown = uuid::Uuid::new_v4();
+    let decisions = format!("{ar}/{portal}/instances/{instance}/decisions");
+    let rows = [
+        get(format!("{ar}/{mine}"), &REVIEW_READ, 200),
+        get(format!("{ar}/{portal}"), &REVIEW_READ, 403),
+        get(format!("{ar}/{portal}/instances/{mine}"), &REVIEW_READ, 200),
+        get(format!("{ar}/{portal}/instances/{instance}"), &REVIEW_READ, 403),
+        get(format!("{decisions}/{mine}"), &REVIEW_READ, 200),
+        get(format!("{decisions}/{unknown}"), &REVIEW_READ, 404),
+        with_body(
+            row(Method::PATCH, format!("{decisions}/{unknown}"), &REVIEW_WRITE, 404),
+            json!({"decision": "Deny"}),
+        ),
+        with_body(
+            row(Method::POST, format!("{ar}/{portal}/instances/{instance}/batchRecordDecisions"), &REVIEW_WRITE, 403),
+            json!({"decision": "Deny"}),
+        ),
+        row(Method::POST, format!("{ar}/{portal}/instances/{instance}/acceptRecommendations"), &REVIEW_WRITE, 403),
+        row(Method::POST, format!("{ar}/{portal}/instances/{instance}/resetDecisions"), &REVIEW_WRITE, 403),
+    ];
+    check(&t, "access reviews", &rows).await;
+}

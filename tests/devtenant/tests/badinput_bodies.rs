@@ -2,10 +2,12 @@
 //! missing required fields, unknown enum values, injection attempts and huge bodies. Each is
 //! Graph's 4xx with Graph's error body, never a 5xx, and nothing is written.
 
+mod ar;
 mod common;
 mod em;
 mod refused;
 
+use ar::*;
 use common::*;
 use em::*;
 use refused::*;
@@ -291,6 +293,51 @@ async fn badinput_batches_refuse_malformed_envelopes_and_items() {
         let status = r["status"].as_u64().unwrap();
         assert!((400..500).contains(&status), "item {}: {r}", r["id"]);
         assert_graph_error_shape(&r["body"], &format!("batch item {}", r["id"]));
+    }
+    p.assert_nothing_written();
+}
+
+#[tokio::test]
+async fn badinput_review_decisions_refuse_every_malformed_body() {
+    let t = start().await;
+    // pat's own item of the demo's Partner portal self-review: only the body stands in the way.
+    let review = portal_review();
+    let mut p = Prober::new(&t, minted_token(&t, PAT, ALL_SCOPES));
+    let valid = json!({"decision": "Approve", "justification": "fine"});
+    unreadable(&mut p, Method::PATCH, &review.item_path(), &valid).await;
+    let changes = [
+        ("/decision", Some(json!(5))),
+        ("/decision", Some(json!(null))),
+        ("/decision", Some(json!("Maybe"))),
+        ("/decision", Some(json!("NotReviewed"))),
+        ("/decision", Some(json!("Approve' OR 1=1 --"))),
+        ("/decision", None),
+        ("/justification", Some(json!(5))),
+        ("/justification", Some(json!(["fine"]))),
+        ("/principal", Some(json!({"id": "x"}))),
+    ];
+    variants(&mut p, Method::PATCH, &review.item_path(), &valid, &changes).await;
+    let batch = format!("{}/batchRecordDecisions", review.instance_path());
+    unreadable(&mut p, Method::POST, &batch, &valid).await;
+    let mut changes = changes.to_vec();
+    changes.extend([("/principalId", Some(json!(5))), ("/resourceId", Some(json!({"id": "x"})))]);
+    variants(&mut p, Method::POST, &batch, &valid, &changes).await;
+    // Actions without parameters: no body or `{}`, anything else refused.
+    for action in ["acceptRecommendations", "resetDecisions"] {
+        let path = format!("{}/{action}", review.instance_path());
+        for body in ["{", "[]", "42", "{\"decision\": \"Deny\"}", "{\"a\":1,}", "null"] {
+            p.refused(Bad::json(Method::POST, path.clone(), body), &[400]).await;
+        }
+        let huge = json!({"x": "x".repeat(3 * 1024 * 1024)}).to_string();
+        p.refused(Bad::json(Method::POST, path.clone(), huge), &[413]).await;
+    }
+    for id in ["%FF", "'%20OR%201=1%20--", "x", &"9".repeat(10_000), MINE] {
+        let instance = format!("{AR}/definitions/{}/instances/{id}", review.definition);
+        for action in ["acceptRecommendations", "resetDecisions"] {
+            p.refused(Bad::json(Method::POST, format!("{instance}/{action}"), ""), &[400, 404]).await;
+        }
+        let decision = format!("{}/decisions/{id}", review.instance_path());
+        p.refused(Bad::json(Method::PATCH, decision, valid.to_string()), &[400, 404]).await;
     }
     p.assert_nothing_written();
 }

@@ -1,10 +1,12 @@
 //! Hostile query options and path segments on every Graph GET: each is Graph's 400 (or 404 for
 //! an id that names nothing), never a 5xx or a dropped connection, and no read writes anything.
 
+mod ar;
 mod common;
 mod em;
 mod refused;
 
+use ar::*;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use common::*;
@@ -121,6 +123,9 @@ fn list_paths() -> Vec<String> {
         format!("{EM}/assignmentPolicies"),
         format!("{EM}/assignmentRequests"),
         format!("{EM}/assignments"),
+        format!("{AR}/definitions/{MINE}"),
+        format!("{AR}/definitions/{}/instances/{MINE}", portal_review().definition),
+        format!("{}/decisions/{MINE}", portal_review().instance_path()),
     ]
 }
 
@@ -183,6 +188,9 @@ async fn badinput_entity_query_options_and_path_segments_are_refused() {
         (format!("{EM}/assignmentRequests/{request_id}"), Some("requestor")),
         (format!("{EM}/assignments/{assignment_id}"), Some("target")),
         (format!("{EM}/connectedOrganizations/{org_id}"), Some("internalSponsors")),
+        (format!("{AR}/definitions/{}", portal_review().definition), None),
+        (portal_review().instance_path(), None),
+        (portal_review().item_path(), Some("insights")),
     ];
     for (path, relation) in &entities {
         let mut queries: Vec<String> = bad_selects().iter().map(|s| option("$select", s)).collect();
@@ -215,6 +223,14 @@ async fn badinput_entity_query_options_and_path_segments_are_refused() {
         format!("{EM}/connectedOrganizations/{org_id}/owners"),
         format!("{EM}/accessPackageAssignmentApprovals/{request_id}/stages/%FF"),
         format!("{EM}/nothingHere"),
+        format!("{AR}/definitions/%FF"),
+        format!("{AR}/definitions/{}", enc("'; DROP TABLE ar_decisions; --")),
+        format!("{AR}/definitions/filterByCurrentUser(on='approver')"),
+        format!("{AR}/definitions/filterByCurrentUser(on=reviewer)"),
+        format!("{AR}/definitions/{long_id}/instances/{MINE}"),
+        format!("{}/decisions/filterByCurrentUser(", portal_review().instance_path()),
+        format!("{}/stages", portal_review().instance_path()),
+        format!("{AR}/nothingHere"),
     ];
     for path in segments {
         p.refused(Bad::get(path), &[400, 404]).await;

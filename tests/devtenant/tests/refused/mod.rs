@@ -7,7 +7,8 @@ use serde_json::Value;
 
 /// Every permission a Graph token of the demo app can hold: bad input meets no scope refusal.
 pub const ALL_SCOPES: &str = "User.Read User.ReadBasic.All User.Read.All User.Invite.All \
-    EntitlementMgmt-SubjectAccess.ReadWrite EntitlementManagement.Read.All EntitlementManagement.ReadWrite.All";
+    EntitlementMgmt-SubjectAccess.ReadWrite EntitlementManagement.Read.All EntitlementManagement.ReadWrite.All \
+    AccessReview.Read.All AccessReview.ReadWrite.All";
 
 /// One hostile request: method, path with its query, content type and body.
 pub struct Bad {
