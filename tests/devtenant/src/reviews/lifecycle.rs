@@ -179,3 +179,34 @@ pub fn process_due(c: &Connection, ctx: &Ctx) -> Result<(), GraphError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str) -> i64 {
+        DateTime::parse_from_rfc3339(text).unwrap().timestamp()
+    }
+
+    fn instance(start: &str) -> InstanceRow {
+        let start_at = at(start);
+        let (id, definition_id, status) = (String::new(), String::new(), String::new());
+        InstanceRow { id, definition_id, seq: 0, start_at, end_at: start_at, status }
+    }
+
+    #[test]
+    fn the_next_instance_starts_one_interval_after_the_last_began() {
+        let quarterly = Some(("absoluteMonthly".to_string(), 3));
+        let next = next_start(quarterly.as_ref(), &instance("2026-01-15T09:00:00Z"));
+        assert_eq!(next, Some(at("2026-04-15T09:00:00Z")));
+        // A month without that day ends the month instead.
+        let monthly = Some(("absoluteMonthly".to_string(), 1));
+        assert_eq!(next_start(monthly.as_ref(), &instance("2026-01-31T00:00:00Z")), Some(at("2026-02-28T00:00:00Z")));
+        let fortnightly = Some(("weekly".to_string(), 2));
+        assert_eq!(
+            next_start(fortnightly.as_ref(), &instance("2026-03-02T00:00:00Z")),
+            Some(at("2026-03-16T00:00:00Z"))
+        );
+        assert_eq!(next_start(None, &instance("2026-03-02T00:00:00Z")), None, "one-time");
+    }
+}

@@ -80,7 +80,7 @@ fn definition_json(h: &Heading, rules: &Rules, now: i64) -> Value {
     json!({
         "id": id, "displayName": name, "descriptionForReviewers": description, "descriptionForAdmins": description,
         "status": "InProgress",
-        "createdBy": {"id": "00000000-0000-0000-0000-000000000000", "displayName": "", "userPrincipalName": ""},
+        "createdBy": {"id": crate::reviews::NOBODY, "displayName": "", "userPrincipalName": ""},
         "createdDateTime": iso(now), "lastModifiedDateTime": iso(now),
         "scope": h.scope, "instanceEnumerationScope": null,
         "reviewers": reviewer_scopes(&rules.reviewers), "fallbackReviewers": reviewer_scopes(&rules.fallback_reviewers),

@@ -65,3 +65,11 @@ pub async fn status_of(r: reqwest::Response) -> (u16, Value) {
     let text = r.text().await.unwrap();
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
+
+/// Asserts that a Graph date-time is `expected` (Unix seconds), give or take the few seconds
+/// between seeding (or a write) and the test reading the tenant's clock.
+pub fn assert_about(value: &Value, expected: i64, what: &str) {
+    let text = value.as_str().unwrap_or_else(|| panic!("{what}: {value}"));
+    let at = chrono::DateTime::parse_from_rfc3339(text).unwrap().timestamp();
+    assert!((at - expected).abs() <= 5, "{what}: {text} vs {}", devtenant::clock::iso(expected));
+}
