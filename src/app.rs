@@ -61,9 +61,16 @@ pub fn App() -> impl IntoView {
     let config = LocalResource::new(move || load_config(element));
     view! {
         {move || match config.get() {
-            None => view! { <MainArea><Loading/></MainArea> }.into_any(),
-            Some(Err(problems)) => view! { <pages::ConfigError problems=problems/> }.into_any(),
-            Some(Ok((c, settings))) => view! { <Shell config=c settings=settings/> }.into_any(),
+            None => {
+                view! {
+                    <MainArea>
+                        <Loading />
+                    </MainArea>
+                }
+                    .into_any()
+            }
+            Some(Err(problems)) => view! { <pages::ConfigError problems=problems /> }.into_any(),
+            Some(Ok((c, settings))) => view! { <Shell config=c settings=settings /> }.into_any(),
         }}
     }
 }
@@ -134,13 +141,13 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
     focus_heading_on_navigation(route);
 
     view! {
-        <Header/>
-        <SignInBanner/>
+        <Header />
+        <SignInBanner />
         <MainArea>
             {move || match startup.get() {
-                None => view! { <Loading/> }.into_any(),
-                Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-                Some(Ok(())) => view! { <Page route=route/> }.into_any(),
+                None => view! { <Loading /> }.into_any(),
+                Some(Err(e)) => view! { <ErrorView error=e /> }.into_any(),
+                Some(Ok(())) => view! { <Page route=route /> }.into_any(),
             }}
         </MainArea>
     }

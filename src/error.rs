@@ -12,7 +12,9 @@ pub enum AppError {
     Auth(AuthError),
     /// A part of the app (a chunk of the module) could not be loaded; `gone` when the server no
     /// longer has it because a newer version was deployed.
-    Chunk { gone: bool },
+    Chunk {
+        gone: bool,
+    },
 }
 
 impl From<GraphError> for AppError {
@@ -81,7 +83,9 @@ impl AppError {
             }
             AppError::Auth(AuthError::InteractionRequired { code, .. }) => out.push((t.error_code, code.clone())),
             AppError::Auth(other) => out.push((t.error_code, other.to_string())),
-            AppError::Chunk { gone } => out.push((t.error_code, if *gone { "chunk gone" } else { "chunk unavailable" }.into())),
+            AppError::Chunk { gone } => {
+                out.push((t.error_code, if *gone { "chunk gone" } else { "chunk unavailable" }.into()))
+            }
         }
         out
     }

@@ -20,4 +20,3 @@ pub enum Renew {
 pub trait Authorizer {
     fn authorize(&self, request: HttpRequest, renew: Renew) -> LocalBoxFuture<'_, Result<HttpRequest, AuthError>>;
 }
-

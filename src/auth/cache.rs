@@ -224,9 +224,9 @@ mod tests {
 
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests {
+    use super::tests::account;
     use super::*;
     use crate::storage::{KeyValue, PREFIX, Web, clear_section};
-    use super::tests::account;
     use wasm_bindgen_test::*;
 
     wasm_bindgen_test_configure!(run_in_browser);

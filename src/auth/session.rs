@@ -2,15 +2,15 @@
 //! does (cache, then one refresh at a time, then "sign in again"), sign-in by redirect or popup,
 //! and sign-out. The only holder of tokens in Portier.
 
+use super::authorizer::{Authorizer, Renew};
 use super::cache::{AccessToken, Account, TokenCache};
 use super::error::{AuthError, classify};
 use super::interaction::{self, Answer, Kind, Pending};
 use super::oidc::{self, Jwks, Provider};
-use crate::storage::{self, KeyValue, Stores};
 use super::verify;
 use crate::config::Config;
-use super::authorizer::{Authorizer, Renew};
 use crate::net::{Cancel, HttpRequest, LocalBoxFuture, fetch};
+use crate::storage::{self, KeyValue, Stores};
 use futures::FutureExt;
 use futures::future::Shared;
 use leptos::prelude::*;

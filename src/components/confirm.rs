@@ -32,15 +32,34 @@ pub fn ConfirmAction(
         <span class="confirm" data-testid=testid.clone()>
             <Show
                 when=move || asking.get()
-                fallback=move || view! { <button type="button" disabled=move || busy.get() on:click=move |_| asking.set(true)>{move || label.get()}</button> }.into_any()
+                fallback=move || {
+                    view! {
+                        <button type="button" disabled=move || busy.get() on:click=move |_| asking.set(true)>
+                            {move || label.get()}
+                        </button>
+                    }
+                        .into_any()
+                }
             >
                 <span role="group" aria-labelledby=ask_id.clone()>
                     <span id=ask_id.clone()>{move || question.get()}</span>
                     " "
-                    <button type="button" class="danger" data-role="yes" disabled=move || busy.get()
-                        on:click=move |_| { asking.set(false); on_confirm.run(()); }>{move || yes.get()}</button>
+                    <button
+                        type="button"
+                        class="danger"
+                        data-role="yes"
+                        disabled=move || busy.get()
+                        on:click=move |_| {
+                            asking.set(false);
+                            on_confirm.run(());
+                        }
+                    >
+                        {move || yes.get()}
+                    </button>
                     " "
-                    <button type="button" data-role="no" on:click=move |_| asking.set(false)>{move || no.get()}</button>
+                    <button type="button" data-role="no" on:click=move |_| asking.set(false)>
+                        {move || no.get()}
+                    </button>
                 </span>
             </Show>
         </span>

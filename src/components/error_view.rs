@@ -46,7 +46,15 @@ pub fn ErrorView(
             error
                 .details(t.get())
                 .into_iter()
-                .map(|(label, value)| view! { <dt>{label}</dt><dd><code>{value}</code></dd> }.into_any())
+                .map(|(label, value)| {
+                    view! {
+                        <dt>{label}</dt>
+                        <dd>
+                            <code>{value}</code>
+                        </dd>
+                    }
+                    .into_any()
+                })
                 .collect_view()
         }
     };
@@ -59,13 +67,34 @@ pub fn ErrorView(
         <section class="error-view" role="alert" aria-labelledby=labelled_by>
             <h2 id=title_id>{tr(t, |t| t.error_title)}</h2>
             <p>{sentence}</p>
-            {page_words.map(|words| view! { <p class="page-words"><bdi>{words}</bdi></p> }.into_any())}
+            {page_words
+                .map(|words| {
+                    view! {
+                        <p class="page-words">
+                            <bdi>{words}</bdi>
+                        </p>
+                    }
+                        .into_any()
+                })}
             <div class="actions">
                 <Show when=move || needs_sign_in>
-                    <button class="primary" on:click=sign_in.clone()>{tr(t, |t| t.sign_in)}</button>
+                    <button class="primary" on:click=sign_in.clone()>
+                        {tr(t, |t| t.sign_in)}
+                    </button>
                 </Show>
-                {gone.then(|| view! { <button class="primary" on:click=reload>{tr(t, |t| t.reload)}</button> }.into_any())}
-                {on_retry.map(|retry| view! { <button on:click=move |_| retry.run(())>{tr(t, |t| t.retry)}</button> }.into_any())}
+                {gone
+                    .then(|| {
+                        view! {
+                            <button class="primary" on:click=reload>
+                                {tr(t, |t| t.reload)}
+                            </button>
+                        }
+                            .into_any()
+                    })}
+                {on_retry
+                    .map(|retry| {
+                        view! { <button on:click=move |_| retry.run(())>{tr(t, |t| t.retry)}</button> }.into_any()
+                    })}
             </div>
             <details>
                 <summary>{tr(t, |t| t.error_details)}</summary>

@@ -2,11 +2,11 @@
 //! (name, organisation, guest or member) with sign-in and sign-out.
 
 use super::TopBar;
-use crate::state::{sign_in, use_inbox, use_me};
 use crate::auth::Session;
 use crate::config::Language;
 use crate::i18n::{I18n, tr, use_texts};
 use crate::routing::{Link, Route, use_router};
+use crate::state::{sign_in, use_inbox, use_me};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -23,24 +23,66 @@ pub fn Header() -> impl IntoView {
     let member = move || me.0.get().and_then(|r| r.ok()).flatten().is_some_and(|u| !u.is_guest());
     view! {
         <TopBar>
-            <a class="skip-link" href="#main" on:click=skip_to_main>{tr(t, |t| t.skip_to_content)}</a>
+            <a class="skip-link" href="#main" on:click=skip_to_main>
+                {tr(t, |t| t.skip_to_content)}
+            </a>
             <div class="bar">
                 <Link route=Route::Home class="brand">
-                    {brand.logo_url.clone().map(|src| view! { <img src=src alt="" width="32" height="32"/> }.into_any())}
+                    {brand
+                        .logo_url
+                        .clone()
+                        .map(|src| view! { <img src=src alt="" width="32" height="32" /> }.into_any())}
                     <span>{brand.name.clone()}</span>
                 </Link>
                 <nav aria-label=tr(t, |t| t.nav_label)>
                     <ul>
-                        <li><Link route=Route::Home>{tr(t, |t| t.nav_home)}</Link></li>
-                        <li><Link route=Route::Catalog>{tr(t, |t| t.nav_catalog)}</Link></li>
-                        <li><Link route=Route::Requests>{tr(t, |t| t.nav_requests)}</Link></li>
-                        <li><Link route=Route::Access>{tr(t, |t| t.nav_access)}</Link></li>
-                        {move || inbox.0.get().unwrap_or(false).then(|| view! { <li><Link route=Route::Approvals>{tr(t, |t| t.nav_approvals)}</Link></li> }.into_any())}
-                        {move || member().then(|| view! { <li><Link route=Route::Invite>{tr(t, |t| t.nav_invite)}</Link></li> }.into_any())}
+                        <li>
+                            <Link route=Route::Home>{tr(t, |t| t.nav_home)}</Link>
+                        </li>
+                        <li>
+                            <Link route=Route::Catalog>{tr(t, |t| t.nav_catalog)}</Link>
+                        </li>
+                        <li>
+                            <Link route=Route::Requests>{tr(t, |t| t.nav_requests)}</Link>
+                        </li>
+                        <li>
+                            <Link route=Route::Access>{tr(t, |t| t.nav_access)}</Link>
+                        </li>
+                        {move || {
+                            inbox
+                                .0
+                                .get()
+                                .unwrap_or(false)
+                                .then(|| {
+                                    view! {
+                                        <li>
+                                            <Link route=Route::Approvals>{tr(t, |t| t.nav_approvals)}</Link>
+                                        </li>
+                                    }
+                                        .into_any()
+                                })
+                        }}
+                        {move || {
+                            member()
+                                .then(|| {
+                                    view! {
+                                        <li>
+                                            <Link route=Route::Invite>{tr(t, |t| t.nav_invite)}</Link>
+                                        </li>
+                                    }
+                                        .into_any()
+                                })
+                        }}
                     </ul>
                 </nav>
-                <LanguageSwitch/>
-                {move || if account.get().is_some() { view! { <AccountMenu/> }.into_any() } else { view! { <SignInButton/> }.into_any() }}
+                <LanguageSwitch />
+                {move || {
+                    if account.get().is_some() {
+                        view! { <AccountMenu /> }.into_any()
+                    } else {
+                        view! { <SignInButton /> }.into_any()
+                    }
+                }}
             </div>
         </TopBar>
     }
@@ -61,10 +103,16 @@ fn LanguageSwitch() -> impl IntoView {
     let i18n = expect_context::<I18n>();
     let button = move |lang: Language, label: &'static str| {
         view! {
-            <button type="button" lang=lang.tag() aria-pressed=move || (i18n.language.get() == lang).to_string() on:click=move |_| i18n.set(lang)>
+            <button
+                type="button"
+                lang=lang.tag()
+                aria-pressed=move || (i18n.language.get() == lang).to_string()
+                on:click=move |_| i18n.set(lang)
+            >
                 {label}
             </button>
-        }.into_any()
+        }
+        .into_any()
     };
     view! {
         <div class="language-switch" role="group" aria-label=tr(t, |t| t.language_label)>
@@ -78,7 +126,11 @@ fn LanguageSwitch() -> impl IntoView {
 fn SignInButton() -> impl IntoView {
     let t = use_texts();
     let router = use_router();
-    view! { <button class="primary" on:click=move |_| sign_in(router.current(), None)>{tr(t, |t| t.sign_in)}</button> }
+    view! {
+        <button class="primary" on:click=move |_| sign_in(router.current(), None)>
+            {tr(t, |t| t.sign_in)}
+        </button>
+    }
 }
 
 /// The signed-in person, from Graph's `/me`, and sign-out.
@@ -100,10 +152,22 @@ fn AccountMenu() -> impl IntoView {
     };
     view! {
         <section class="account" aria-label=tr(t, |t| t.account_menu)>
-            <span class="account-name"><bdi>{name}</bdi></span>
-            <span class="account-org"><bdi>{organisation}</bdi></span>
+            <span class="account-name">
+                <bdi>{name}</bdi>
+            </span>
+            <span class="account-org">
+                <bdi>{organisation}</bdi>
+            </span>
             {move || kind().map(|k| view! { <span class="badge">{k}</span> }.into_any())}
-            {own_session.then(|| view! { <button type="button" on:click=sign_out>{tr(t, |t| t.sign_out)}</button> }.into_any())}
+            {own_session
+                .then(|| {
+                    view! {
+                        <button type="button" on:click=sign_out>
+                            {tr(t, |t| t.sign_out)}
+                        </button>
+                    }
+                        .into_any()
+                })}
         </section>
     }
 }

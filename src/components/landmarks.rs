@@ -19,10 +19,19 @@ pub fn MainArea(
 ) -> impl IntoView {
     if embedded() {
         let class = format!("main {class}");
-        view! { <div id="main" class=class tabindex="-1" role="region" aria-label="Portier">{children()}</div> }
-            .into_any()
+        view! {
+            <div id="main" class=class tabindex="-1" role="region" aria-label="Portier">
+                {children()}
+            </div>
+        }
+        .into_any()
     } else {
-        view! { <main id="main" class=class tabindex="-1">{children()}</main> }.into_any()
+        view! {
+            <main id="main" class=class tabindex="-1">
+                {children()}
+            </main>
+        }
+        .into_any()
     }
 }
 

@@ -18,17 +18,39 @@ pub fn SelectionBar() -> impl IntoView {
                 <aside class="selection" aria-labelledby="selection-title" data-testid="selection">
                     <h2 id="selection-title">{tr(t, |t| t.selection_title)}" ("{items.len()}")"</h2>
                     <ul>
-                        {items.into_iter().map(|(id, name)| {
-                            let remove = { let id = id.clone(); move |_| selection.toggle(&id, "") };
-                            view! { <li><Link route=Route::Package(id.clone())><bdi>{name}</bdi></Link>" " <button type="button" on:click=remove>{tr(t, |t| t.remove_from_selection)}</button></li> }.into_any()
-                        }).collect_view()}
+                        {items
+                            .into_iter()
+                            .map(|(id, name)| {
+                                let remove = {
+                                    let id = id.clone();
+                                    move |_| selection.toggle(&id, "")
+                                };
+                                view! {
+                                    <li>
+                                        <Link route=Route::Package(id.clone())>
+                                            <bdi>{name}</bdi>
+                                        </Link>
+                                        " "
+                                        <button type="button" on:click=remove>
+                                            {tr(t, |t| t.remove_from_selection)}
+                                        </button>
+                                    </li>
+                                }
+                                    .into_any()
+                            })
+                            .collect_view()}
                     </ul>
                     <div class="actions">
-                        <Link route=Route::RequestSelection class="button primary">{tr(t, |t| t.request_selected)}</Link>
-                        <button type="button" on:click=move |_| selection.clear()>{tr(t, |t| t.clear_selection)}</button>
+                        <Link route=Route::RequestSelection class="button primary">
+                            {tr(t, |t| t.request_selected)}
+                        </Link>
+                        <button type="button" on:click=move |_| selection.clear()>
+                            {tr(t, |t| t.clear_selection)}
+                        </button>
                     </div>
                 </aside>
-            }.into_any()
+            }
+            .into_any()
         })
     }
 }

@@ -19,16 +19,20 @@ pub fn SignInBanner() -> impl IntoView {
     view! {
         <Show when=move || wait.cancel.with(Option::is_some)>
             <div class="popup-wait" role="status">
-                <Show when=move || wait.cut.get() fallback=move || view! { <span>{tr(t, |t| t.popup_waiting)}</span> }.into_any()>
+                <Show
+                    when=move || wait.cut.get()
+                    fallback=move || view! { <span>{tr(t, |t| t.popup_waiting)}</span> }.into_any()
+                >
                     <span>{tr(t, |t| t.popup_link_cut)}</span>
                     <a class="new-tab button primary" href=move || here.get_value() target="_blank" rel="noopener">
                         {tr(t, |t| t.continue_new_tab)}
                     </a>
                 </Show>
-                <button type="button" on:click=cancel>{tr(t, |t| t.cancel)}</button>
+                <button type="button" on:click=cancel>
+                    {tr(t, |t| t.cancel)}
+                </button>
             </div>
         </Show>
-        {move || failure.0.get().map(|e| view! { <ErrorView error=e/> })}
+        {move || failure.0.get().map(|e| view! { <ErrorView error=e /> })}
     }
 }
-

@@ -29,5 +29,9 @@ pub fn StateBadge(
     let t = use_texts();
     let class = format!("state state-{}", state.to_ascii_lowercase());
     let data = state.clone();
-    view! { <span class=class data-state=data>{move || state_label(t.get(), &state)}</span> }
+    view! {
+        <span class=class data-state=data>
+            {move || state_label(t.get(), &state)}
+        </span>
+    }
 }

@@ -31,10 +31,13 @@ pub fn Timeline(
     entries: Vec<Entry>,
 ) -> impl IntoView {
     let t = use_texts();
-    let item = move |e: Entry| {
-        match e {
+    let item = move |e: Entry| match e {
         Entry::Submitted { at } => view! {
-            <li class="done"><strong>{tr(t, |t| t.timeline_submitted)}</strong>" "<time>{super::format::date_time(at.as_deref())}</time></li>
+            <li class="done">
+                <strong>{tr(t, |t| t.timeline_submitted)}</strong>
+                " "
+                <time>{super::format::date_time(at.as_deref())}</time>
+            </li>
         }
         .into_any(),
         Entry::Stage { number, of, state, approvers, deadline, decided_by, decided_at, reason } => {
@@ -42,24 +45,78 @@ pub fn Timeline(
             let names = approvers.clone();
             view! {
                 <li class=class data-testid=format!("stage-{number}")>
-                    <strong>{move || fill(t.get().timeline_step, &[("n", &number.to_string()), ("total", &of.to_string())])}</strong>
-                    ": " <span class="stage-state">{move || stage_label(t.get(), &state)}</span>
-                    {(!names.is_empty()).then(|| view! {
-                        <div class="approvers">{tr(t, |t| t.approvers)}": "
-                            {move || names.iter().enumerate().map(|(i, a)| view! { {(i > 0).then_some(", ")}<bdi>{approver_name(t.get(), a)}</bdi> }.into_any()).collect_view()}</div>
-                    }.into_any())}
-                    {deadline.clone().map(|d| view! { <div class="deadline">{tr(t, |t| t.deadline)}": " <time>{super::format::date_time(Some(&d))}</time></div> }.into_any())}
-                    {decided_by.clone().map(|by| view! { <div>{tr(t, |t| t.decided_by)}": " <bdi>{by.clone()}</bdi> " " <time>{super::format::date_time(decided_at.as_deref())}</time></div> }.into_any())}
-                    {reason.clone().map(|r| view! { <div class="reason">{tr(t, |t| t.reason)}": " <q><bdi>{r}</bdi></q></div> }.into_any())}
+                    <strong>
+                        {move || fill(t.get().timeline_step, &[("n", &number.to_string()), ("total", &of.to_string())])}
+                    </strong>
+                    ": "
+                    <span class="stage-state">{move || stage_label(t.get(), &state)}</span>
+                    {(!names.is_empty())
+                        .then(|| {
+                            view! {
+                                <div class="approvers">
+                                    {tr(t, |t| t.approvers)}": "
+                                    {move || {
+                                        names
+                                            .iter()
+                                            .enumerate()
+                                            .map(|(i, a)| {
+                                                view! {
+                                                    {(i > 0).then_some(", ")}
+                                                    <bdi>{approver_name(t.get(), a)}</bdi>
+                                                }
+                                                    .into_any()
+                                            })
+                                            .collect_view()
+                                    }}
+                                </div>
+                            }
+                                .into_any()
+                        })}
+                    {deadline
+                        .clone()
+                        .map(|d| {
+                            view! {
+                                <div class="deadline">
+                                    {tr(t, |t| t.deadline)}": " <time>{super::format::date_time(Some(&d))}</time>
+                                </div>
+                            }
+                                .into_any()
+                        })}
+                    {decided_by
+                        .clone()
+                        .map(|by| {
+                            view! {
+                                <div>
+                                    {tr(t, |t| t.decided_by)}": " <bdi>{by.clone()}</bdi> " "
+                                    <time>{super::format::date_time(decided_at.as_deref())}</time>
+                                </div>
+                            }
+                                .into_any()
+                        })}
+                    {reason
+                        .clone()
+                        .map(|r| {
+                            view! {
+                                <div class="reason">
+                                    {tr(t, |t| t.reason)}": " <q>
+                                        <bdi>{r}</bdi>
+                                    </q>
+                                </div>
+                            }
+                                .into_any()
+                        })}
                 </li>
             }
             .into_any()
         }
         Entry::Outcome { state, at } => view! {
-            <li class="outcome"><strong>{move || state_label(t.get(), &state)}</strong>" "<time>{super::format::date_time(at.as_deref())}</time></li>
+            <li class="outcome">
+                <strong>{move || state_label(t.get(), &state)}</strong>
+                " "
+                <time>{super::format::date_time(at.as_deref())}</time>
+            </li>
         }
         .into_any(),
-    }
     };
     view! { <ol class="timeline">{entries.into_iter().map(item).collect_view()}</ol> }
 }

@@ -1,8 +1,8 @@
 //! The root element's `data-theme`, which the stylesheet reads: light or dark, where `auto`
 //! follows the browser's `prefers-color-scheme` as it changes.
 
-use crate::dom::Root;
 use crate::config::Theme;
+use crate::dom::Root;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;

@@ -4,9 +4,9 @@
 //! single call's answer (one copy of its reading code in the bundle, not two).
 
 use super::client::{GraphClient, Sending, parse, renewal_for};
-use crate::auth::Renew;
 use super::error::{self, GraphError};
 use super::retry::{Decision, Outcome, parse_retry_after};
+use crate::auth::Renew;
 use crate::net::Cancel;
 use http::Method;
 use serde::{Deserialize, Serialize};

@@ -1,8 +1,8 @@
 //! My access: what I hold, what it grants and until when (a warning when the end is near),
 //! extend where the policy allows it, give it up with confirmation.
 
-use crate::error::AppError;
 use crate::components::{ConfirmAction, ErrorView, Grants, Loading, StateBadge, format};
+use crate::error::AppError;
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::{Assignment, NewAssignment, NewRequest};
 use crate::graph::entitlement::timeline::{ends_at, ends_soon};
@@ -26,14 +26,22 @@ pub fn MyAccess() -> impl IntoView {
     view! {
         <h1>{tr(t, |t| t.access_title)}</h1>
         {move || match list.get() {
-            None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorView error=e on_retry=Callback::new(move |_| list.refetch())/> }.into_any(),
+            None => view! { <Loading /> }.into_any(),
+            Some(Err(e)) => view! { <ErrorView error=e on_retry=Callback::new(move |_| list.refetch()) /> }.into_any(),
             Some(Ok(items)) => {
-                let live: Vec<Assignment> = items.into_iter().filter(|a| a.state.as_deref() != Some("expired")).collect();
+                let live: Vec<Assignment> = items
+                    .into_iter()
+                    .filter(|a| a.state.as_deref() != Some("expired"))
+                    .collect();
                 if live.is_empty() {
                     view! { <p>{tr(t, |t| t.access_empty)}</p> }.into_any()
                 } else {
-                    view! { <ul class="assignments">{live.into_iter().map(|a| view! { <AssignmentItem assignment=a/> }).collect_view()}</ul> }.into_any()
+                    view! {
+                        <ul class="assignments">
+                            {live.into_iter().map(|a| view! { <AssignmentItem assignment=a /> }).collect_view()}
+                        </ul>
+                    }
+                        .into_any()
                 }
             }
         }}
@@ -82,27 +90,76 @@ fn AssignmentItem(assignment: Assignment) -> impl IntoView {
     view! {
         <li class="assignment" data-testid="assignment" data-package=name.clone()>
             <div class="request-head">
-                <strong class="package-name"><bdi>{name.clone()}</bdi></strong>
-                <StateBadge state=assignment.state.clone().unwrap_or_default()/>
+                <strong class="package-name">
+                    <bdi>{name.clone()}</bdi>
+                </strong>
+                <StateBadge state=assignment.state.clone().unwrap_or_default() />
             </div>
-            <Grants scopes=grants/>
+            <Grants scopes=grants />
             <p class="ends" data-testid="ends">
-                {tr(t, |t| t.ends)}": "
-                {match end.clone() { Some(e) => format::date(Some(&e)), None => t.get().no_end.to_string() }}
-                {soon.then(|| view! { " " <strong class="warning" data-testid="ends-soon">{tr(t, |t| t.ends_soon)}</strong> }.into_any())}
+                {tr(t, |t| t.ends)}
+                ": "
+                {match end.clone() {
+                    Some(e) => format::date(Some(&e)),
+                    None => t.get().no_end.to_string(),
+                }}
+                {soon
+                    .then(|| {
+                        view! {
+                            " "
+                            <strong class="warning" data-testid="ends-soon">
+                                {tr(t, |t| t.ends_soon)}
+                            </strong>
+                        }
+                            .into_any()
+                    })}
             </p>
-            {move || done.get().map(|m| view! { <p role="status" data-testid="access-done">{m}</p> }.into_any())}
-            {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
+            {move || {
+                done.get()
+                    .map(|m| {
+                        view! {
+                            <p role="status" data-testid="access-done">
+                                {m}
+                            </p>
+                        }
+                            .into_any()
+                    })
+            }}
+            {move || failure.get().map(|e| view! { <ErrorView error=e /> })}
             <Show when=move || done.get().is_none()>
                 <div class="actions">
-                    {settings.enable_targets_to_self_update_access.unwrap_or(false).then(|| view! {
-                        <button type="button" data-testid="extend" disabled=move || busy.get() on:click=move |_| extend.run(())>{tr(t, |t| t.extend)}</button>
-                    }.into_any())}
-                    {settings.enable_targets_to_self_remove_access.unwrap_or(false).then(|| view! {
-                        <ConfirmAction label=Signal::derive(tr(t, |t| t.remove_access)) question=Signal::derive(tr(t, |t| t.confirm_remove))
-                            yes=Signal::derive(tr(t, |t| t.confirm_remove_yes)) no=Signal::derive(tr(t, |t| t.keep))
-                            on_confirm=remove busy=busy testid="remove"/>
-                    })}
+                    {settings
+                        .enable_targets_to_self_update_access
+                        .unwrap_or(false)
+                        .then(|| {
+                            view! {
+                                <button
+                                    type="button"
+                                    data-testid="extend"
+                                    disabled=move || busy.get()
+                                    on:click=move |_| extend.run(())
+                                >
+                                    {tr(t, |t| t.extend)}
+                                </button>
+                            }
+                                .into_any()
+                        })}
+                    {settings
+                        .enable_targets_to_self_remove_access
+                        .unwrap_or(false)
+                        .then(|| {
+                            view! {
+                                <ConfirmAction
+                                    label=Signal::derive(tr(t, |t| t.remove_access))
+                                    question=Signal::derive(tr(t, |t| t.confirm_remove))
+                                    yes=Signal::derive(tr(t, |t| t.confirm_remove_yes))
+                                    no=Signal::derive(tr(t, |t| t.keep))
+                                    on_confirm=remove
+                                    busy=busy
+                                    testid="remove"
+                                />
+                            }
+                        })}
                 </div>
             </Show>
         </li>

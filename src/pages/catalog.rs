@@ -1,9 +1,9 @@
 //! The catalog: the packages the signed-in person may request, searched as they type (by name and
 //! description, on Graph's side, so ten thousand packages cost one page at a time).
 
+use crate::components::{ErrorView, Loading};
 use crate::components::{SelectToggle, SelectionBar};
 use crate::error::AppError;
-use crate::components::{ErrorView, Loading};
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::AccessPackage;
 use crate::i18n::{tr, use_texts};
@@ -88,28 +88,54 @@ pub fn Catalog() -> impl IntoView {
     };
     view! {
         <h1>{tr(t, |t| t.catalog_title)}</h1>
-        <SelectionBar/>
+        <SelectionBar />
         <div class="field search">
             <label for="catalog-search">{tr(t, |t| t.search_label)}</label>
-            <input id="catalog-search" type="search" autocomplete="off" data-testid="catalog-search"
+            <input
+                id="catalog-search"
+                type="search"
+                autocomplete="off"
+                data-testid="catalog-search"
                 prop:value=move || typed.get()
-                on:input=move |e| { let v = event_target_value(&e); typed.set(v.clone()); search(v); }/>
+                on:input=move |e| {
+                    let v = event_target_value(&e);
+                    typed.set(v.clone());
+                    search(v);
+                }
+            />
         </div>
-        {
-            move || failure.get().map(|e| {
-                let retry = retry.clone();
-                view! { <ErrorView error=e on_retry=Callback::new(move |_| { failure.set(None); retry(typed.get_untracked(), None) })/> }
-            })
-        }
+        {move || {
+            failure
+                .get()
+                .map(|e| {
+                    let retry = retry.clone();
+                    view! {
+                        <ErrorView
+                            error=e
+                            on_retry=Callback::new(move |_| {
+                                failure.set(None);
+                                retry(typed.get_untracked(), None)
+                            })
+                        />
+                    }
+                })
+        }}
         <ul class="catalog" data-testid="catalog" aria-busy=move || loading.get().to_string()>
             <For each=move || results.get().items key=|p| p.id.clone() let:p>
-                <PackageCard package=p/>
+                <PackageCard package=p />
             </For>
         </ul>
-        {move || (!loading.get() && failure.get().is_none() && results.with(|r| r.items.is_empty())).then(|| view! { <p>{tr(t, |t| t.catalog_empty)}</p> }.into_any())}
-        <Show when=move || loading.get()><Loading/></Show>
+        {move || {
+            (!loading.get() && failure.get().is_none() && results.with(|r| r.items.is_empty()))
+                .then(|| view! { <p>{tr(t, |t| t.catalog_empty)}</p> }.into_any())
+        }}
+        <Show when=move || loading.get()>
+            <Loading />
+        </Show>
         <Show when=move || !loading.get() && results.with(|r| r.next.is_some())>
-            <button type="button" data-testid="load-more" on:click=more.clone()>{tr(t, |t| t.load_more)}</button>
+            <button type="button" data-testid="load-more" on:click=more.clone()>
+                {tr(t, |t| t.load_more)}
+            </button>
         </Show>
     }
 }
@@ -120,9 +146,15 @@ fn PackageCard(package: AccessPackage) -> impl IntoView {
     let title = name.clone();
     view! {
         <li class="card" data-testid="package-card">
-            <h2><Link route=Route::Package(id.clone())><bdi>{title}</bdi></Link></h2>
-            <p><bdi>{package.description.clone()}</bdi></p>
-            <SelectToggle id=id name=name/>
+            <h2>
+                <Link route=Route::Package(id.clone())>
+                    <bdi>{title}</bdi>
+                </Link>
+            </h2>
+            <p>
+                <bdi>{package.description.clone()}</bdi>
+            </p>
+            <SelectToggle id=id name=name />
         </li>
     }
 }

@@ -16,9 +16,27 @@ pub fn ConfigError(
             <h1>{tr(t, |t| t.config_title)}</h1>
             <p>{tr(t, |t| t.config_text)}</p>
             <table>
-                <thead><tr><th scope="col">{tr(t, |t| t.config_field)}</th><th scope="col">{tr(t, |t| t.config_reason)}</th></tr></thead>
+                <thead>
+                    <tr>
+                        <th scope="col">{tr(t, |t| t.config_field)}</th>
+                        <th scope="col">{tr(t, |t| t.config_reason)}</th>
+                    </tr>
+                </thead>
                 <tbody>
-                    {problems.into_iter().map(|p| view! { <tr><td><code>{p.field}</code></td><td>{p.reason}</td></tr> }.into_any()).collect_view()}
+                    {problems
+                        .into_iter()
+                        .map(|p| {
+                            view! {
+                                <tr>
+                                    <td>
+                                        <code>{p.field}</code>
+                                    </td>
+                                    <td>{p.reason}</td>
+                                </tr>
+                            }
+                                .into_any()
+                        })
+                        .collect_view()}
                 </tbody>
             </table>
         </MainArea>

@@ -2,18 +2,18 @@
 //! way: copy it, show it as a QR code, or send an own message (copy or the mail program). Packages
 //! attached to the invitation become the partner's pre-filled request after they accept.
 
-use crate::state::draft;
-use crate::state::kept::{self, Invited, List};
-use crate::state::use_kept;
-use crate::state::use_me;
 use crate::auth::Session;
-use crate::error::AppError;
 use crate::components::ErrorView;
+use crate::error::AppError;
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::AccessPackage;
 use crate::graph::invitations::{Address, Invitation, MessageInfo, NewInvitation, Recipient, UserRef};
 use crate::i18n::{I18n, tr, use_texts};
 use crate::routing::Route;
+use crate::state::draft;
+use crate::state::kept::{self, Invited, List};
+use crate::state::use_kept;
+use crate::state::use_me;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeSet;
@@ -135,8 +135,7 @@ pub fn Invite() -> impl IntoView {
         LocalResource::new(move || {
             let (graph, kept) = (graph.clone(), kept.clone());
             async move {
-                let ids: Vec<String> =
-                    kept.read::<Invited>(List::Invited).into_iter().map(|i| i.user_id).collect();
+                let ids: Vec<String> = kept.read::<Invited>(List::Invited).into_iter().map(|i| i.user_id).collect();
                 if ids.is_empty() {
                     return Vec::new();
                 }
@@ -236,87 +235,284 @@ pub fn Invite() -> impl IntoView {
     };
     view! {
         <h1>{tr(t, |t| t.invite_title)}</h1>
-        {move || failure.get().map(|f| view! { <p class="form-error" role="alert" data-testid="invite-refused">{f}</p> }.into_any())}
-        {move || other_failure.get().map(|e| view! { <ErrorView error=e/> })}
-        <Show when=move || result.get().is_none() fallback=move || view! {
-            <section class="invitation" data-testid="invitation">
-                <p role="status">{tr(t, |t| t.invite_done)}</p>
-                <div class="field">
-                    <input type="text" readonly data-testid="redeem-url" aria-label=tr(t, |t| t.copy_link) prop:value=link/>
-                </div>
-                <div class="actions">
-                    <button type="button" data-testid="copy-link" on:click=move |_| copy("link", link())>{move || if copied.get() == Some("link") { t.get().copied } else { t.get().copy_link }}</button>
-                    <button type="button" data-testid="invite-again" disabled=move || busy.get() on:click=again.clone()>{tr(t, |t| t.invite_again)}</button>
-                </div>
-                <figure class="qr" role="img" aria-label=tr(t, |t| t.qr_label) data-testid="qr" inner_html=move || qr_svg(&link())></figure>
-                <h2>{tr(t, |t| t.own_message)}</h2>
-                <div class="field"><textarea rows="6" aria-label=tr(t, |t| t.own_message) prop:value=move || own.get() on:input=move |e| own.set(event_target_value(&e))></textarea></div>
-                <pre class="preview" data-testid="own-message">{filled}</pre>
-                <div class="actions">
-                    <button type="button" on:click=move |_| copy("message", filled())>{move || if copied.get() == Some("message") { t.get().copied } else { t.get().copy_link }}</button>
-                    <a class="button" data-testid="mailto" href=move || mailto(&email.get(), t.get().invite_title, &filled())>{tr(t, |t| t.open_in_mail)}</a>
-                </div>
-            </section>
-        }.into_any()>
+        {move || {
+            failure
+                .get()
+                .map(|f| {
+                    view! {
+                        <p class="form-error" role="alert" data-testid="invite-refused">
+                            {f}
+                        </p>
+                    }
+                        .into_any()
+                })
+        }}
+        {move || other_failure.get().map(|e| view! { <ErrorView error=e /> })}
+        <Show
+            when=move || result.get().is_none()
+            fallback=move || {
+                view! {
+                    <section class="invitation" data-testid="invitation">
+                        <p role="status">{tr(t, |t| t.invite_done)}</p>
+                        <div class="field">
+                            <input
+                                type="text"
+                                readonly
+                                data-testid="redeem-url"
+                                aria-label=tr(t, |t| t.copy_link)
+                                prop:value=link
+                            />
+                        </div>
+                        <div class="actions">
+                            <button type="button" data-testid="copy-link" on:click=move |_| copy("link", link())>
+                                {move || if copied.get() == Some("link") { t.get().copied } else { t.get().copy_link }}
+                            </button>
+                            <button
+                                type="button"
+                                data-testid="invite-again"
+                                disabled=move || busy.get()
+                                on:click=again.clone()
+                            >
+                                {tr(t, |t| t.invite_again)}
+                            </button>
+                        </div>
+                        <figure
+                            class="qr"
+                            role="img"
+                            aria-label=tr(t, |t| t.qr_label)
+                            data-testid="qr"
+                            inner_html=move || qr_svg(&link())
+                        ></figure>
+                        <h2>{tr(t, |t| t.own_message)}</h2>
+                        <div class="field">
+                            <textarea
+                                rows="6"
+                                aria-label=tr(t, |t| t.own_message)
+                                prop:value=move || own.get()
+                                on:input=move |e| own.set(event_target_value(&e))
+                            ></textarea>
+                        </div>
+                        <pre class="preview" data-testid="own-message">
+                            {filled}
+                        </pre>
+                        <div class="actions">
+                            <button type="button" on:click=move |_| copy("message", filled())>
+                                {move || {
+                                    if copied.get() == Some("message") { t.get().copied } else { t.get().copy_link }
+                                }}
+                            </button>
+                            <a
+                                class="button"
+                                data-testid="mailto"
+                                href=move || mailto(&email.get(), t.get().invite_title, &filled())
+                            >
+                                {tr(t, |t| t.open_in_mail)}
+                            </a>
+                        </div>
+                    </section>
+                }
+                    .into_any()
+            }
+        >
             <form class="request-form" novalidate on:submit=move |e| e.prevent_default()>
                 <div class="field" class:invalid=move || invalid.get()>
                     <label for="invite-email">{tr(t, |t| t.invite_email)}</label>
-                    <input id="invite-email" type="email" autocomplete="off" prop:value=move || email.get() on:input=move |e| { email.set(event_target_value(&e)); invalid.set(false); }/>
-                    {move || invalid.get().then(|| view! { <p class="field-error" role="alert">{tr(t, |t| t.invalid_email)}</p> }.into_any())}
+                    <input
+                        id="invite-email"
+                        type="email"
+                        autocomplete="off"
+                        prop:value=move || email.get()
+                        on:input=move |e| {
+                            email.set(event_target_value(&e));
+                            invalid.set(false);
+                        }
+                    />
+                    {move || {
+                        invalid
+                            .get()
+                            .then(|| {
+                                view! {
+                                    <p class="field-error" role="alert">
+                                        {tr(t, |t| t.invalid_email)}
+                                    </p>
+                                }
+                                    .into_any()
+                            })
+                    }}
                 </div>
                 <div class="field">
                     <label for="invite-name">{tr(t, |t| t.invite_name)}</label>
-                    <input id="invite-name" type="text" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/>
+                    <input
+                        id="invite-name"
+                        type="text"
+                        prop:value=move || name.get()
+                        on:input=move |e| name.set(event_target_value(&e))
+                    />
                 </div>
                 <div class="field" class:invalid=move || redirect_refused.get()>
                     <label for="invite-redirect">{tr(t, |t| t.invite_redirect)}</label>
-                    <input id="invite-redirect" type="url" prop:value=move || redirect_to.get() on:input=move |e| { redirect_to.set(event_target_value(&e)); redirect_refused.set(false); }/>
-                    {let allowed = allowed_origins.clone(); move || redirect_refused.get().then(|| view! { <p class="field-error" role="alert" data-testid="redirect-refused">{tr(t, |t| t.invite_redirect_refused)}" "{allowed.clone()}</p> }.into_any())}
+                    <input
+                        id="invite-redirect"
+                        type="url"
+                        prop:value=move || redirect_to.get()
+                        on:input=move |e| {
+                            redirect_to.set(event_target_value(&e));
+                            redirect_refused.set(false);
+                        }
+                    />
+                    {
+                        let allowed = allowed_origins.clone();
+                        move || {
+                            redirect_refused
+                                .get()
+                                .then(|| {
+                                    view! {
+                                        <p class="field-error" role="alert" data-testid="redirect-refused">
+                                            {tr(t, |t| t.invite_redirect_refused)}
+                                            " "
+                                            {allowed.clone()}
+                                        </p>
+                                    }
+                                        .into_any()
+                                })
+                        }
+                    }
                 </div>
                 <fieldset class="field">
                     <legend>{tr(t, |t| t.invite_attach)}</legend>
-                    {move || packages.get().unwrap_or_default().into_iter().map(|p| {
-                        let id = p.id.clone();
-                        let checked = { let id = id.clone(); move || attached.with(|a| a.contains(&id)) };
-                        view! { <label class="choice"><input type="checkbox" data-package=p.display_name.clone() prop:checked=checked
-                            on:change=move |_| attached.update(|a| if !a.remove(&id) { a.insert(id.clone()); })/><span><bdi>{p.display_name.clone()}</bdi></span></label> }.into_any()
-                    }).collect_view()}
+                    {move || {
+                        packages
+                            .get()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|p| {
+                                let id = p.id.clone();
+                                let checked = {
+                                    let id = id.clone();
+                                    move || attached.with(|a| a.contains(&id))
+                                };
+                                view! {
+                                    <label class="choice">
+                                        <input
+                                            type="checkbox"
+                                            data-package=p.display_name.clone()
+                                            prop:checked=checked
+                                            on:change=move |_| {
+                                                attached
+                                                    .update(|a| {
+                                                        if !a.remove(&id) {
+                                                            a.insert(id.clone());
+                                                        }
+                                                    })
+                                            }
+                                        />
+                                        <span>
+                                            <bdi>{p.display_name.clone()}</bdi>
+                                        </span>
+                                    </label>
+                                }
+                                    .into_any()
+                            })
+                            .collect_view()
+                    }}
                 </fieldset>
-                <label class="choice"><input type="checkbox" id="invite-send-mail" prop:checked=move || send_mail.get() on:change=move |_| send_mail.update(|s| *s = !*s)/><span>{tr(t, |t| t.invite_send_mail)}</span></label>
+                <label class="choice">
+                    <input
+                        type="checkbox"
+                        id="invite-send-mail"
+                        prop:checked=move || send_mail.get()
+                        on:change=move |_| send_mail.update(|s| *s = !*s)
+                    />
+                    <span>{tr(t, |t| t.invite_send_mail)}</span>
+                </label>
                 <Show when=move || send_mail.get()>
-                    <div class="field"><label for="invite-message">{tr(t, |t| t.invite_message)}</label>
-                        <textarea id="invite-message" rows="3" prop:value=move || message.get() on:input=move |e| message.set(event_target_value(&e))></textarea></div>
-                    <div class="field"><label for="invite-cc">{tr(t, |t| t.invite_cc)}</label>
-                        <input id="invite-cc" type="email" prop:value=move || cc.get() on:input=move |e| cc.set(event_target_value(&e))/></div>
-                    <div class="field"><label for="invite-language">{tr(t, |t| t.invite_language)}</label>
+                    <div class="field">
+                        <label for="invite-message">{tr(t, |t| t.invite_message)}</label>
+                        <textarea
+                            id="invite-message"
+                            rows="3"
+                            prop:value=move || message.get()
+                            on:input=move |e| message.set(event_target_value(&e))
+                        ></textarea>
+                    </div>
+                    <div class="field">
+                        <label for="invite-cc">{tr(t, |t| t.invite_cc)}</label>
+                        <input
+                            id="invite-cc"
+                            type="email"
+                            prop:value=move || cc.get()
+                            on:input=move |e| cc.set(event_target_value(&e))
+                        />
+                    </div>
+                    <div class="field">
+                        <label for="invite-language">{tr(t, |t| t.invite_language)}</label>
                         <select id="invite-language" on:change=move |e| language.set(event_target_value(&e))>
-                            <option value="en-US" selected=move || language.get() == "en-US">"English"</option>
-                            <option value="sv-SE" selected=move || language.get() == "sv-SE">"Svenska"</option>
-                        </select></div>
+                            <option value="en-US" selected=move || language.get() == "en-US">
+                                "English"
+                            </option>
+                            <option value="sv-SE" selected=move || language.get() == "sv-SE">
+                                "Svenska"
+                            </option>
+                        </select>
+                    </div>
                 </Show>
                 <div class="actions">
-                    <button type="button" class="primary" data-testid="invite" disabled=move || busy.get() on:click={ let s = send_new.clone(); move |_| s(None) }>{tr(t, |t| t.invite_send)}</button>
+                    <button
+                        type="button"
+                        class="primary"
+                        data-testid="invite"
+                        disabled=move || busy.get()
+                        on:click={
+                            let s = send_new.clone();
+                            move |_| s(None)
+                        }
+                    >
+                        {tr(t, |t| t.invite_send)}
+                    </button>
                 </div>
             </form>
         </Show>
         {move || {
             let people = invited.get().unwrap_or_default();
-            (!people.is_empty()).then(|| view! {
-                <section aria-labelledby="invited-title" data-testid="invited">
-                    <h2 id="invited-title">{tr(t, |t| t.invited_title)}</h2>
-                    <ul>
-                        {people.into_iter().map(|u| {
-                            let accepted = u.external_user_state.as_deref() == Some("Accepted");
-                            view! {
-                                <li data-testid="invited-person" data-mail=u.mail.clone().unwrap_or_default() data-accepted=accepted.to_string()>
-                                    <strong><bdi>{u.display_name.clone()}</bdi></strong>" <"<bdi>{u.mail.clone()}</bdi>"> — "
-                                    {move || if accepted { t.get().invited_accepted } else { t.get().invited_pending }}
-                                </li>
-                            }.into_any()
-                        }).collect_view()}
-                    </ul>
-                </section>
-            }.into_any())
+            (!people.is_empty())
+                .then(|| {
+                    view! {
+                        <section aria-labelledby="invited-title" data-testid="invited">
+                            <h2 id="invited-title">{tr(t, |t| t.invited_title)}</h2>
+                            <ul>
+                                {people
+                                    .into_iter()
+                                    .map(|u| {
+                                        let accepted = u.external_user_state.as_deref() == Some("Accepted");
+                                        view! {
+                                            <li
+                                                data-testid="invited-person"
+                                                data-mail=u.mail.clone().unwrap_or_default()
+                                                data-accepted=accepted.to_string()
+                                            >
+                                                <strong>
+                                                    <bdi>{u.display_name.clone()}</bdi>
+                                                </strong>
+                                                " <"
+                                                <bdi>{u.mail.clone()}</bdi>
+                                                "> — "
+                                                {move || {
+                                                    if accepted {
+                                                        t.get().invited_accepted
+                                                    } else {
+                                                        t.get().invited_pending
+                                                    }
+                                                }}
+                                            </li>
+                                        }
+                                            .into_any()
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </section>
+                    }
+                        .into_any()
+                })
         }}
     }
 }

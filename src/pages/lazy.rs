@@ -165,13 +165,13 @@ pub fn page(route: Memo<Route>) -> impl IntoView {
         let current = route.get();
         let signed_in = account.get().is_some();
         let view = match (&current, signed_in) {
-            (Route::NotFound(_), _) => view! { <pages::NotFound/> }.into_any(),
+            (Route::NotFound(_), _) => view! { <pages::NotFound /> }.into_any(),
             (_, false) => {
                 // A sign-in returns to this route: its chunk loads while the person reads.
                 preload_when_idle(Group::of(&current).into_iter().collect());
-                view! { <pages::Welcome/> }.into_any()
+                view! { <pages::Welcome /> }.into_any()
             }
-            (_, true) => view! { <ChunkPage route=current.clone()/> }.into_any(),
+            (_, true) => view! { <ChunkPage route=current.clone() /> }.into_any(),
         };
         if signed_in && !preloaded.get_value() {
             preloaded.set_value(true);
@@ -200,12 +200,12 @@ fn ChunkPage(route: Route) -> impl IntoView {
     });
     let retry = Callback::new(move |_| attempt.update(|n| *n += 1));
     (move || match chunk.get() {
-        None => view! { <Loading/> }.into_any(),
+        None => view! { <Loading /> }.into_any(),
         Some(Ok(build)) => {
             mark_ready();
             build(route.clone())
         }
-        Some(Err(error)) => view! { <ErrorView error=error on_retry=retry/> }.into_any(),
+        Some(Err(error)) => view! { <ErrorView error=error on_retry=retry /> }.into_any(),
     })
     .into_any()
 }

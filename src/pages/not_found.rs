@@ -10,6 +10,8 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <h1>{tr(t, |t| t.not_found_title)}</h1>
         <p>{tr(t, |t| t.not_found_text)}</p>
-        <p><Link route=Route::Home>{tr(t, |t| t.go_home)}</Link></p>
+        <p>
+            <Link route=Route::Home>{tr(t, |t| t.go_home)}</Link>
+        </p>
     }
 }

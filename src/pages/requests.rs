@@ -1,16 +1,16 @@
 //! My requests: newest first, each with its state, a timeline on demand (one `$batch`), cancel
 //! with confirmation, "request again" pre-filled for denied and cancelled ones, CSV export.
 
-use crate::state::draft;
 use super::request::values::FormValues;
-use crate::error::AppError;
 use crate::components::{ConfirmAction, ErrorView, Loading, StateBadge, Timeline, csv, download, format, state_label};
+use crate::error::AppError;
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::AssignmentRequest;
 use crate::graph::entitlement::timeline;
 use crate::i18n::{tr, use_texts};
 use crate::net::Cancel;
 use crate::routing::{Route, use_router};
+use crate::state::draft;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -46,16 +46,27 @@ pub fn MyRequests() -> impl IntoView {
     view! {
         <h1>{tr(t, |t| t.requests_title)}</h1>
         {move || match list.get() {
-            None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorView error=e on_retry=Callback::new(move |_| list.refetch())/> }.into_any(),
+            None => view! { <Loading /> }.into_any(),
+            Some(Err(e)) => view! { <ErrorView error=e on_retry=Callback::new(move |_| list.refetch()) /> }.into_any(),
             Some(Ok(items)) if items.is_empty() => view! { <p>{tr(t, |t| t.requests_empty)}</p> }.into_any(),
-            Some(Ok(items)) => view! {
-                <div class="actions"><button type="button" data-testid="export-csv" on:click=export>{tr(t, |t| t.export_csv)}</button></div>
-                <ul class="requests">
-                    {items.into_iter().map(|r| view! { <RequestItem request=r on_change=Callback::new(move |_| list.refetch())/> }).collect_view()}
-                </ul>
+            Some(Ok(items)) => {
+                view! {
+                    <div class="actions">
+                        <button type="button" data-testid="export-csv" on:click=export>
+                            {tr(t, |t| t.export_csv)}
+                        </button>
+                    </div>
+                    <ul class="requests">
+                        {items
+                            .into_iter()
+                            .map(|r| {
+                                view! { <RequestItem request=r on_change=Callback::new(move |_| list.refetch()) /> }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
             }
-            .into_any(),
         }}
     }
 }
@@ -109,25 +120,52 @@ fn RequestItem(request: AssignmentRequest, on_change: Callback<()>) -> impl Into
     view! {
         <li class="request" data-testid="request" data-package=package.display_name.clone() data-state=state.clone()>
             <div class="request-head">
-                <strong class="package-name"><bdi>{package.display_name.clone()}</bdi></strong>
-                <StateBadge state=state.clone()/>
-                <span class="muted">{tr(t, |t| t.requested_on)}" "<time>{format::date_time(request.created_date_time.as_deref())}</time></span>
+                <strong class="package-name">
+                    <bdi>{package.display_name.clone()}</bdi>
+                </strong>
+                <StateBadge state=state.clone() />
+                <span class="muted">
+                    {tr(t, |t| t.requested_on)}" "<time>{format::date_time(request.created_date_time.as_deref())}</time>
+                </span>
             </div>
             <div class="actions">
-                <button type="button" aria-expanded=move || open.get().to_string() aria-controls=details_id.clone() data-testid="details" on:click=move |_| open.update(|o| *o = !*o)>
+                <button
+                    type="button"
+                    aria-expanded=move || open.get().to_string()
+                    aria-controls=details_id.clone()
+                    data-testid="details"
+                    on:click=move |_| open.update(|o| *o = !*o)
+                >
                     {tr(t, |t| t.details)}
                 </button>
-                {can_cancel.then(|| view! {
-                    <ConfirmAction label=Signal::derive(tr(t, |t| t.cancel_request)) question=Signal::derive(tr(t, |t| t.confirm_cancel))
-                        yes=Signal::derive(tr(t, |t| t.confirm_cancel_yes)) no=Signal::derive(tr(t, |t| t.keep))
-                        on_confirm=cancel_request busy=busy testid="cancel"/>
-                })}
-                {can_again.then(|| view! { <button type="button" data-testid="resubmit" on:click=again.clone()>{tr(t, |t| t.resubmit)}</button> }.into_any())}
+                {can_cancel
+                    .then(|| {
+                        view! {
+                            <ConfirmAction
+                                label=Signal::derive(tr(t, |t| t.cancel_request))
+                                question=Signal::derive(tr(t, |t| t.confirm_cancel))
+                                yes=Signal::derive(tr(t, |t| t.confirm_cancel_yes))
+                                no=Signal::derive(tr(t, |t| t.keep))
+                                on_confirm=cancel_request
+                                busy=busy
+                                testid="cancel"
+                            />
+                        }
+                    })}
+                {can_again
+                    .then(|| {
+                        view! {
+                            <button type="button" data-testid="resubmit" on:click=again.clone()>
+                                {tr(t, |t| t.resubmit)}
+                            </button>
+                        }
+                            .into_any()
+                    })}
             </div>
-            {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
+            {move || failure.get().map(|e| view! { <ErrorView error=e /> })}
             <div id=format!("details-{}", stored.with_value(|r| r.id.clone()))>
                 <Show when=move || open.get()>
-                    <RequestTimeline request=stored.get_value()/>
+                    <RequestTimeline request=stored.get_value() />
                 </Show>
             </div>
         </li>
@@ -145,11 +183,11 @@ fn RequestTimeline(request: AssignmentRequest) -> impl IntoView {
         async move { graph.request_timeline(&request, Some(&cancel)).await.map_err(AppError::from) }
     });
     move || match parts.get() {
-        None => view! { <Loading/> }.into_any(),
-        Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
+        None => view! { <Loading /> }.into_any(),
+        Some(Err(e)) => view! { <ErrorView error=e /> }.into_any(),
         Some(Ok(p)) => {
             let entries = stored.with_value(|r| timeline::build(r, p.approval.as_ref(), &p.sponsors));
-            view! { <Timeline entries=entries/> }.into_any()
+            view! { <Timeline entries=entries /> }.into_any()
         }
     }
 }

@@ -36,7 +36,8 @@ pub fn mount<V: IntoView + 'static>(graph: GraphClient, view: impl FnOnce() -> V
     let document = web_sys::window().and_then(|w| w.document()).expect("a document");
     let host = document.create_element("div").expect("an element");
     document.body().expect("a body").append_child(&host).expect("appended");
-    let shadow = host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)).expect("a shadow root");
+    let shadow =
+        host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)).expect("a shadow root");
     let root = new_root(Some(&shadow)).expect("Portier's root");
     let handle = leptos::mount::mount_to(root.clone(), move || {
         provide_context(Root(SendWrapper::new(root)));

@@ -217,7 +217,11 @@ pub fn Link(
         ev.prevent_default();
         router.navigate(&path);
     };
-    view! { <a href=href class=class on:click=on_click>{children()}</a> }
+    view! {
+        <a href=href class=class on:click=on_click>
+            {children()}
+        </a>
+    }
 }
 
 #[cfg(test)]

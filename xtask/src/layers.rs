@@ -23,8 +23,7 @@ fn module_of(relative: &Path) -> String {
 /// Every path that follows `crate::` or `super::` in `text`, with `{a, b::c}` lists opened.
 fn paths_in(text: &str, module: &str) -> Vec<Vec<String>> {
     let mut out = vec![];
-    let parent: Vec<String> =
-        module.split("::").filter(|s| !s.is_empty()).map(String::from).collect::<Vec<_>>();
+    let parent: Vec<String> = module.split("::").filter(|s| !s.is_empty()).map(String::from).collect::<Vec<_>>();
     for (anchor, base) in [("crate::", vec![]), ("super::", parent[..parent.len().saturating_sub(1)].to_vec())] {
         let mut rest = text;
         while let Some(i) = rest.find(anchor) {

@@ -1,18 +1,19 @@
 //! `cargo xtask`: the project's commands, so that a fresh machine needs nothing but cargo.
 //!
 //! - `demo`: the whole product on the local tenant, on http://localhost:8080.
-//! - `test`: every test tier (native, in-browser, end to end).
+//! - `test`: the format and lint checks, then every test tier (native, in-browser, end to end).
 //! - `bench`: bundle sizes, the first module by crate, Portier beside the React peer.
 //! - `build`: the app, in release, into `dist/`.
 //! - `screenshots`: the README's pictures of the demo, into `docs/screenshots/`.
 
 mod bench;
+mod checks;
 mod demo;
 mod journeys;
-mod side;
 #[cfg(test)]
 mod layers;
 mod screenshots;
+mod side;
 mod weigh;
 
 use anyhow::{Result, bail};
@@ -59,6 +60,8 @@ fn cargo(args: &[&str], envs: &[(&str, String)]) -> Result<()> {
 /// Every tier, with cargo's usual summary lines; stops at the first tier that fails.
 fn test(extra: &[String]) -> Result<()> {
     harness::tools::ensure_build_tools()?;
+    // Format and lints first: seconds, where a test run takes minutes.
+    checks::run()?;
     harness::tools::ensure_browser()?;
     let dist = harness::repo_root().join("target/e2e-dist");
     harness::dist::ensure_built(&dist)?;

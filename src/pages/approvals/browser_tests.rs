@@ -36,7 +36,7 @@ async fn approving_sends_my_stages_decision_and_says_what_became_of_it() {
         answer(204, &[], Value::Null),
         batch_answer(&[("requests", 200, empty.clone()), ("approvals", 200, empty)]),
     ]);
-    let page = mount(graph, || view! { <Approvals/> });
+    let page = mount(graph, || view! { <Approvals /> });
     page.find("[data-testid=decision][data-requestor='pat@fabrikam.com']").await;
     page.click("[data-testid=approve]").await;
     let outcome = page.find("[data-testid=decision-outcome][data-result=approved]").await;
@@ -51,7 +51,7 @@ async fn approving_sends_my_stages_decision_and_says_what_became_of_it() {
 async fn a_stage_that_asks_for_a_reason_sends_nothing_without_one() {
     let (requests, approvals) = inbox(true);
     let (graph, net, _) = client(vec![batch_answer(&[("requests", 200, requests), ("approvals", 200, approvals)])]);
-    let page = mount(graph, || view! { <Approvals/> });
+    let page = mount(graph, || view! { <Approvals /> });
     page.find("[data-testid=decision]").await;
     page.click("[data-testid=deny]").await;
     page.find("[data-testid=decision] .field-error").await;

@@ -59,7 +59,8 @@ pub fn Approvals() -> impl IntoView {
                 let reason_sent = &reason;
                 let decided: Vec<_> = futures::stream::iter(targets)
                     .map(|target| async move {
-                        let answer = graph.decide(&target.request_id, &target.stage_id, approve, reason_sent, None).await;
+                        let answer =
+                            graph.decide(&target.request_id, &target.stage_id, approve, reason_sent, None).await;
                         (target, Outcome::of(answer, approve))
                     })
                     .buffer_unordered(DECISIONS_AT_ONCE)
@@ -107,21 +108,39 @@ pub fn Approvals() -> impl IntoView {
     let (bulk_yes, bulk_no) = (bulk.clone(), bulk);
     view! {
         <h1>{tr(t, |t| t.approvals_title)}</h1>
-        <History history=history/>
+        <History history=history />
         <ul class="outcomes" role="status" data-testid="decision-outcomes">
-            {move || outcomes.get().into_iter().map(|(id, (name, o))| { let result = o.test_id(); view! {
-                <li data-testid="decision-outcome" data-request=id data-result=result>
-                    <strong><bdi>{name}</bdi></strong>
-                    {match o {
-                        Outcome::Failed(e) => view! { <ErrorView error=e/> }.into_any(),
-                        done => view! { ": "{done.text(t.get())} }.into_any(),
-                    }}
-                </li>
-            }.into_any()}).collect_view()}
+            {move || {
+                outcomes
+                    .get()
+                    .into_iter()
+                    .map(|(id, (name, o))| {
+                        let result = o.test_id();
+                        view! {
+                            <li data-testid="decision-outcome" data-request=id data-result=result>
+                                <strong>
+                                    <bdi>{name}</bdi>
+                                </strong>
+                                {match o {
+                                    Outcome::Failed(e) => view! { <ErrorView error=e /> }.into_any(),
+                                    done => {
+                                        view! {
+                                            ": "
+                                            {done.text(t.get())}
+                                        }
+                                            .into_any()
+                                    }
+                                }}
+                            </li>
+                        }
+                            .into_any()
+                    })
+                    .collect_view()
+            }}
         </ul>
         {move || match list.get() {
-            None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorView error=e on_retry=Callback::new(move |_| list.refetch())/> }.into_any(),
+            None => view! { <Loading /> }.into_any(),
+            Some(Err(e)) => view! { <ErrorView error=e on_retry=Callback::new(move |_| list.refetch()) /> }.into_any(),
             Some(Ok(items)) if items.is_empty() => view! { <p>{tr(t, |t| t.approvals_empty)}</p> }.into_any(),
             Some(Ok(items)) => {
                 let decide_many = decide_many.clone();
@@ -130,21 +149,61 @@ pub fn Approvals() -> impl IntoView {
                         <h2 id="bulk-title">{tr(t, |t| t.bulk_title)}</h2>
                         <div class="field">
                             <label for="bulk-reason">{tr(t, |t| t.reason)}</label>
-                            <textarea id="bulk-reason" rows="2" prop:value=move || bulk_reason.get() on:input=move |e| bulk_reason.set(event_target_value(&e))></textarea>
+                            <textarea
+                                id="bulk-reason"
+                                rows="2"
+                                prop:value=move || bulk_reason.get()
+                                on:input=move |e| bulk_reason.set(event_target_value(&e))
+                            ></textarea>
                         </div>
                         <div class="actions">
-                            <button type="button" data-testid="approve-selected" disabled=move || busy.get() || selected.with(BTreeSet::is_empty) on:click={ let b = bulk_yes.clone(); move |_| b(true) }>{tr(t, |t| t.approve_selected)}</button>
-                            <button type="button" class="danger" data-testid="deny-selected" disabled=move || busy.get() || selected.with(BTreeSet::is_empty) on:click={ let b = bulk_no.clone(); move |_| b(false) }>{tr(t, |t| t.deny_selected)}</button>
+                            <button
+                                type="button"
+                                data-testid="approve-selected"
+                                disabled=move || busy.get() || selected.with(BTreeSet::is_empty)
+                                on:click={
+                                    let b = bulk_yes.clone();
+                                    move |_| b(true)
+                                }
+                            >
+                                {tr(t, |t| t.approve_selected)}
+                            </button>
+                            <button
+                                type="button"
+                                class="danger"
+                                data-testid="deny-selected"
+                                disabled=move || busy.get() || selected.with(BTreeSet::is_empty)
+                                on:click={
+                                    let b = bulk_no.clone();
+                                    move |_| b(false)
+                                }
+                            >
+                                {tr(t, |t| t.deny_selected)}
+                            </button>
                         </div>
                     </section>
                     <ul class="decisions">
-                        {items.into_iter().map(|d| {
-                            let decide_many = decide_many.clone();
-                            view! { <DecisionItem decision=d selected=selected busy=busy on_decide=Callback::new(move |(ids, approve, reason)| decide_many(ids, approve, reason))/> }
-                        }).collect_view()}
+                        {items
+                            .into_iter()
+                            .map(|d| {
+                                let decide_many = decide_many.clone();
+                                view! {
+                                    <DecisionItem
+                                        decision=d
+                                        selected=selected
+                                        busy=busy
+                                        on_decide=Callback::new(move |(ids, approve, reason)| decide_many(
+                                            ids,
+                                            approve,
+                                            reason,
+                                        ))
+                                    />
+                                }
+                            })
+                            .collect_view()}
                     </ul>
                 }
-                .into_any()
+                    .into_any()
             }
         }}
     }
@@ -210,27 +269,141 @@ fn DecisionItem(
     view! {
         <li class="decision" data-testid="decision" data-package=package.clone() data-requestor=mail.clone()>
             <div class="request-head">
-                <input type="checkbox" id=check_id.clone() prop:checked=checked on:change=toggle/>
-                <label for=check_id><strong><bdi>{package.clone()}</bdi></strong></label>
-                <span>{move || fill(t.get().timeline_step, &[("n", &stage_no.to_string()), ("total", &stage_of.to_string())])}</span>
+                <input type="checkbox" id=check_id.clone() prop:checked=checked on:change=toggle />
+                <label for=check_id>
+                    <strong>
+                        <bdi>{package.clone()}</bdi>
+                    </strong>
+                </label>
+                <span>
+                    {move || fill(
+                        t.get().timeline_step,
+                        &[("n", &stage_no.to_string()), ("total", &stage_of.to_string())],
+                    )}
+                </span>
             </div>
             <dl class="facts">
-                <dt>{tr(t, |t| t.requester)}</dt><dd><bdi>{who}</bdi>" <"<bdi>{mail.clone()}</bdi>">"</dd>
-                <dt>{tr(t, |t| t.organisation)}</dt><dd>{match org.clone() { Some(o) => view! { <bdi>{o}</bdi>" ("{t.get_untracked().guest}")" }.into_any(), None => t.get_untracked().member.into_any() }}</dd>
-                {policy.and_then(|p| p.display_name).map(|p| view! { <dt>{tr(t, |t| t.policy_label)}</dt><dd><bdi>{p}</bdi></dd> }.into_any())}
-                {answers.into_iter().map(|(q, a)| view! { <dt><bdi>{q}</bdi></dt><dd><bdi>{a}</bdi></dd> }.into_any()).collect_view()}
-                <dt>{tr(t, |t| t.grants_title)}</dt><dd><Grants scopes=grants/></dd>
-                <dt>{tr(t, |t| t.justification_label)}</dt><dd class="justification"><bdi>{r.justification.clone()}</bdi></dd>
-                {deadline.map(|d| view! { <dt>{tr(t, |t| t.deadline)}</dt><dd><time>{format::date_time(Some(&d))}</time></dd> }.into_any())}
+                <dt>{tr(t, |t| t.requester)}</dt>
+                <dd>
+                    <bdi>{who}</bdi>
+                    " <"
+                    <bdi>{mail.clone()}</bdi>
+                    ">"
+                </dd>
+                <dt>{tr(t, |t| t.organisation)}</dt>
+                <dd>
+                    {match org.clone() {
+                        Some(o) => {
+                            view! {
+                                <bdi>{o}</bdi>
+                                " ("
+                                {t.get_untracked().guest}
+                                ")"
+                            }
+                                .into_any()
+                        }
+                        None => t.get_untracked().member.into_any(),
+                    }}
+                </dd>
+                {policy
+                    .and_then(|p| p.display_name)
+                    .map(|p| {
+                        view! {
+                            <dt>{tr(t, |t| t.policy_label)}</dt>
+                            <dd>
+                                <bdi>{p}</bdi>
+                            </dd>
+                        }
+                            .into_any()
+                    })}
+                {answers
+                    .into_iter()
+                    .map(|(q, a)| {
+                        view! {
+                            <dt>
+                                <bdi>{q}</bdi>
+                            </dt>
+                            <dd>
+                                <bdi>{a}</bdi>
+                            </dd>
+                        }
+                            .into_any()
+                    })
+                    .collect_view()}
+                <dt>{tr(t, |t| t.grants_title)}</dt>
+                <dd>
+                    <Grants scopes=grants />
+                </dd>
+                <dt>{tr(t, |t| t.justification_label)}</dt>
+                <dd class="justification">
+                    <bdi>{r.justification.clone()}</bdi>
+                </dd>
+                {deadline
+                    .map(|d| {
+                        view! {
+                            <dt>{tr(t, |t| t.deadline)}</dt>
+                            <dd>
+                                <time>{format::date_time(Some(&d))}</time>
+                            </dd>
+                        }
+                            .into_any()
+                    })}
             </dl>
             <div class="field" class:invalid=move || missing.get()>
-                <label for=reason_id.clone()>{tr(t, |t| t.reason)}{needs_reason.then(|| view! { " " <span class="required">"(" {tr(t, |t| t.required)} ")"</span> }.into_any())}</label>
-                <textarea id=reason_id rows="2" data-testid="reason" prop:value=move || reason.get() on:input=move |e| { reason.set(event_target_value(&e)); missing.set(false); }></textarea>
-                {move || missing.get().then(|| view! { <p class="field-error" role="alert">{tr(t, |t| t.field_required)}</p> }.into_any())}
+                <label for=reason_id
+                    .clone()>
+                    {tr(t, |t| t.reason)}
+                    {needs_reason
+                        .then(|| {
+                            view! {
+                                " "
+                                <span class="required">"(" {tr(t, |t| t.required)} ")"</span>
+                            }
+                                .into_any()
+                        })}
+                </label>
+                <textarea
+                    id=reason_id
+                    rows="2"
+                    data-testid="reason"
+                    prop:value=move || reason.get()
+                    on:input=move |e| {
+                        reason.set(event_target_value(&e));
+                        missing.set(false);
+                    }
+                ></textarea>
+                {move || {
+                    missing
+                        .get()
+                        .then(|| {
+                            view! {
+                                <p class="field-error" role="alert">
+                                    {tr(t, |t| t.field_required)}
+                                </p>
+                            }
+                                .into_any()
+                        })
+                }}
             </div>
             <div class="actions">
-                <button type="button" class="primary" data-testid="approve" disabled=move || busy.get() on:click=move |_| approve(true)>{tr(t, |t| t.approve)}</button>
-                <button type="button" class="danger" data-testid="deny" disabled=move || busy.get() on:click=move |_| deny(false)>{tr(t, |t| t.deny)}</button>
+                <button
+                    type="button"
+                    class="primary"
+                    data-testid="approve"
+                    disabled=move || busy.get()
+                    on:click=move |_| approve(true)
+                >
+                    {tr(t, |t| t.approve)}
+                </button>
+                <button
+                    type="button"
+                    class="danger"
+                    data-testid="deny"
+                    disabled=move || busy.get()
+                    on:click=move |_| deny(false)
+                >
+                    {tr(t, |t| t.deny)}
+                </button>
             </div>
         </li>
     }
@@ -252,19 +425,50 @@ fn History(history: RwSignal<Vec<Decided>>) -> impl IntoView {
                 <summary>{tr(t, |t| t.history_title)}</summary>
                 <div class="actions">
                     <label for="history-filter">{tr(t, |t| t.history_filter)}</label>
-                    <select id="history-filter" on:change=move |e| filter.set(HistoryFilter::from_value(&event_target_value(&e)))>
-                        {HistoryFilter::ALL.into_iter().map(|f| view! { <option value=f.value()>{move || f.label(t.get())}</option> }.into_any()).collect_view()}
+                    <select
+                        id="history-filter"
+                        on:change=move |e| filter.set(HistoryFilter::from_value(&event_target_value(&e)))
+                    >
+                        {HistoryFilter::ALL
+                            .into_iter()
+                            .map(|f| view! { <option value=f.value()>{move || f.label(t.get())}</option> }.into_any())
+                            .collect_view()}
                     </select>
-                    <button type="button" data-testid="history-csv" on:click=export>{tr(t, |t| t.export_csv)}</button>
+                    <button type="button" data-testid="history-csv" on:click=export>
+                        {tr(t, |t| t.export_csv)}
+                    </button>
                 </div>
                 <ul>
-                    {move || shown().into_iter().map(|d| view! {
-                        <li data-testid="history-item" data-approved=d.approved.to_string()>
-                            <strong><bdi>{d.package.clone()}</bdi></strong>" — "<bdi>{d.requester.clone()}</bdi>": "
-                            {move || if d.approved { t.get().stage_approved } else { t.get().stage_denied }}
-                            {(!d.reason.is_empty()).then(|| view! { " (" <q><bdi>{d.reason.clone()}</bdi></q> ")" }.into_any())}
-                        </li>
-                    }.into_any()).collect_view()}
+                    {move || {
+                        shown()
+                            .into_iter()
+                            .map(|d| {
+                                view! {
+                                    <li data-testid="history-item" data-approved=d.approved.to_string()>
+                                        <strong>
+                                            <bdi>{d.package.clone()}</bdi>
+                                        </strong>
+                                        " — "
+                                        <bdi>{d.requester.clone()}</bdi>
+                                        ": "
+                                        {move || if d.approved { t.get().stage_approved } else { t.get().stage_denied }}
+                                        {(!d.reason.is_empty())
+                                            .then(|| {
+                                                view! {
+                                                    " ("
+                                                    <q>
+                                                        <bdi>{d.reason.clone()}</bdi>
+                                                    </q>
+                                                    ")"
+                                                }
+                                                    .into_any()
+                                            })}
+                                    </li>
+                                }
+                                    .into_any()
+                            })
+                            .collect_view()
+                    }}
                 </ul>
             </details>
         </Show>

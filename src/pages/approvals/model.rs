@@ -82,7 +82,9 @@ pub fn answers(d: &Decision, lang: &str) -> Vec<(String, String)> {
 /// What happened to one decision.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    Done { approved: bool },
+    Done {
+        approved: bool,
+    },
     /// Someone else decided first (Graph's 409).
     DecidedFirst,
     Failed(AppError),
@@ -168,9 +170,7 @@ impl HistoryFilter {
 
 /// The history as CSV rows, a header first, in the person's language.
 pub fn history_rows(t: &Texts, shown: Vec<Decided>) -> Vec<Vec<String>> {
-    let mut rows = vec![
-        [t.csv_package, t.requester, t.csv_state, t.reason, t.error_date].map(String::from).to_vec(),
-    ];
+    let mut rows = vec![[t.csv_package, t.requester, t.csv_state, t.reason, t.error_date].map(String::from).to_vec()];
     rows.extend(shown.into_iter().map(|d| {
         let state = if d.approved { t.stage_approved } else { t.stage_denied };
         vec![d.package, d.requester, state.to_string(), d.reason, d.at]
@@ -238,7 +238,8 @@ mod tests {
                 requester: "pat@fabrikam.com".into(),
             }
         );
-        let not_mine = decision(serde_json::json!({"id": "r2"}), serde_json::json!([{"id": "s1", "status": "InProgress"}]));
+        let not_mine =
+            decision(serde_json::json!({"id": "r2"}), serde_json::json!([{"id": "s1", "status": "InProgress"}]));
         assert_eq!(DecisionTarget::of(&not_mine), None);
     }
 

@@ -38,7 +38,15 @@ async fn focus_goes_to_the_first_field_in_error_inside_the_shadow_root_and_a_val
     let (graph, _, _) = client(vec![]);
     let page = mount(graph, move || {
         let submit = Callback::new(move |_| (on_submit)());
-        view! { <RequestForm requirements=requirements() values=values refusal=Signal::derive(|| None) submitting=Signal::derive(|| false) on_submit=submit/> }
+        view! {
+            <RequestForm
+                requirements=requirements()
+                values=values
+                refusal=Signal::derive(|| None)
+                submitting=Signal::derive(|| false)
+                on_submit=submit
+            />
+        }
     });
     page.click("[data-testid=review]").await;
     page.find("#q-code-error").await;
@@ -67,7 +75,15 @@ async fn graphs_refusal_is_shown_under_the_field_it_concerns() {
     let refusal = Refusal { sentence: t.err_justification_required, field: Some(FormField::Justification) };
     let (graph, _, _) = client(vec![]);
     let page = mount(graph, move || {
-        view! { <RequestForm requirements=requirements() values=RwSignal::new(FormValues::default()) refusal=Signal::derive(move || Some(refusal.clone())) submitting=Signal::derive(|| false) on_submit=Callback::new(|_| ())/> }
+        view! {
+            <RequestForm
+                requirements=requirements()
+                values=RwSignal::new(FormValues::default())
+                refusal=Signal::derive(move || Some(refusal.clone()))
+                submitting=Signal::derive(|| false)
+                on_submit=Callback::new(|_| ())
+            />
+        }
     });
     let message = page.find("#justification-error").await;
     assert_eq!(message.text_content().as_deref(), Some(t.err_justification_required));

@@ -112,7 +112,10 @@ mod tests {
                 refusal_for(t, &refused("InvalidAnswer")),
                 Some(Refusal { sentence: t.err_invalid_answer, field: Some(FormField::Questions) })
             );
-            assert_eq!(refusal_for(t, &refused("RequestorJustificationRequired")).unwrap().field, Some(FormField::Justification));
+            assert_eq!(
+                refusal_for(t, &refused("RequestorJustificationRequired")).unwrap().field,
+                Some(FormField::Justification)
+            );
             assert_eq!(refusal_for(t, &refused("InvalidRequestSchedule")).unwrap().field, Some(FormField::End));
             assert_eq!(
                 refusal_for(t, &refused("ExistingOpenRequest")),

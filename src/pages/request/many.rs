@@ -5,15 +5,15 @@
 use super::field::{FormField, refusal_for};
 use super::form::{Field, question};
 use super::values::{FieldErrors, FormValues, browser_regex, to_request, validate};
-use crate::state::use_selection;
-use crate::error::AppError;
 use crate::components::{ErrorView, Loading};
+use crate::error::AppError;
 use crate::graph::GraphClient;
 use crate::graph::entitlement::PackageDetails;
 use crate::i18n::{I18n, tr, use_texts};
 use crate::net::Cancel;
-use crate::state::draft;
 use crate::routing::{Link, Route, use_router};
+use crate::state::draft;
+use crate::state::use_selection;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -49,10 +49,17 @@ pub fn SelectionPage() -> impl IntoView {
     view! {
         <h1>{tr(t, |t| t.request_selected)}</h1>
         {move || match details.get() {
-            None => view! { <Loading/> }.into_any(),
-            Some(Err(e)) => view! { <ErrorView error=e/> }.into_any(),
-            Some(Ok(list)) if list.is_empty() => view! { <p><Link route=Route::Catalog>{tr(t, |t| t.catalog_title)}</Link></p> }.into_any(),
-            Some(Ok(list)) => view! { <ManyForm packages=list/> }.into_any(),
+            None => view! { <Loading /> }.into_any(),
+            Some(Err(e)) => view! { <ErrorView error=e /> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => {
+                view! {
+                    <p>
+                        <Link route=Route::Catalog>{tr(t, |t| t.catalog_title)}</Link>
+                    </p>
+                }
+                    .into_any()
+            }
+            Some(Ok(list)) => view! { <ManyForm packages=list /> }.into_any(),
         }}
     }
 }
@@ -128,34 +135,88 @@ fn ManyForm(packages: Vec<PackageDetails>) -> impl IntoView {
         Signal::derive(move || errors.with(|e| e.get(&field).map(|e| e.message(t.get()).to_string())))
     };
     view! {
-        <Show when=move || outcomes.with(Vec::is_empty) fallback=move || view! {
-            <ul class="outcomes" role="status">
-                {outcomes.get().into_iter().map(|o| view! {
-                    <li data-testid="outcome" data-package=o.name.clone() data-sent=o.sent.to_string()>
-                        <strong><bdi>{o.name.clone()}</bdi></strong>": "
-                        {if o.sent { t.get().request_sent.to_string() } else { format!("{} — {}", t.get().request_failed, o.message.clone().unwrap_or_default()) }}
-                    </li>
-                }.into_any()).collect_view()}
-            </ul>
-            <p><Link route=Route::Requests>{tr(t, |t| t.view_requests)}</Link></p>
-        }.into_any()>
+        <Show
+            when=move || outcomes.with(Vec::is_empty)
+            fallback=move || {
+                view! {
+                    <ul class="outcomes" role="status">
+                        {outcomes
+                            .get()
+                            .into_iter()
+                            .map(|o| {
+                                view! {
+                                    <li data-testid="outcome" data-package=o.name.clone() data-sent=o.sent.to_string()>
+                                        <strong>
+                                            <bdi>{o.name.clone()}</bdi>
+                                        </strong>
+                                        ": "
+                                        {if o.sent {
+                                            t.get().request_sent.to_string()
+                                        } else {
+                                            format!(
+                                                "{} — {}",
+                                                t.get().request_failed,
+                                                o.message.clone().unwrap_or_default(),
+                                            )
+                                        }}
+                                    </li>
+                                }
+                                    .into_any()
+                            })
+                            .collect_view()}
+                    </ul>
+                    <p>
+                        <Link route=Route::Requests>{tr(t, |t| t.view_requests)}</Link>
+                    </p>
+                }
+                    .into_any()
+            }
+        >
             <form class="request-form" novalidate on:submit=move |e| e.prevent_default()>
-                {move || packages.get_value().into_iter().map(|p| {
-                    let questions = p.requirements.first().map(|r| r.questions.clone()).unwrap_or_default();
-                    view! {
-                        <section class="selected-package" data-testid="selected-package">
-                            <h2><bdi>{p.package.display_name.clone()}</bdi></h2>
-                            {p.requirements.is_empty().then(|| view! { <p>{tr(t, |t| t.not_requestable)}</p> }.into_any())}
-                            {questions.into_iter().map(|q| { let e = error_of(FormField::Question(q.id.clone())); question(q, lang(), values, e, t) }).collect_view()}
-                        </section>
-                    }.into_any()
-                }).collect_view()}
+                {move || {
+                    packages
+                        .get_value()
+                        .into_iter()
+                        .map(|p| {
+                            let questions = p.requirements.first().map(|r| r.questions.clone()).unwrap_or_default();
+                            view! {
+                                <section class="selected-package" data-testid="selected-package">
+                                    <h2>
+                                        <bdi>{p.package.display_name.clone()}</bdi>
+                                    </h2>
+                                    {p
+                                        .requirements
+                                        .is_empty()
+                                        .then(|| view! { <p>{tr(t, |t| t.not_requestable)}</p> }.into_any())}
+                                    {questions
+                                        .into_iter()
+                                        .map(|q| {
+                                            let e = error_of(FormField::Question(q.id.clone()));
+                                            question(q, lang(), values, e, t)
+                                        })
+                                        .collect_view()}
+                                </section>
+                            }
+                                .into_any()
+                        })
+                        .collect_view()
+                }}
                 <Field field=FormField::Justification error=error_of(FormField::Justification)>
-                    <textarea id=FormField::Justification.dom_id() rows="3" prop:value=move || values.with(|v| v.justification.clone())
-                        on:input=move |e| values.update(|v| v.justification = event_target_value(&e))></textarea>
+                    <textarea
+                        id=FormField::Justification.dom_id()
+                        rows="3"
+                        prop:value=move || values.with(|v| v.justification.clone())
+                        on:input=move |e| values.update(|v| v.justification = event_target_value(&e))
+                    ></textarea>
                 </Field>
                 <div class="actions">
-                    <button type="button" class="primary" data-testid="submit" disabled=move || submitting.get() on:click=send.clone()>
+                    <button
+                        type="button"
+                        class="primary"
+                        data-testid="submit"
+                        disabled=move || submitting.get()
+                        on:click=send.clone()
+                    >
                         {move || if submitting.get() { t.get().submitting } else { t.get().submit }}
                     </button>
                 </div>

@@ -10,19 +10,19 @@ pub mod values;
 
 pub use many::SelectionPage;
 
-use crate::state::draft;
 use crate::components::SelectToggle;
-use crate::error::AppError;
 use crate::components::{ErrorView, Grants, Loading};
-use crate::graph::entitlement::PackageDetails;
+use crate::error::AppError;
 use crate::graph::GraphClient;
+use crate::graph::entitlement::PackageDetails;
 use crate::i18n::{I18n, tr, use_texts};
 use crate::net::Cancel;
 use crate::routing::{Link, Route};
+use crate::state::draft;
+use field::{Refusal, refusal_for};
 use form::RequestForm;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use field::{Refusal, refusal_for};
 use values::{FormValues, to_request};
 
 #[component]
@@ -40,9 +40,9 @@ pub fn PackagePage(
         })
     };
     move || match details.get() {
-        None => view! { <Loading/> }.into_any(),
-        Some(Err(e)) => view! { <ErrorView error=e on_retry=Callback::new(move |_| details.refetch())/> }.into_any(),
-        Some(Ok(d)) => view! { <Package details=d/> }.into_any(),
+        None => view! { <Loading /> }.into_any(),
+        Some(Err(e)) => view! { <ErrorView error=e on_retry=Callback::new(move |_| details.refetch()) /> }.into_any(),
+        Some(Ok(d)) => view! { <Package details=d /> }.into_any(),
     }
 }
 
@@ -65,32 +65,73 @@ fn Package(details: PackageDetails) -> impl IntoView {
     let (id, name) = (package.id.clone(), package.display_name.clone());
     view! {
         <article class="package" data-testid="package">
-            <h1><bdi>{package.display_name.clone()}</bdi></h1>
-            <p class="description"><bdi>{package.description.clone()}</bdi></p>
-            {(!grants.is_empty()).then(|| view! {
-                <section aria-labelledby="grants-title">
-                    <h2 id="grants-title">{tr(t, |t| t.grants_title)}</h2>
-                    <Grants scopes=grants/>
-                </section>
-            }.into_any())}
-            {(!policies.is_empty()).then(|| view! {
-                <section aria-labelledby="policies-title">
-                    <h2 id="policies-title">{tr(t, |t| t.policies_title)}</h2>
-                    <ul class="policies">
-                        {policies.into_iter().map(|(name, description, approval)| view! {
-                            <li><strong><bdi>{name}</bdi></strong>{description.map(|d| view! { " — " <bdi>{d}</bdi> }.into_any())}" "
-                                <span class="muted">{move || if approval { t.get().approval_needed } else { t.get().no_approval }}</span></li>
-                        }.into_any()).collect_view()}
-                    </ul>
-                </section>
-            }.into_any())}
-            <p><SelectToggle id=id.clone() name=name.clone()/></p>
+            <h1>
+                <bdi>{package.display_name.clone()}</bdi>
+            </h1>
+            <p class="description">
+                <bdi>{package.description.clone()}</bdi>
+            </p>
+            {(!grants.is_empty())
+                .then(|| {
+                    view! {
+                        <section aria-labelledby="grants-title">
+                            <h2 id="grants-title">{tr(t, |t| t.grants_title)}</h2>
+                            <Grants scopes=grants />
+                        </section>
+                    }
+                        .into_any()
+                })}
+            {(!policies.is_empty())
+                .then(|| {
+                    view! {
+                        <section aria-labelledby="policies-title">
+                            <h2 id="policies-title">{tr(t, |t| t.policies_title)}</h2>
+                            <ul class="policies">
+                                {policies
+                                    .into_iter()
+                                    .map(|(name, description, approval)| {
+                                        view! {
+                                            <li>
+                                                <strong>
+                                                    <bdi>{name}</bdi>
+                                                </strong>
+                                                {description
+                                                    .map(|d| {
+                                                        view! {
+                                                            " — "
+                                                            <bdi>{d}</bdi>
+                                                        }
+                                                            .into_any()
+                                                    })}
+                                                " "
+                                                <span class="muted">
+                                                    {move || {
+                                                        if approval {
+                                                            t.get().approval_needed
+                                                        } else {
+                                                            t.get().no_approval
+                                                        }
+                                                    }}
+                                                </span>
+                                            </li>
+                                        }
+                                            .into_any()
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </section>
+                    }
+                        .into_any()
+                })}
+            <p>
+                <SelectToggle id=id.clone() name=name.clone() />
+            </p>
             <section aria-labelledby="request-title">
                 <h2 id="request-title">{tr(t, |t| t.request_title)}</h2>
                 {if details.requirements.is_empty() {
                     view! { <p>{tr(t, |t| t.not_requestable)}</p> }.into_any()
                 } else {
-                    view! { <RequestOne package_id=id requirements=details.requirements/> }.into_any()
+                    view! { <RequestOne package_id=id requirements=details.requirements /> }.into_any()
                 }}
             </section>
         </article>
@@ -138,14 +179,30 @@ fn RequestOne(package_id: String, requirements: Vec<crate::graph::entitlement::m
         });
     });
     view! {
-        <Show when=move || !sent.get() fallback=move || view! {
-            <div class="outcome" role="status" data-testid="request-sent">
-                <p><strong>{tr(t, |t| t.request_sent)}</strong></p>
-                <p><Link route=Route::Requests>{tr(t, |t| t.view_requests)}</Link></p>
-            </div>
-        }.into_any()>
-            {move || failure.get().map(|e| view! { <ErrorView error=e/> })}
-            <RequestForm requirements=requirements.clone() values=values refusal=refusal submitting=submitting on_submit=submit/>
+        <Show
+            when=move || !sent.get()
+            fallback=move || {
+                view! {
+                    <div class="outcome" role="status" data-testid="request-sent">
+                        <p>
+                            <strong>{tr(t, |t| t.request_sent)}</strong>
+                        </p>
+                        <p>
+                            <Link route=Route::Requests>{tr(t, |t| t.view_requests)}</Link>
+                        </p>
+                    </div>
+                }
+                    .into_any()
+            }
+        >
+            {move || failure.get().map(|e| view! { <ErrorView error=e /> })}
+            <RequestForm
+                requirements=requirements.clone()
+                values=values
+                refusal=refusal
+                submitting=submitting
+                on_submit=submit
+            />
         </Show>
     }
 }

@@ -2,10 +2,10 @@
 //! request is sent (a reload, a sign-in round trip or an expired session loses nothing), checked
 //! field by field, and turned into Graph's request.
 
+use super::field::{FieldError, FormField};
 use crate::graph::entitlement::models::{
     Answer, Expiration, NewAssignment, NewRequest, Question, Requirements, Schedule,
 };
-use super::field::{FieldError, FormField};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -50,11 +50,7 @@ impl FieldErrors {
 
 /// Checks the form against a policy's requirements. `matches(pattern, text)` applies a
 /// question's regular expression (the browser's `RegExp`).
-pub fn validate(
-    values: &FormValues,
-    req: &Requirements,
-    matches: &dyn Fn(&str, &str) -> bool,
-) -> FieldErrors {
+pub fn validate(values: &FormValues, req: &Requirements, matches: &dyn Fn(&str, &str) -> bool) -> FieldErrors {
     let mut errors = FieldErrors::default();
     for q in &in_sequence(&req.questions) {
         let answer: Vec<&String> =
