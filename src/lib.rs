@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod chunk;
 pub mod components;
 pub mod config;
 pub mod dom;

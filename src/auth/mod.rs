@@ -21,7 +21,7 @@ pub use challenge::claims_challenge;
 pub use error::AuthError;
 pub use host::HostTokens;
 pub use interaction::safe_return;
-pub use session::Session;
+pub use session::{Session, preload_exchanges};
 
 /// Whether Portier runs inside a frame (where sign-in must use a popup: the authority refuses
 /// to be framed).

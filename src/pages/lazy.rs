@@ -4,6 +4,7 @@
 //! abort the app), and the next likely chunks load meanwhile when the browser is idle.
 
 use crate::auth::Session;
+use crate::chunk::{ChunkFailure, split};
 use crate::components::{ErrorView, Loading};
 use crate::error::AppError;
 use crate::pages;
@@ -14,35 +15,7 @@ use std::cell::Cell;
 /// Builds the page for a route of its group, from code in the group's chunk.
 type Builder = fn(Route) -> AnyView;
 
-/// A chunk did not load; whether it is gone (a newer version replaced it) is asked separately.
-#[derive(Debug, Clone, Copy)]
-pub struct ChunkFailure;
-
-#[cfg(portier_split)]
-impl From<leptos::wasm_split::SplitLoaderError> for ChunkFailure {
-    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
-        ChunkFailure
-    }
-}
-
-/// Declares a group's loader: under the split build its code goes into a chunk of its own (all
-/// pages of the group in one, so that a visit fetches few files), loaded fallibly; elsewhere
-/// (`trunk serve`, in-browser tests) it is ordinary code behind the same async signature.
-macro_rules! chunk {
-    ($module:ident, $name:ident => $builder:expr) => {
-        #[cfg(portier_split)]
-        #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
-        fn $name() -> Result<Builder, ChunkFailure> {
-            Ok($builder)
-        }
-        #[cfg(not(portier_split))]
-        async fn $name() -> Result<Builder, ChunkFailure> {
-            Ok($builder)
-        }
-    };
-}
-
-chunk!(partner, partner_pages => |route| match route {
+split!(partner, partner_pages -> Builder => |route| match route {
     Route::Home => view! { <pages::Home/> }.into_any(),
     Route::Catalog => view! { <pages::Catalog/> }.into_any(),
     Route::Package(id) => view! { <pages::PackagePage id=id/> }.into_any(),
@@ -51,7 +24,7 @@ chunk!(partner, partner_pages => |route| match route {
     _ => view! { <pages::MyAccess/> }.into_any(),
 });
 
-chunk!(sponsor, sponsor_pages => |route| match route {
+split!(sponsor, sponsor_pages -> Builder => |route| match route {
     Route::Approvals => view! { <pages::Approvals/> }.into_any(),
     _ => view! { <pages::Invite/> }.into_any(),
 });
@@ -144,11 +117,13 @@ fn when_idle(work: impl FnOnce() + 'static) {
     }
 }
 
-/// Loads `groups` one after another when the browser is idle; failures stay quiet (the page
-/// that needs the chunk tries again and says so).
+/// Loads the sign-in exchanges, then `groups` one after another, when the browser is idle;
+/// failures stay quiet (what needs a chunk tries again and says so).
 fn preload_when_idle(groups: Vec<Group>) {
     when_idle(move || {
         leptos::task::spawn_local(async move {
+            // A sign-in coming back, or a renewal, needs them: then they are in the HTTP cache.
+            crate::auth::preload_exchanges().await;
             for g in groups {
                 let _ = g.load().await;
             }

@@ -2,19 +2,21 @@
 //! does (cache, then one refresh at a time, then "sign in again"), sign-in by redirect or popup,
 //! and sign-out. The only holder of tokens in Portier.
 
+mod exchange;
+
+pub use exchange::preload as preload_exchanges;
+
 use super::authorizer::{Authorizer, Renew};
-use super::cache::{AccessToken, Account, TokenCache};
+use super::cache::{Account, TokenCache};
 use super::error::{AuthError, classify};
 use super::interaction::{self, Answer, Kind, Pending};
 use super::oidc::{self, Jwks, Provider};
-use super::verify;
 use crate::config::Config;
 use crate::net::{Cancel, HttpRequest, LocalBoxFuture, fetch};
 use crate::storage::{self, KeyValue, Stores};
 use futures::FutureExt;
 use futures::future::Shared;
 use leptos::prelude::*;
-use openidconnect::OAuth2TokenResponse;
 use send_wrapper::SendWrapper;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -256,43 +258,8 @@ impl Session {
         };
         let pending = interaction::take(self.0.temp.as_ref(), &state)
             .ok_or_else(|| AuthError::UnexpectedResponse("no sign-in of this tab matches the answer".into()))?;
-        let loaded = self.loaded().await?;
-        let config = &self.0.config;
-        let client = oidc::client(config, &loaded.provider, loaded.jwks.clone(), &pending.redirect_uri)?;
-        let started = now_secs();
-        let response = oidc::redeem(&client, &self.http(), &code, &pending.verifier, &config.scopes).await?;
-        let raw =
-            response.raw_id_token().ok_or_else(|| AuthError::InvalidIdToken("the answer has no id token".into()))?;
-        let expected = verify::Expected {
-            client_id: &config.client_id,
-            nonce: &pending.nonce,
-            mode: config.protocol_mode,
-            issuer: &loaded.provider.issuer,
-            now: started as i64,
-        };
-        let mut account = verify::verify(raw, &loaded.jwks, &expected).await?;
-        if let Some(home) = interaction::home_account_id(client_info.as_deref()) {
-            account.home_account_id = home;
-        }
-        let cache = self.cache();
-        cache.clear();
-        cache.set_account(&account);
-        self.store_tokens(&response, started, pending.claims.clone());
-        self.0.account.set(Some(account));
-        // Checked again: the tab's storage is not to be trusted to hold only what was saved.
-        Ok(config.own_path(&pending.return_to).unwrap_or_else(|| "/".into()))
-    }
-
-    fn store_tokens(&self, response: &oidc::TokenResponse, started: f64, claims: Option<String>) {
-        let cache = self.cache();
-        let expires_in = response.expires_in().map(|d| d.as_secs_f64()).unwrap_or(3600.0);
-        cache.set_access_token(
-            &self.0.config.scopes,
-            &AccessToken { secret: response.access_token().secret().clone(), expires_on: started + expires_in, claims },
-        );
-        if let Some(rt) = response.refresh_token() {
-            cache.set_refresh_token(Some(rt.secret()));
-        }
+        let exchanges = exchange::exchanges().await?;
+        (exchanges.redeem)(self, pending, code, client_info).await
     }
 
     /// An access token for Graph: cached while it has more than five minutes left, else renewed
@@ -324,26 +291,12 @@ impl Session {
     }
 
     async fn refresh(&self, claims: Option<String>) -> Result<(), AuthError> {
-        let Some(rt) = self.cache().refresh_token() else {
+        // Nothing to renew with: a sign-in is the way on, whether or not the exchanges load.
+        if self.cache().refresh_token().is_none() {
             return Err(AuthError::InteractionRequired { code: "no_tokens_found".into(), claims });
-        };
-        let loaded = self.loaded().await?;
-        let client = oidc::client(&self.0.config, &loaded.provider, loaded.jwks.clone(), &self.0.config.redirect_uri)?;
-        let started = now_secs();
-        match oidc::refresh(&client, &self.http(), &rt, &self.0.config.scopes, claims.as_deref()).await {
-            Ok(response) => {
-                self.store_tokens(&response, started, claims);
-                Ok(())
-            }
-            Err(AuthError::InteractionRequired { code, claims: server_claims }) => {
-                // The refresh token is spent: keep the account (for the sign-in hint), drop the rest.
-                let cache = self.cache();
-                cache.set_refresh_token(None);
-                cache.drop_access_token(&self.0.config.scopes);
-                Err(AuthError::InteractionRequired { code, claims: server_claims.or(claims) })
-            }
-            Err(e) => Err(e),
         }
+        let exchanges = exchange::exchanges().await?;
+        (exchanges.renew)(self, claims).await
     }
 
     /// Forgets everything of the user's in this browser, then ends the provider's session.

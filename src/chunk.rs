@@ -1,0 +1,33 @@
+//! Code loaded when it is first needed: under the split build (`--cfg portier_split`) a function
+//! declared with [`split!`] lives in a chunk of its own and loads fallibly (a chunk that cannot
+//! load is an error the person sees, never a panic, which would abort the app); in every other
+//! build (`trunk serve`, the in-browser tests) it is ordinary code behind the same async call.
+
+/// A chunk did not load (offline, cut, or gone after a deployment).
+#[derive(Debug, Clone, Copy)]
+pub struct ChunkFailure;
+
+#[cfg(portier_split)]
+impl From<leptos::wasm_split::SplitLoaderError> for ChunkFailure {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        ChunkFailure
+    }
+}
+
+/// `split!(chunk_name, fn_name -> Type => value)` declares `async fn fn_name() -> Result<Type,
+/// ChunkFailure>`; what only `value` reaches goes into the chunk.
+macro_rules! split {
+    ($module:ident, $name:ident -> $ty:ty => $value:expr) => {
+        #[cfg(portier_split)]
+        #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
+        fn $name() -> Result<$ty, $crate::chunk::ChunkFailure> {
+            Ok($value)
+        }
+        #[cfg(not(portier_split))]
+        async fn $name() -> Result<$ty, $crate::chunk::ChunkFailure> {
+            Ok($value)
+        }
+    };
+}
+
+pub(crate) use split;
