@@ -2,10 +2,21 @@
 //! read once per sign-in, shared by the header and the pages.
 
 use crate::auth::Session;
+use crate::chunk::split;
 use crate::error::AppError;
 use crate::graph::GraphClient;
 use crate::graph::models::User;
+use crate::net::LocalBoxFuture;
 use leptos::prelude::*;
+
+/// Whether decisions wait, asked of Graph.
+type InboxCheck = fn(GraphClient) -> LocalBoxFuture<'static, bool>;
+
+// Only a signed-in person runs it, and it reads the whole inbox's models: a chunk, not the first
+// module the signed-out welcome page loads.
+split!(inbox, inbox_check -> InboxCheck => |graph| {
+    Box::pin(async move { graph.pending_decisions(None).await.is_ok_and(|d| !d.is_empty()) })
+});
 
 /// The signed-in user from Graph's `/me` (`None` while nobody is signed in).
 #[derive(Clone, Copy)]
@@ -37,7 +48,16 @@ pub fn provide(session: &Session, graph: &GraphClient) {
         move || {
             let graph = graph.clone();
             let signed_in = account.get().is_some();
-            async move { signed_in && graph.pending_decisions(None).await.is_ok_and(|d| !d.is_empty()) }
+            async move {
+                if !signed_in {
+                    return false;
+                }
+                // A chunk that cannot load offers no inbox link; the pages say what failed.
+                match inbox_check().await {
+                    Ok(check) => check(graph).await,
+                    Err(_) => false,
+                }
+            }
         }
     });
     provide_context(Inbox(inbox));
