@@ -16,6 +16,35 @@ fn stage_label(t: &Texts, s: &StageState) -> &'static str {
     }
 }
 
+/// Who decides, "Approvers: a, b", each name isolated; nothing when nobody is named.
+#[component]
+pub fn Approvers(
+    /// The approvers, as the timeline names them.
+    names: Vec<Approver>,
+) -> impl IntoView {
+    let t = use_texts();
+    (!names.is_empty()).then(|| {
+        view! {
+            <div class="approvers">
+                {tr(t, |t| t.approvers)}": "
+                {move || {
+                    names
+                        .iter()
+                        .enumerate()
+                        .map(|(i, a)| {
+                            view! {
+                                {(i > 0).then_some(", ")}
+                                <bdi>{approver_name(t.get(), a)}</bdi>
+                            }
+                                .into_any()
+                        })
+                        .collect_view()
+                }}
+            </div>
+        }
+    })
+}
+
 fn approver_name(t: &Texts, a: &Approver) -> String {
     match a {
         Approver::Named(n) => n.clone(),
@@ -50,28 +79,7 @@ pub fn Timeline(
                     </strong>
                     ": "
                     <span class="stage-state">{move || stage_label(t.get(), &state)}</span>
-                    {(!names.is_empty())
-                        .then(|| {
-                            view! {
-                                <div class="approvers">
-                                    {tr(t, |t| t.approvers)}": "
-                                    {move || {
-                                        names
-                                            .iter()
-                                            .enumerate()
-                                            .map(|(i, a)| {
-                                                view! {
-                                                    {(i > 0).then_some(", ")}
-                                                    <bdi>{approver_name(t.get(), a)}</bdi>
-                                                }
-                                                    .into_any()
-                                            })
-                                            .collect_view()
-                                    }}
-                                </div>
-                            }
-                                .into_any()
-                        })}
+                    <Approvers names=names />
                     {deadline
                         .clone()
                         .map(|d| {

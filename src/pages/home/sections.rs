@@ -4,26 +4,16 @@
 
 use super::model::{self, Part};
 use crate::auth::Session;
-use crate::components::{ErrorView, StateBadge, format};
+use crate::components::{Approvers, ErrorView, StateBadge, format};
 use crate::error::AppError;
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::{NewAssignment, NewRequest};
-use crate::graph::entitlement::timeline::Approver;
 use crate::graph::invitations::{NewInvitation, UserRef};
 use crate::i18n::{Texts, fill, tr, use_texts};
 use crate::routing::{Link, Route, use_router};
 use crate::state::draft;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-
-fn approver_name(t: &Texts, a: &Approver) -> String {
-    match a {
-        Approver::Named(n) => n.clone(),
-        Approver::Manager => t.approver_manager.into(),
-        Approver::InternalSponsors => t.approver_internal.into(),
-        Approver::ExternalSponsors => t.approver_external.into(),
-    }
-}
 
 /// A section with its heading: its content, or its part's error.
 fn section<T: 'static>(
@@ -114,28 +104,7 @@ pub fn InFlight(part: Part<Vec<model::InFlight>>, retry: Callback<()>) -> impl I
                             </strong>
                             <StateBadge state=r.state.clone() />
                         </div>
-                        {(!names.is_empty())
-                            .then(|| {
-                                view! {
-                                    <div class="approvers">
-                                        {tr(t, |t| t.approvers)}": "
-                                        {move || {
-                                            names
-                                                .iter()
-                                                .enumerate()
-                                                .map(|(i, a)| {
-                                                    view! {
-                                                        {(i > 0).then_some(", ")}
-                                                        <bdi>{approver_name(t.get(), a)}</bdi>
-                                                    }
-                                                        .into_any()
-                                                })
-                                                .collect_view()
-                                        }}
-                                    </div>
-                                }
-                                    .into_any()
-                            })}
+                        <Approvers names=names />
                         {r
                             .deadline
                             .map(|d| {

@@ -2,8 +2,8 @@
 //! justification and schedule for all; each package becomes its own Graph request, and each
 //! outcome is shown (one may be refused while the others go through).
 
+use super::controls::{Field, question};
 use super::field::{FormField, refusal_for};
-use super::form::{Field, question};
 use super::values::{FieldErrors, FormValues, browser_regex, to_request, validate};
 use crate::components::{ErrorView, Loading};
 use crate::error::AppError;

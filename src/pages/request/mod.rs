@@ -3,9 +3,11 @@
 
 #[cfg(all(test, target_arch = "wasm32"))]
 mod browser_tests;
+mod controls;
 mod field;
 mod form;
 mod many;
+mod review;
 pub mod values;
 
 pub use many::SelectionPage;
@@ -155,8 +157,7 @@ fn RequestOne(package_id: String, requirements: Vec<crate::graph::entitlement::m
             return;
         }
         let v = values.get_untracked();
-        let Some(req) = reqs.with_value(|r| r.iter().find(|r| r.policy_id == v.policy_id).or(r.first()).cloned())
-        else {
+        let Some(req) = reqs.with_value(|r| values::chosen(r, &v)) else {
             return;
         };
         let body = to_request(&package_id, &v, &req, i18n.language.get_untracked().tag());

@@ -128,6 +128,11 @@ pub fn to_request(package_id: &str, values: &FormValues, req: &Requirements, lan
     }
 }
 
+/// The requirements of the chosen policy (the first, when none is chosen yet).
+pub fn chosen(reqs: &[Requirements], values: &FormValues) -> Option<Requirements> {
+    reqs.iter().find(|r| r.policy_id == values.policy_id).or(reqs.first()).cloned()
+}
+
 /// A policy's questions in `sequence` order, equal ones as Graph gave them. Inserted one by one:
 /// a policy has a few questions, and `sort` would bring a sort routine of its own into the bundle.
 pub fn in_sequence(questions: &[Question]) -> Vec<Question> {

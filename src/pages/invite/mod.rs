@@ -2,6 +2,8 @@
 //! way: copy it, show it as a QR code, or send an own message (copy or the mail program). Packages
 //! attached to the invitation become the partner's pre-filled request after they accept.
 
+mod handover;
+
 use crate::auth::Session;
 use crate::components::ErrorView;
 use crate::error::AppError;
@@ -14,6 +16,7 @@ use crate::state::draft;
 use crate::state::kept::{self, Invited, List};
 use crate::state::use_kept;
 use crate::state::use_me;
+use handover::{Handover, isolated};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeSet;
@@ -27,44 +30,6 @@ pub fn valid_email(address: &str) -> bool {
         && !address.chars().any(|c| FORBIDDEN.contains(c))
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-}
-
-/// Text a person wrote, between Unicode isolates (first strong isolate … pop directional
-/// isolate): a right-to-left override in it cannot reorder the plain text around it.
-pub fn isolated(text: &str) -> String {
-    format!("\u{2068}{text}\u{2069}")
-}
-
-/// The sponsor's own message: the template with its placeholders filled (names isolated; the
-/// packages come isolated one by one).
-pub fn fill(template: &str, name: &str, sponsor: &str, link: &str, packages: &str) -> String {
-    crate::i18n::fill(
-        template,
-        &[("name", &isolated(name)), ("sponsor", &isolated(sponsor)), ("link", link), ("packages", packages)],
-    )
-}
-
-/// A `mailto:` link with subject and body.
-pub fn mailto(to: &str, subject: &str, body: &str) -> String {
-    let enc = |s: &str| {
-        s.bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect::<String>()
-    };
-    format!("mailto:{}?subject={}&body={}", enc(to), enc(subject), enc(body))
-}
-
-/// The invitation link as a QR code (SVG made here from the link; nothing from Graph is markup).
-fn qr_svg(link: &str) -> String {
-    qrcode::QrCode::new(link.as_bytes())
-        .map(|c| c.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build())
-        .unwrap_or_default()
 }
 
 #[component]
@@ -205,13 +170,15 @@ pub fn Invite() -> impl IntoView {
         }
     };
     let send_new = send.clone();
-    let again = move |_| {
+    let again = Callback::new(move |_| {
         if let Some(id) = result.get_untracked().and_then(|r| r.invited_user).map(|u| u.id) {
             send(Some(id));
         }
-    };
-    let sponsor = move || me.0.get().and_then(|r| r.ok()).flatten().and_then(|u| u.display_name).unwrap_or_default();
-    let package_names = move || {
+    });
+    let sponsor = Signal::derive(move || {
+        me.0.get().and_then(|r| r.ok()).flatten().and_then(|u| u.display_name).unwrap_or_default()
+    });
+    let package_names = Signal::derive(move || {
         let ids = attached.get();
         packages
             .get()
@@ -221,18 +188,8 @@ pub fn Invite() -> impl IntoView {
             .map(|p| isolated(&p.display_name))
             .collect::<Vec<_>>()
             .join(", ")
-    };
-    let own = RwSignal::new(String::new());
-    Effect::new(move || own.set(t.get().own_template.to_string()));
-    let link = move || result.get().and_then(|r| r.invite_redeem_url).unwrap_or_default();
-    let filled = move || fill(&own.get(), &name.get(), &sponsor(), &link(), &package_names());
-    let copied = RwSignal::new(None::<&'static str>);
-    let copy = move |what: &'static str, text: String| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.navigator().clipboard().write_text(&text);
-        }
-        copied.set(Some(what));
-    };
+    });
+    let link = Signal::derive(move || result.get().and_then(|r| r.invite_redeem_url).unwrap_or_default());
     view! {
         <h1>{tr(t, |t| t.invite_title)}</h1>
         {move || {
@@ -252,64 +209,15 @@ pub fn Invite() -> impl IntoView {
             when=move || result.get().is_none()
             fallback=move || {
                 view! {
-                    <section class="invitation" data-testid="invitation">
-                        <p role="status">{tr(t, |t| t.invite_done)}</p>
-                        <div class="field">
-                            <input
-                                type="text"
-                                readonly
-                                data-testid="redeem-url"
-                                aria-label=tr(t, |t| t.copy_link)
-                                prop:value=link
-                            />
-                        </div>
-                        <div class="actions">
-                            <button type="button" data-testid="copy-link" on:click=move |_| copy("link", link())>
-                                {move || if copied.get() == Some("link") { t.get().copied } else { t.get().copy_link }}
-                            </button>
-                            <button
-                                type="button"
-                                data-testid="invite-again"
-                                disabled=move || busy.get()
-                                on:click=again.clone()
-                            >
-                                {tr(t, |t| t.invite_again)}
-                            </button>
-                        </div>
-                        <figure
-                            class="qr"
-                            role="img"
-                            aria-label=tr(t, |t| t.qr_label)
-                            data-testid="qr"
-                            inner_html=move || qr_svg(&link())
-                        ></figure>
-                        <h2>{tr(t, |t| t.own_message)}</h2>
-                        <div class="field">
-                            <textarea
-                                rows="6"
-                                aria-label=tr(t, |t| t.own_message)
-                                prop:value=move || own.get()
-                                on:input=move |e| own.set(event_target_value(&e))
-                            ></textarea>
-                        </div>
-                        <pre class="preview" data-testid="own-message">
-                            {filled}
-                        </pre>
-                        <div class="actions">
-                            <button type="button" on:click=move |_| copy("message", filled())>
-                                {move || {
-                                    if copied.get() == Some("message") { t.get().copied } else { t.get().copy_link }
-                                }}
-                            </button>
-                            <a
-                                class="button"
-                                data-testid="mailto"
-                                href=move || mailto(&email.get(), t.get().invite_title, &filled())
-                            >
-                                {tr(t, |t| t.open_in_mail)}
-                            </a>
-                        </div>
-                    </section>
+                    <Handover
+                        link=link
+                        name=name
+                        sponsor=sponsor
+                        packages=package_names
+                        email=email
+                        busy=busy
+                        on_again=again
+                    />
                 }
                     .into_any()
             }
@@ -522,22 +430,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn addresses_templates_and_mail_links() {
+    fn addresses_graphs_invitation_manager_takes() {
         assert!(valid_email("kim@fabrikam.com"));
         for bad in ["kim", "kim@", "kim@fabrikam", "k im@fabrikam.com", "kim(x)@fabrikam.com"] {
             assert!(!valid_email(bad), "{bad}");
         }
-        assert_eq!(
-            fill("Hi {name}, {sponsor}: {link} ({packages})", "Kim", "Sara", "https://l", "A, B"),
-            "Hi \u{2068}Kim\u{2069}, \u{2068}Sara\u{2069}: https://l (A, B)"
-        );
-        assert_eq!(
-            mailto("kim@fabrikam.com", "Hi & bye", "a\nb"),
-            "mailto:kim%40fabrikam.com?subject=Hi%20%26%20bye&body=a%0Ab"
-        );
-        assert!(
-            qr_svg("https://example.com/redeem?x=1").starts_with("<?xml")
-                || qr_svg("https://example.com/redeem?x=1").contains("<svg")
-        );
     }
 }
