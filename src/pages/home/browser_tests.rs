@@ -54,11 +54,47 @@ async fn a_member_reads_everything_in_one_batch_and_the_title_counts_what_waits(
     page.find("[data-testid=decisions-nearest] time").await;
     assert_eq!(page.count("[data-testid=home-requests], [data-testid=home-ending], [data-testid=home-new]"), 0);
     assert_eq!(net.sent.borrow().len(), 1, "one round trip");
-    let title = web_sys::window().and_then(|w| w.document()).map(|d| d.title()).unwrap_or_default();
-    assert_eq!(title, "(1) Portier");
+    assert_eq!(title(), "(1) Portier");
     drop(page);
-    let title = web_sys::window().and_then(|w| w.document()).map(|d| d.title()).unwrap_or_default();
-    assert_eq!(title, "Portier", "the count leaves with the page");
+    assert_eq!(title(), "Portier", "the count leaves with the page");
+}
+
+/// The page's title, whoever owns it.
+fn title() -> String {
+    web_sys::window().and_then(|w| w.document()).map(|d| d.title()).unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn embedded_in_someone_elses_page_the_host_title_is_left_alone() {
+    let document = web_sys::window().and_then(|w| w.document()).unwrap();
+    let before = document.title();
+    document.set_title("Team 7 intranet");
+    let empty = json!({"value": []});
+    let decisions = json!({"value": [{"id": "r1", "state": "pendingApproval", "createdDateTime": in_days(-1.0),
+        "accessPackage": {"id": "p", "displayName": "Fabrikam"}}]});
+    let approvals =
+        json!({"value": [{"id": "r1", "stages": [{"id": "s1", "status": "InProgress", "assignedToMe": true}]}]});
+    let (graph, _, _) = client(vec![batch_answer(&[
+        ("requests", 200, empty.clone()),
+        ("assignments", 200, empty),
+        ("decisions", 200, decisions),
+        ("approvals", 200, approvals),
+    ])]);
+    let page = mount(graph, || {
+        provide_context(crate::embed::Element {
+            attributes: RwSignal::new(Default::default()),
+            token_provider: RwSignal::new(None),
+            base: StoredValue::new(String::new()),
+        });
+        signed_in(false);
+        view! { <Home /> }
+    });
+    let count = page.find("[data-testid=decisions-count]").await;
+    assert_eq!(count.get_attribute("data-count").as_deref(), Some("1"), "the page counts what waits");
+    assert_eq!(title(), "Team 7 intranet", "the host's title is the host's");
+    drop(page);
+    assert_eq!(title(), "Team 7 intranet");
+    document.set_title(&before);
 }
 
 #[wasm_bindgen_test]
