@@ -32,7 +32,7 @@ impl GraphClient {
             .map(|(i, id)| {
                 BatchItem::get(
                     &i.to_string(),
-                    &format!("/users/{}?$select=id,displayName,mail,userType,externalUserState", enc(id)),
+                    &format!("/users/{}?$select=id,displayName,mail,userType,companyName,externalUserState", enc(id)),
                 )
             })
             .collect();

@@ -12,6 +12,7 @@ pub mod fake;
 pub mod invitations;
 pub mod models;
 pub mod retry;
+pub mod reviews;
 #[cfg(test)]
 mod tests;
 pub mod write;
