@@ -16,6 +16,7 @@
     "EntitlementMgmt-SubjectAccess.ReadWrite",
     "EntitlementManagement.Read.All",
     "EntitlementManagement.ReadWrite.All",
+    "AccessReview.ReadWrite.All",
   ];
   var bridge = location.origin + "/msal-redirect.html";
   var status = document.getElementById("session");

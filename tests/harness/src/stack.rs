@@ -26,6 +26,7 @@ pub fn demo_scopes() -> Vec<&'static str> {
         "EntitlementMgmt-SubjectAccess.ReadWrite",
         "EntitlementManagement.Read.All",
         "EntitlementManagement.ReadWrite.All",
+        "AccessReview.ReadWrite.All",
     ]
 }
 
