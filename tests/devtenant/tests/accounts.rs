@@ -250,5 +250,5 @@ async fn invitations_are_refused_as_graph_refuses_them() {
     // A token without User.Invite.All may not invite.
     let maja = access_token(&t, "maja@contoso.com", SCOPE).await;
     assert_graph_error(invite(&t, &maja, ok("a@b.example")).await, 403, "Unauthorized").await;
-    assert_eq!(t.running.tenant.store.users().len(), 5, "nothing was created");
+    assert_eq!(t.running.tenant.store.users().len(), 6, "nothing was created");
 }

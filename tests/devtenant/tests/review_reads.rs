@@ -90,14 +90,27 @@ async fn the_sponsor_review_is_seeded_quarterly_and_reviews_only_assignments_mad
     assert_eq!(rs["schedule"]["expiration"]["duration"], "P30D");
     assert_eq!(rs["primaryReviewers"][0]["@odata.type"], "#microsoft.graph.internalSponsors");
     conforms(&policy, "accessPackageAssignmentPolicy");
-    // Nobody held the package when it started: sara has nothing to review, and the administrator
-    // sees an instance without items.
+    // robin held the package before it started, lena (waiting for approval) does not: sara,
+    // Fabrikam's internal sponsor, reviews robin alone, and the administrator reviews nothing in it.
     let sara = minted_token(&t, "sara@contoso.com", READ);
-    assert_eq!(json_ok(&t, &sara, &format!("{AR}/definitions/{MINE}")).await["value"], json!([]));
+    let mine = json_ok(&t, &sara, &format!("{AR}/definitions/{MINE}")).await;
+    let ids: Vec<&str> = mine["value"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [def.as_str()]);
+    let first = instance_id(&def, 0);
+    let now = t.running.tenant.now();
     let items =
-        json_ok(&t, &alex, &format!("{AR}/definitions/{def}/instances/{}/decisions/{MINE}", instance_id(&def, 0)))
+        json_ok(&t, &sara, &format!("{AR}/definitions/{def}/instances/{first}/decisions/{MINE}?$expand=insights"))
             .await;
-    assert_eq!(items["value"], json!([]));
+    let items = items["value"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{items:?}");
+    let x = &items[0];
+    assert_eq!(x["id"], decision_id(&first, ROBIN_UPN).as_str());
+    assert_eq!(x["principal"]["displayName"], "Robin Berg");
+    assert_eq!(x["resource"]["accessPackageId"], package_id(FABRIKAM));
+    assert_eq!(x["recommendation"], "Approve", "signed in two days before the review began");
+    assert_about(&x["insights"][0]["lastSignInDateTime"], now - 12 * 86_400, "the seeded sign-in");
+    let alex_items = json_ok(&t, &alex, &format!("{AR}/definitions/{def}/instances/{first}/decisions/{MINE}")).await;
+    assert_eq!(alex_items["value"], json!([]), "a fallback reviewer only when the sponsors resolve to nobody");
 }
 
 #[tokio::test]
@@ -186,13 +199,14 @@ async fn recommendations_come_from_the_sign_ins_the_tenant_records() {
         demo_scenario_text()
     );
     let t = start_with(&scenario, ":memory:").await;
+    let guests = format!("{AR}/definitions/{MINE}?$filter=displayName eq 'Portal guests'");
     let sara = minted_token(&t, "sara@contoso.com", READ);
-    assert_eq!(json_ok(&t, &sara, &format!("{AR}/definitions/{MINE}")).await["value"], json!([]), "not started yet");
+    assert_eq!(json_ok(&t, &sara, &guests).await["value"], json!([]), "not started yet");
     access_token(&t, PAT, "User.Read").await;
     let signed_in = t.running.tenant.now();
     t.advance_clock(86_400 + 60).await;
     let sara = minted_token(&t, "sara@contoso.com", READ);
-    let defs = json_ok(&t, &sara, &format!("{AR}/definitions/{MINE}")).await;
+    let defs = json_ok(&t, &sara, &guests).await;
     let def = defs["value"][0]["id"].as_str().unwrap().to_string();
     assert_eq!(defs["value"][0]["settings"]["justificationRequiredOnApproval"], false);
     let items = json_ok(

@@ -13,6 +13,8 @@ pub const READ: &str = "User.Read AccessReview.Read.All";
 pub const WRITE: &str = "User.Read AccessReview.ReadWrite.All";
 pub const PAT: &str = "pat@fabrikam.com";
 pub const PAT_UPN: &str = "pat_fabrikam.com#EXT#@contoso.onmicrosoft.com";
+/// The demo's second Fabrikam guest, on the delivery project since before its current review.
+pub const ROBIN_UPN: &str = "robin_fabrikam.com#EXT#@contoso.onmicrosoft.com";
 
 pub fn definition_of_policy(package: &str, policy: &str) -> String {
     derived_id("accessReviewScheduleDefinition", &policy_id(package, policy))
