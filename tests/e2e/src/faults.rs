@@ -16,6 +16,9 @@ const PAT: &str = "pat@fabrikam.com";
 const SARA: &str = "sara@contoso.com";
 const LENA_ITEM: &str = "[data-testid=decision][data-requestor='lena@fabrikam.com']";
 const PAT_ITEM: &str = "[data-testid=decision][data-requestor='pat@fabrikam.com']";
+const AR: &str = "/v1.0/identityGovernance/accessReviews";
+const REVIEW_REASON: &str = "[data-testid=review-item] [data-testid=review-reason]";
+const SELF_REVIEW_REASON: &str = "[data-testid=self-review] [data-testid=self-review-reason]";
 /// What the person searches the catalog for.
 const SEARCH: &str = "delivery";
 /// What the person types, looked for again after every fault.
@@ -34,12 +37,23 @@ pub enum Page {
     Decision,
     BulkDecision,
     Invite,
+    /// Sara denies Noor's access in a review.
+    ReviewDecision,
+    /// Sara accepts the recommendations of her review.
+    AcceptRecommendations,
+    /// Pat says he still needs the partner portal.
+    SelfReview,
 }
 
 impl Page {
     pub(crate) fn user(self) -> &'static str {
         match self {
-            Page::ApprovalsInbox | Page::Decision | Page::BulkDecision | Page::Invite => SARA,
+            Page::ApprovalsInbox
+            | Page::Decision
+            | Page::BulkDecision
+            | Page::Invite
+            | Page::ReviewDecision
+            | Page::AcceptRecommendations => SARA,
             _ => PAT,
         }
     }
@@ -51,6 +65,7 @@ impl Page {
             Page::AccessRemove => "/access".into(),
             Page::Decision | Page::BulkDecision => "/approvals".into(),
             Page::Invite => "/invite".into(),
+            Page::ReviewDecision | Page::AcceptRecommendations | Page::SelfReview => "/reviews".into(),
             Page::Catalog | Page::MyRequests | Page::ApprovalsInbox => "/".into(),
         }
     }
@@ -67,6 +82,8 @@ impl Page {
                 ("PATCH", format!("{EM}/accessPackageAssignmentApprovals/*/stages/*"))
             }
             Page::Invite => ("POST", "/v1.0/invitations".into()),
+            Page::ReviewDecision | Page::SelfReview => ("PATCH", format!("{AR}/definitions/*/instances/*/decisions/*")),
+            Page::AcceptRecommendations => ("POST", format!("{AR}/definitions/*/instances/*/acceptRecommendations")),
         }
     }
 
@@ -121,7 +138,18 @@ impl Page {
             Page::Decision => "[data-testid=decision][data-requestor='lena@fabrikam.com'] [data-testid=approve]",
             Page::BulkDecision => "[data-testid=approve-selected]",
             Page::Invite => "[data-testid=invite]",
+            Page::ReviewDecision => "[data-testid=review-item] [data-testid=review-deny]",
+            Page::AcceptRecommendations => "[data-testid=accept-recommendations]",
+            Page::SelfReview => "[data-testid=self-review] [data-testid=self-review-yes]",
             _ => "",
+        }
+    }
+
+    /// Scenario lines the page needs beyond the demo's: someone for Sara to review.
+    pub(crate) fn scenario_extra(self) -> String {
+        match self {
+            Page::ReviewDecision | Page::AcceptRecommendations => crate::reviews::noor_only(),
+            _ => String::new(),
         }
     }
 
@@ -156,6 +184,9 @@ impl Page {
                 type_into(c, "#invite-email", "quinn@fabrikam.com").await?;
                 type_into(c, "#invite-name", TYPED).await?;
             }
+            Page::ReviewDecision => type_into(c, REVIEW_REASON, TYPED).await?,
+            Page::SelfReview => type_into(c, SELF_REVIEW_REASON, TYPED).await?,
+            Page::AcceptRecommendations => shows(c, "[data-testid=review-item]").await?,
             Page::MyRequests | Page::ApprovalsInbox => shows(c, ".display-name").await?,
             _ => {}
         }
@@ -242,6 +273,9 @@ impl Page {
                 .await
             }
             Page::Invite => shows(c, "[data-testid=redeem-url]").await,
+            Page::ReviewDecision => shows(c, "[data-testid=review-outcome][data-result=denied]").await,
+            Page::AcceptRecommendations => shows(c, "[data-testid=review-outcome][data-result=accepted]").await,
+            Page::SelfReview => shows(c, "[data-testid=self-review-answer][data-answer=yes]").await,
         }
     }
 
@@ -253,6 +287,8 @@ impl Page {
             Page::Decision => format!("{LENA_ITEM} [data-testid=reason]"),
             Page::BulkDecision => "#bulk-reason".into(),
             Page::Invite => "#invite-name".into(),
+            Page::ReviewDecision => REVIEW_REASON.into(),
+            Page::SelfReview => SELF_REVIEW_REASON.into(),
             _ => return Ok(()),
         };
         let expected = if self == Page::Catalog { SEARCH } else { TYPED };

@@ -5,6 +5,7 @@ pub mod embed;
 pub mod faults;
 pub mod hostile;
 pub mod matrix;
+pub mod reviews;
 
 use anyhow::{Context, Result, bail, ensure};
 use fantoccini::{Client, Locator};

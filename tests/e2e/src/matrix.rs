@@ -90,7 +90,11 @@ impl Fault {
 /// Runs one cell: the page made ready, the fault struck, the outcome checked.
 pub async fn run(fault: Fault, page: Page) -> Result<()> {
     let lang = fault.language();
-    let opts = StackOptions { config: json!({ "defaultLanguage": lang }), ..Default::default() };
+    let opts = StackOptions {
+        config: json!({ "defaultLanguage": lang }),
+        scenario_extra: page.scenario_extra(),
+        ..Default::default()
+    };
     let w = World::start(opts).await?;
     let c = w.client();
     page.setup(&w).await?;

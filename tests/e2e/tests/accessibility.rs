@@ -105,3 +105,32 @@ async fn embed_demo_intranet_pages_meet_wcag_aa_on_a_phone() -> Result<()> {
     let _ = std::fs::remove_dir_all(tls);
     Ok(())
 }
+
+/// The reviews page as a sponsor sees it (people to judge, a required reason left out so its
+/// error shows) and as a partner sees it (the self-review), in both languages on a phone.
+#[tokio::test(flavor = "multi_thread")]
+async fn review_page_meets_wcag_aa_on_a_phone_in_both_languages() -> Result<()> {
+    use portier_e2e::reviews::{PAT, SARA, item_of, scenario};
+    let w = World::start(StackOptions { scenario_extra: scenario(), ..Default::default() }).await?;
+    let c = w.client();
+    c.set_window_size(375, 812).await?;
+    sign_in_at(&w, "/reviews", SARA).await?;
+    for lang in ["en", "sv"] {
+        click(c, &format!(".language-switch button[lang={lang}]")).await?;
+        let ivo = item_of(c, "Ivo Sand").await?;
+        check(c, &format!("/reviews, sponsor ({lang})")).await?;
+        click(c, &format!("{ivo} [data-testid=review-approve]")).await?;
+        wait_for(c, &format!("{ivo} .field-error")).await?;
+        check(c, &format!("/reviews, a reason missing ({lang})")).await?;
+    }
+    let pat = second_person_at(&w, "/reviews", PAT).await?;
+    pat.client.set_window_size(375, 812).await?;
+    for lang in ["en", "sv"] {
+        click(&pat.client, &format!(".language-switch button[lang={lang}]")).await?;
+        wait_for(&pat.client, "[data-testid=self-review]").await?;
+        check(&pat.client, &format!("/reviews, self-review ({lang})")).await?;
+    }
+    pat.close().await;
+    w.end().await;
+    Ok(())
+}

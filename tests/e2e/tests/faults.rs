@@ -137,4 +137,21 @@ cells! {
     fault_offline_decision: Offline on Decision;
     fault_offline_bulk_decision: Offline on BulkDecision;
     fault_offline_invite: Offline on Invite;
+
+    fault_429_with_retry_after_review_decision: Throttled on ReviewDecision;
+    fault_503_thrice_review_decision: UnavailableThrice on ReviewDecision;
+    fault_504_review_decision: GatewayTimeout on ReviewDecision;
+    fault_connection_dropped_review_decision: ConnectionDropped on ReviewDecision;
+    fault_access_token_expired_review_decision: AccessTokenExpired on ReviewDecision;
+    fault_double_click_review_decision: DoubleClick on ReviewDecision;
+    fault_offline_review_decision: Offline on ReviewDecision;
+
+    fault_504_accept_recommendations: GatewayTimeout on AcceptRecommendations;
+    fault_connection_dropped_accept_recommendations: ConnectionDropped on AcceptRecommendations;
+    fault_double_click_accept_recommendations: DoubleClick on AcceptRecommendations;
+    fault_offline_accept_recommendations: Offline on AcceptRecommendations;
+
+    fault_connection_dropped_self_review: ConnectionDropped on SelfReview;
+    fault_double_click_self_review: DoubleClick on SelfReview;
+    fault_offline_self_review: Offline on SelfReview;
 }
