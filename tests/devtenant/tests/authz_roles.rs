@@ -141,17 +141,24 @@ async fn authz_roles_reprocess_needs_a_directory_role_or_a_managing_catalog_role
 }
 
 /// Access reviews by role, with the same token permissions throughout: the reviewer (pat, on his
-/// self-review) reads and decides his item; a directory administrator reads everything and alone
-/// resets decisions, but decides nothing he does not review; anyone else is refused.
+/// self-review) reads and decides his item and whom the review asked; a directory administrator
+/// reads everything and alone resets decisions and sends reminders, but decides nothing he does
+/// not review; anyone else is refused.
 #[tokio::test]
 async fn authz_roles_access_reviews_are_for_their_reviewers_and_administrators() {
     let t = start().await;
     let review = ar::portal_review();
     let scopes = "AccessReview.ReadWrite.All";
-    let reads = [format!("{}/definitions/{}", ar::AR, review.definition), review.instance_path(), review.item_path()];
+    let reads = [
+        format!("{}/definitions/{}", ar::AR, review.definition),
+        review.instance_path(),
+        review.item_path(),
+        format!("{}/contactedReviewers", review.instance_path()),
+    ];
     let decide = serde_json::json!({"decision": "Deny", "justification": "x"});
     let reset = format!("{}/resetDecisions", review.instance_path());
-    // (who, reads, PATCH, reset)
+    let remind = format!("{}/sendReminder", review.instance_path());
+    // (who, reads, PATCH, reset and reminder)
     for (who, read, patch, resets) in [
         (ar::PAT, 200, 204, 403),
         ("alex@contoso.com", 200, 403, 204),
@@ -163,10 +170,38 @@ async fn authz_roles_access_reviews_are_for_their_reviewers_and_administrators()
             assert_eq!(graph_get(&t, &token, path).await.status(), read, "{who} GET {path}");
         }
         assert_eq!(graph_patch(&t, &token, &review.item_path(), &decide).await.status(), patch, "{who} PATCH");
-        let r = graph_post(&t, &token, &reset, &serde_json::json!({})).await;
-        assert_eq!(r.status(), resets, "{who} resetDecisions");
-        if resets == 403 {
-            assert_graph_error(r, 403, "Forbidden").await;
+        for action in [&reset, &remind] {
+            let r = graph_post(&t, &token, action, &serde_json::json!({})).await;
+            assert_eq!(r.status(), resets, "{who} {action}");
+            if resets == 403 {
+                assert_graph_error(r, 403, "Forbidden").await;
+            }
         }
     }
+}
+
+/// An administrator's review actions by role: stopping a review and applying its decisions need
+/// a directory role; its reviewer, someone who reviews another review and anyone else are
+/// refused with 403 `Forbidden` before its status is looked at, the administrator gets the
+/// status rule (a review in progress is stopped, then is no longer `Completed` to apply).
+#[tokio::test]
+async fn authz_roles_only_administrators_stop_a_review_and_apply_its_decisions() {
+    let t = start().await;
+    let review = ar::portal_review();
+    let stop = format!("{}/stop", review.instance_path());
+    let apply = format!("{}/applyDecisions", review.instance_path());
+    let body = serde_json::json!({});
+    for who in [ar::PAT, "sara@contoso.com", "maja@contoso.com"] {
+        let token = minted_token(&t, who, "AccessReview.ReadWrite.All");
+        for action in [&stop, &apply] {
+            assert_graph_error(graph_post(&t, &token, action, &body).await, 403, "Forbidden").await;
+        }
+    }
+    let alex = minted_token(&t, "alex@contoso.com", "AccessReview.ReadWrite.All");
+    assert_graph_error(graph_post(&t, &alex, &apply, &body).await, 400, "BadRequest").await;
+    assert_eq!(graph_post(&t, &alex, &stop, &body).await.status(), 204);
+    assert_eq!(
+        graph_get(&t, &alex, &review.instance_path()).await.json::<serde_json::Value>().await.unwrap()["status"],
+        "Applied"
+    );
 }

@@ -220,8 +220,9 @@ async fn authz_access_reviews_are_read_with_accessreview_read_all_and_decided_wi
     let t = start().await;
     let ar = "/v1.0/identityGovernance/accessReviews/definitions";
     let mine = "filterByCurrentUser(on='reviewer')";
-    // The demo's Partner portal review; sara reviews none of it, so past the scope check she is
-    // refused (403 `Forbidden`) or finds nothing of hers. Unknown ids are 404s.
+    // The demo's Partner portal review; sara reviews none of it and has no directory role, so past
+    // the scope check she is refused (403 `Forbidden`) or finds nothing of hers. Unknown ids are
+    // 404s.
     let portal = derived_id("accessReviewScheduleDefinition", &policy_id(PORTAL, "Connected organizations"));
     let instance = derived_id("accessReviewInstance", &format!("{portal}/0"));
     let unknown = uuid::Uuid::new_v4();
@@ -243,6 +244,11 @@ async fn authz_access_reviews_are_read_with_accessreview_read_all_and_decided_wi
         ),
         row(Method::POST, format!("{ar}/{portal}/instances/{instance}/acceptRecommendations"), &REVIEW_WRITE, 403),
         row(Method::POST, format!("{ar}/{portal}/instances/{instance}/resetDecisions"), &REVIEW_WRITE, 403),
+        get(format!("{ar}/{portal}/instances/{instance}/contactedReviewers"), &REVIEW_READ, 403),
+        get(format!("{ar}/{portal}/instances/{unknown}/contactedReviewers"), &REVIEW_READ, 404),
+        row(Method::POST, format!("{ar}/{portal}/instances/{instance}/stop"), &REVIEW_WRITE, 403),
+        row(Method::POST, format!("{ar}/{portal}/instances/{instance}/applyDecisions"), &REVIEW_WRITE, 403),
+        row(Method::POST, format!("{ar}/{portal}/instances/{instance}/sendReminder"), &REVIEW_WRITE, 403),
     ];
     check(&t, "access reviews", &rows).await;
 }

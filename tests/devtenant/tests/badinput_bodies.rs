@@ -323,7 +323,8 @@ async fn badinput_review_decisions_refuse_every_malformed_body() {
     changes.extend([("/principalId", Some(json!(5))), ("/resourceId", Some(json!({"id": "x"})))]);
     variants(&mut p, Method::POST, &batch, &valid, &changes).await;
     // Actions without parameters: no body or `{}`, anything else refused.
-    for action in ["acceptRecommendations", "resetDecisions"] {
+    let actions = ["acceptRecommendations", "resetDecisions", "stop", "applyDecisions", "sendReminder"];
+    for action in actions {
         let path = format!("{}/{action}", review.instance_path());
         for body in ["{", "[]", "42", "{\"decision\": \"Deny\"}", "{\"a\":1,}", "null"] {
             p.refused(Bad::json(Method::POST, path.clone(), body), &[400]).await;
@@ -333,7 +334,7 @@ async fn badinput_review_decisions_refuse_every_malformed_body() {
     }
     for id in ["%FF", "'%20OR%201=1%20--", "x", &"9".repeat(10_000), MINE] {
         let instance = format!("{AR}/definitions/{}/instances/{id}", review.definition);
-        for action in ["acceptRecommendations", "resetDecisions"] {
+        for action in actions {
             p.refused(Bad::json(Method::POST, format!("{instance}/{action}"), ""), &[400, 404]).await;
         }
         let decision = format!("{}/decisions/{id}", review.instance_path());

@@ -111,6 +111,10 @@ fn read_all(raw: &str) {
     assert_typed("$select", q.select(|p| schema::has_property("accessPackageAssignmentRequest", p)));
     assert_typed("$orderby", q.orderby(&["createdDateTime", "displayName"]));
     assert_typed("$count", q.count());
+    assert_typed("$skip", q.skip());
+    if let Some((skip, Ok(Some(n)))) = q.get("$skip").map(|skip| (skip, q.skip())) {
+        assert_eq!(skip, n.to_string(), "$skip={skip} read as {n}");
+    }
     assert_typed("$expand", expand::read(q.get("$expand"), "accessPackageAssignmentRequest", EXPANDABLE));
     if let Some((top, Ok(n))) = q.get("$top").map(|top| (top, odata::parse_top(top, 999))) {
         assert!((1..=999).contains(&n), "$top={top} read as {n}");

@@ -102,11 +102,24 @@ fn bad_list_options() -> Vec<String> {
         out.push(option("$skiptoken", token));
     }
     out.extend(["maybe", "1"].iter().map(|c| option("$count", c)));
-    for other in
-        ["$search=%22x%22", "$skip=1", "$format=xml", "$levels=2", "$apply=x", "$top=1&$top=2", "$TOP=1&$top=2"]
-    {
+    for other in ["$search=%22x%22", "$format=xml", "$levels=2", "$apply=x", "$top=1&$top=2", "$TOP=1&$top=2"] {
         out.push(other.to_string());
     }
+    out
+}
+
+/// `$skip` as a list refuses it: the access review lists take a whole number (not with a
+/// `$skiptoken`), the others none at all.
+fn bad_skips(path: &str) -> Vec<String> {
+    if !path.starts_with(AR) {
+        return vec!["$skip=1".into(), "$skip=0".into()];
+    }
+    let mut out: Vec<String> = ["-1", "x", "1.5", "", "+1", "99999999999999999999999", "' OR 1=1"]
+        .iter()
+        .map(|s| option("$skip", s))
+        .collect();
+    out.push("$skip=1&$skip=2".into());
+    out.push(format!("$skip=1&$skiptoken={}", B64.encode("devtenant-page:1")));
     out
 }
 
@@ -126,6 +139,7 @@ fn list_paths() -> Vec<String> {
         format!("{AR}/definitions/{MINE}"),
         format!("{AR}/definitions/{}/instances/{MINE}", portal_review().definition),
         format!("{}/decisions/{MINE}", portal_review().instance_path()),
+        format!("{}/contactedReviewers", portal_review().instance_path()),
     ]
 }
 
@@ -134,7 +148,7 @@ async fn badinput_list_query_options_are_refused_with_graphs_400() {
     let t = start().await;
     let mut p = Prober::new(&t, minted_token(&t, "alex@contoso.com", ALL_SCOPES));
     for path in list_paths() {
-        for query in bad_list_options() {
+        for query in bad_list_options().into_iter().chain(bad_skips(&path)) {
             p.refused(Bad::get(format!("{path}?{query}")), &[400]).await;
         }
     }
@@ -230,6 +244,9 @@ async fn badinput_entity_query_options_and_path_segments_are_refused() {
         format!("{AR}/definitions/{long_id}/instances/{MINE}"),
         format!("{}/decisions/filterByCurrentUser(", portal_review().instance_path()),
         format!("{}/stages", portal_review().instance_path()),
+        format!("{}/contactedReviewers/{}", portal_review().instance_path(), user_id(PAT_UPN)),
+        format!("{AR}/definitions/{}/instances/{long_id}/contactedReviewers", portal_review().definition),
+        format!("{AR}/definitions/{}/instances/%FF/contactedReviewers", portal_review().definition),
         format!("{AR}/nothingHere"),
     ];
     for path in segments {

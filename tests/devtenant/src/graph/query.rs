@@ -1,5 +1,6 @@
 //! The query options of one Graph request, read once: which ones came, each checked, and the
-//! paging they ask for (`$top`, `$skiptoken`, `@odata.nextLink`).
+//! paging they ask for (`$top`, `$skiptoken`, `@odata.nextLink`, and `$skip` where an endpoint
+//! takes it).
 
 use super::error::GraphError;
 use crate::Tenant;
@@ -72,9 +73,21 @@ impl GraphQuery {
         }
     }
 
-    /// The query without `$skiptoken`, for building the next page's link.
-    fn without_skiptoken(&self) -> Vec<(String, String)> {
-        self.pairs.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("$skiptoken")).cloned().collect()
+    /// `$skip`: how many items to pass over, a whole number (`None` when not given).
+    pub fn skip(&self) -> Result<Option<usize>, GraphError> {
+        let Some(raw) = self.get("$skip") else { return Ok(None) };
+        let digits = !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit());
+        match raw.parse::<usize>() {
+            Ok(n) if digits => Ok(Some(n)),
+            _ => Err(GraphError::bad_request(format!(
+                "Invalid value '{raw}' for $skip: it must be a whole number, 0 or more."
+            ))),
+        }
+    }
+
+    /// The query without `name` (`$skiptoken`, `$skip`), for building the next page's link.
+    fn without(&self, name: &str) -> Vec<(String, String)> {
+        self.pairs.iter().filter(|(k, _)| !k.eq_ignore_ascii_case(name)).cloned().collect()
     }
 }
 
@@ -88,25 +101,45 @@ pub fn page(
     default_size: usize,
     max_size: usize,
 ) -> Result<Value, GraphError> {
+    paged(t, path, q, items, default_size, max_size, false)
+}
+
+/// [`page`], taking `$skip` too where `skip` (the endpoint supports it): the page then starts
+/// after that many items and links to the next with `$skip` again, as Graph's access review
+/// lists do; `$skip` past the end is an empty page. `$skip` and `$skiptoken` together are a 400.
+pub fn paged(
+    t: &Tenant,
+    path: &str,
+    q: &GraphQuery,
+    items: Vec<Value>,
+    default_size: usize,
+    max_size: usize,
+    skip: bool,
+) -> Result<Value, GraphError> {
     let size = q
         .get("$top")
         .map(|v| odata::parse_top(v, max_size).map_err(GraphError::bad_request))
         .transpose()?
         .unwrap_or(default_size);
     let total = items.len();
+    let skipped = if skip { q.skip()? } else { None };
     // A token past the end was never issued: forged, or from a list that has since shrunk.
-    let offset = match q.get("$skiptoken") {
-        None => 0,
-        Some(token) => decode_skiptoken(token)
+    let offset = match (skipped, q.get("$skiptoken")) {
+        (Some(_), Some(_)) => return Err(GraphError::bad_request("$skip and $skiptoken cannot be used together.")),
+        (Some(n), None) => n,
+        (None, None) => 0,
+        (None, Some(token)) => decode_skiptoken(token)
             .filter(|offset| *offset <= total)
             .ok_or_else(|| GraphError::bad_request("The $skiptoken is invalid or has expired."))?,
     };
     let value: Vec<Value> = items.into_iter().skip(offset).take(size).collect();
     let mut body = json!({ "value": value });
-    let next = offset + size;
+    let next = offset.saturating_add(size);
     if next < total {
-        let mut pairs = q.without_skiptoken();
-        pairs.push(("$skiptoken".into(), encode_skiptoken(next)));
+        let pairs = match skipped {
+            Some(_) => [q.without("$skip"), vec![("$skip".into(), next.to_string())]].concat(),
+            None => [q.without("$skiptoken"), vec![("$skiptoken".into(), encode_skiptoken(next))]].concat(),
+        };
         let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
         body["@odata.nextLink"] = json!(format!("{}{path}?{query}", t.graph_url()));
     }
@@ -131,6 +164,16 @@ mod tests {
         assert_eq!(decode_skiptoken(&encode_skiptoken(40)), Some(40));
         assert_eq!(decode_skiptoken("garbage"), None);
         assert_eq!(decode_skiptoken(&B64.encode("other:1")), None);
+    }
+
+    #[test]
+    fn skip_is_a_whole_number() {
+        assert_eq!(GraphQuery::parse("$skip=0").skip().unwrap(), Some(0));
+        assert_eq!(GraphQuery::parse("$SKIP=25").skip().unwrap(), Some(25));
+        assert_eq!(GraphQuery::parse("$top=2").skip().unwrap(), None);
+        for bad in ["", "-1", "+1", "1.5", "x", " 1", "99999999999999999999999"] {
+            assert!(GraphQuery::parse(&format!("$skip={bad}")).skip().is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! decision items made: who is reviewed, by whom, with what recommendation) → `Completed` (the
 //! default decision for what nobody decided) → `Applied` (denied access removed) when results
 //! apply automatically; a recurring review then opens its next instance. Runs in
-//! [`process_due`], before every review or entitlement call, like the entitlement lifecycle.
+//! [`process_due`], before every review or entitlement call, like the entitlement lifecycle;
+//! an administrator may end an instance early ([`stop`]) and apply a completed one's decisions
+//! ([`apply_decisions`]).
 
 use crate::entitlement::Ctx;
 use crate::entitlement::approvers::{Who, resolve_with_fallback};
@@ -83,7 +85,8 @@ fn start(c: &Connection, d: &DefinitionRow, i: &InstanceRow) -> Result<(), Graph
     Ok(db::set_instance_status(c, &i.id, "InProgress")?)
 }
 
-/// Closes an instance at its end: default decisions, then (when enabled) applies the results.
+/// Closes an instance at its end (or when an administrator stopped it): default decisions, then
+/// (when enabled) applies the results; a recurring review's next instance is scheduled.
 fn finish(c: &Connection, ctx: &Ctx, d: &DefinitionRow, i: &InstanceRow) -> Result<(), GraphError> {
     let at = i.end_at;
     let rules = &d.rules;
@@ -119,6 +122,25 @@ fn finish(c: &Connection, ctx: &Ctx, d: &DefinitionRow, i: &InstanceRow) -> Resu
         db::insert_instance(c, &instance)?;
     }
     Ok(())
+}
+
+/// Ends an instance in progress now, as its end would (an administrator's `stop`): no more
+/// decisions, the default decision, results applied where they apply automatically; its
+/// `endDateTime` becomes now. The series goes on: the next instance starts as scheduled.
+pub fn stop(c: &Connection, ctx: &Ctx, d: &DefinitionRow, i: &InstanceRow) -> Result<(), GraphError> {
+    db::set_instance_end(c, &i.id, ctx.now)?;
+    finish(c, ctx, d, &InstanceRow { end_at: ctx.now, ..i.clone() })
+}
+
+/// Carries out a completed instance's decisions now (an administrator's `applyDecisions`, for a
+/// review whose results do not apply automatically): denied access is removed, the rest kept.
+pub fn apply_decisions(c: &Connection, ctx: &Ctx, d: &DefinitionRow, i: &InstanceRow) -> Result<(), GraphError> {
+    for mut item in db::decisions_of(c, &i.id)? {
+        let applied = apply(c, ctx, d, &item, ctx.now)?;
+        (item.apply_result, item.applied_at) = (applied.into(), Some(ctx.now));
+        db::update_decision(c, &item)?;
+    }
+    Ok(db::set_instance_status(c, &i.id, "Applied")?)
 }
 
 /// Carries out one decision: a denial removes the access it reviewed; anything else keeps it.

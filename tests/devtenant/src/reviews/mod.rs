@@ -3,6 +3,7 @@
 //! recommendations from recorded sign-ins, the reviewer's rules, and applying the results.
 //! Graph's HTTP surface for it lives in `graph::reviews`.
 
+pub mod admin;
 pub mod decide;
 pub mod lifecycle;
 

@@ -139,6 +139,12 @@ pub fn set_instance_status(c: &Connection, id: &str, status: &str) -> rusqlite::
     Ok(())
 }
 
+/// Moves an instance's end (an administrator stopped it early).
+pub fn set_instance_end(c: &Connection, id: &str, end_at: i64) -> rusqlite::Result<()> {
+    c.execute("UPDATE ar_instances SET end_at = ?2 WHERE id = ?1", params![id, end_at])?;
+    Ok(())
+}
+
 /// A definition's instances, oldest first.
 pub fn instances_of(c: &Connection, definition_id: &str) -> rusqlite::Result<Vec<InstanceRow>> {
     all(c, "SELECT * FROM ar_instances WHERE definition_id = ?1 ORDER BY seq", [definition_id], instance_row)

@@ -21,8 +21,13 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-const APPROVALS: ListSpec =
-    ListSpec { entity: "approval", filters: &[("id", &["eq", "in"])], orderby: &[], expand: &[Allow("stages", &[])] };
+const APPROVALS: ListSpec = ListSpec {
+    entity: "approval",
+    filters: &[("id", &["eq", "in"])],
+    orderby: &[],
+    expand: &[Allow("stages", &[])],
+    skip: false,
+};
 
 /// The request behind an approval, if the caller may read it.
 fn readable(c: &Connection, id: &str, caller: &Caller) -> Result<RequestRow, GraphError> {

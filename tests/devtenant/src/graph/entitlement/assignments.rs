@@ -32,6 +32,7 @@ pub(super) const ASSIGNMENTS: ListSpec = ListSpec {
     ],
     orderby: &["expiredDateTime", "schedule/startDateTime", "schedule/expiration/endDateTime"],
     expand: EXPAND,
+    skip: false,
 };
 
 pub async fn get(

@@ -34,6 +34,7 @@ const CATALOGS: ListSpec = ListSpec {
     ],
     orderby: &["displayName", "createdDateTime", "modifiedDateTime"],
     expand: &[Allow("accessPackages", PACKAGE_EXPAND)],
+    skip: false,
 };
 const POLICIES: ListSpec = ListSpec {
     entity: "accessPackageAssignmentPolicy",
@@ -45,6 +46,7 @@ const POLICIES: ListSpec = ListSpec {
     ],
     orderby: &["displayName", "createdDateTime", "modifiedDateTime"],
     expand: &[Allow("questions", &[]), Allow("accessPackage", &[]), Allow("catalog", &[])],
+    skip: false,
 };
 
 /// The caller's reach; Graph's refusal for someone with no entitlement-management role.

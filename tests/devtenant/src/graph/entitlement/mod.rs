@@ -14,7 +14,7 @@ mod requests;
 
 use super::error::GraphError;
 use super::expand::{Allow, Expand};
-use super::query::{GraphQuery, page};
+use super::query::{GraphQuery, paged};
 use super::schema;
 use crate::Tenant;
 use crate::entitlement::{Ctx, lifecycle};
@@ -106,6 +106,9 @@ pub struct ListSpec {
     pub filters: &'static [(&'static str, &'static [&'static str])],
     pub orderby: &'static [&'static str],
     pub expand: &'static [Allow],
+    /// Whether it takes `$skip` (Graph's access review lists do; entitlement management's page
+    /// with `@odata.nextLink` only).
+    pub skip: bool,
 }
 
 const LIST_OPTIONS: [&str; 7] = ["$select", "$filter", "$top", "$skiptoken", "$count", "$orderby", "$expand"];
@@ -174,7 +177,10 @@ pub fn list_page<T>(
     view: impl Fn(&T) -> Value,
     render: impl Fn(&T, &[Expand]) -> Result<Value, GraphError>,
 ) -> Result<Value, GraphError> {
-    q.only(&LIST_OPTIONS)?;
+    match spec.skip {
+        true => q.only(&[&LIST_OPTIONS[..], &["$skip"]].concat())?,
+        false => q.only(&LIST_OPTIONS)?,
+    }
     let (select, expand) = select_expand(q, spec.entity, spec.expand)?;
     let filter = q.filter()?;
     if let Some(f) = &filter {
@@ -201,7 +207,7 @@ pub fn list_page<T>(
         odata::sort(&mut views, &prop, desc);
     }
     let total = views.len();
-    let mut body = page(t, path, q, views, t.scenario.graph.page_size, 999)?;
+    let mut body = paged(t, path, q, views, t.scenario.graph.page_size, 999, spec.skip)?;
     let mut out = vec![];
     for v in body["value"].as_array().cloned().unwrap_or_default() {
         let row = &by_id[v["id"].as_str().unwrap_or_default()];

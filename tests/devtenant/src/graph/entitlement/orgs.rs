@@ -19,6 +19,7 @@ const ORGS: ListSpec = ListSpec {
     filters: &[("id", &["eq"]), ("displayName", &["eq", "contains", "startswith"]), ("state", &["eq"])],
     orderby: &["displayName", "createdDateTime"],
     expand: EXPAND,
+    skip: false,
 };
 
 fn org(t: &Tenant, id: &str) -> Result<Value, GraphError> {

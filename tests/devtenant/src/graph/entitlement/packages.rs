@@ -39,6 +39,7 @@ const PACKAGES: ListSpec = ListSpec {
     ],
     orderby: &["displayName", "createdDateTime", "modifiedDateTime"],
     expand: PACKAGE_EXPAND,
+    skip: false,
 };
 
 /// A caller as package visibility sees them.

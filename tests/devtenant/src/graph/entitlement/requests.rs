@@ -50,6 +50,7 @@ pub(super) const REQUESTS: ListSpec = ListSpec {
     ],
     orderby: &["createdDateTime", "completedDateTime"],
     expand: REQUEST_EXPAND,
+    skip: false,
 };
 
 /// Reads `requestType` as the docs spell it (any case; `userExtend` too).

@@ -1,9 +1,12 @@
 //! Graph's access reviews for a reviewer (`/identityGovernance/accessReviews/definitions/…`):
-//! `filterByCurrentUser(on='reviewer')` on definitions, instances and decisions, GETs by id, and
-//! the writes (PATCH a decision, `batchRecordDecisions`, `acceptRecommendations`,
-//! `resetDecisions`). The clock-driven lifecycle runs before every answer, as for entitlements.
+//! `filterByCurrentUser(on='reviewer')` on definitions, instances and decisions, GETs by id, an
+//! instance's `contactedReviewers`, the writes (PATCH a decision, `batchRecordDecisions`,
+//! `acceptRecommendations`, `resetDecisions`) and an administrator's `stop`, `applyDecisions`
+//! and `sendReminder`. The clock-driven lifecycle runs before every answer, as for entitlements.
 
+mod admin;
 mod render;
+mod reviewers;
 mod writes;
 
 use super::auth::Caller;
@@ -31,12 +34,14 @@ const DEFINITIONS: ListSpec = ListSpec {
     filters: &[("id", &["eq", "in"]), ("displayName", &["eq", "contains", "startswith"]), ("status", &["eq", "in"])],
     orderby: &["displayName", "createdDateTime"],
     expand: &[],
+    skip: true,
 };
 const INSTANCES: ListSpec = ListSpec {
     entity: "accessReviewInstance",
     filters: &[("id", &["eq", "in"]), ("status", &["eq", "in"])],
     orderby: &["startDateTime", "endDateTime"],
     expand: &[],
+    skip: true,
 };
 const DECISIONS: ListSpec = ListSpec {
     entity: "accessReviewInstanceDecisionItem",
@@ -48,6 +53,7 @@ const DECISIONS: ListSpec = ListSpec {
     ],
     orderby: &["decision", "reviewedDateTime"],
     expand: &[Allow("insights", &[])],
+    skip: true,
 };
 
 pub fn router(t: Arc<Tenant>) -> Routes<Arc<Tenant>> {
@@ -60,6 +66,10 @@ pub fn router(t: Arc<Tenant>) -> Routes<Arc<Tenant>> {
         .post(&format!("{i}/batchRecordDecisions"), writes::batch)
         .post(&format!("{i}/acceptRecommendations"), writes::accept)
         .post(&format!("{i}/resetDecisions"), writes::reset)
+        .post(&format!("{i}/stop"), admin::stop)
+        .post(&format!("{i}/applyDecisions"), admin::apply)
+        .post(&format!("{i}/sendReminder"), admin::remind)
+        .get(&format!("{i}/contactedReviewers"), reviewers::contacted)
         .map(|r| r.layer(middleware::from_fn_with_state(t, super::entitlement::catch_up)))
 }
 
@@ -95,7 +105,7 @@ fn refused() -> GraphError {
 }
 
 /// Reviewers of any item of it, and administrators, may read a definition or an instance.
-fn may_read(c: &Connection, caller: &Caller, instances: &[InstanceRow]) -> Result<(), GraphError> {
+pub(crate) fn may_read(c: &Connection, caller: &Caller, instances: &[InstanceRow]) -> Result<(), GraphError> {
     if caller.user.admin {
         return Ok(());
     }

@@ -71,7 +71,7 @@ pub async fn batch(
 }
 
 /// Actions without parameters take no body, or an empty JSON object.
-fn no_parameters(body: &Bytes) -> Result<(), GraphError> {
+pub(super) fn no_parameters(body: &Bytes) -> Result<(), GraphError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(());
     }
