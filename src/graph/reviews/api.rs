@@ -3,7 +3,7 @@
 //! round trips however many reviews there are: the reviews, their open instances (one `$batch`),
 //! my items in each (one `$batch`), the people (one `$batch` per 20).
 
-use super::models::{ReviewDecision, ReviewDefinition, ReviewInstance, Verdict};
+use super::models::{ReviewAt, ReviewDecision, ReviewDefinition, ReviewInstance, Verdict};
 use super::review::{Review, ReviewItem};
 use crate::graph::GraphClient;
 use crate::graph::batch::{BatchItem, MAX_BATCH, take};
@@ -13,18 +13,10 @@ use crate::graph::write::{Refusals, at_most_once};
 use crate::net::Cancel;
 use http::Method;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 pub const AR: &str = "/identityGovernance/accessReviews";
 /// Pages of a list followed at most.
 const PAGES: usize = 20;
-
-/// Where a decision is written: a review's instance.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReviewAt {
-    pub definition_id: String,
-    pub instance_id: String,
-}
 
 fn enc(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
@@ -74,8 +66,8 @@ impl GraphClient {
     }
 
     /// The open reviews in which I decide on someone (myself included), with my items; no
-    /// directory look-ups.
-    async fn open_reviews(&self, cancel: Option<&Cancel>) -> Result<Vec<Review>, GraphError> {
+    /// directory look-ups (what my own self-reviews need, e.g. beside my access).
+    pub async fn open_reviews(&self, cancel: Option<&Cancel>) -> Result<Vec<Review>, GraphError> {
         let path = format!(
             "{AR}/definitions/filterByCurrentUser(on='reviewer')?$select=id,displayName,descriptionForReviewers,settings"
         );

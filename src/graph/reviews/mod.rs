@@ -5,6 +5,6 @@ mod api;
 pub mod models;
 pub mod review;
 
-pub use api::{AR, ReviewAt};
-pub use models::{Recommendation, ReviewDecision, ReviewDefinition, ReviewInstance, Verdict};
+pub use api::AR;
+pub use models::{Recommendation, ReviewAt, ReviewDecision, ReviewDefinition, ReviewInstance, Verdict};
 pub use review::{Review, ReviewItem};

@@ -4,6 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Where a decision is written: a review's instance (its paths are `api`'s).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewAt {
+    pub definition_id: String,
+    pub instance_id: String,
+}
+
 /// A review: what it is called and what it asks of reviewers.
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]

@@ -2,8 +2,7 @@
 //! with what the page derives from them (progress, who is a guest, why Graph recommends what it
 //! does). No view code: unit-tested natively.
 
-use super::api::ReviewAt;
-use super::models::{Recommendation, ReviewDecision, ReviewDefinition, ReviewInstance, Verdict};
+use super::models::{Recommendation, ReviewAt, ReviewDecision, ReviewDefinition, ReviewInstance, Verdict};
 use crate::graph::models::User;
 
 /// Graph's default look-back for sign-in recommendations.
