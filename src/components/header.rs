@@ -50,13 +50,25 @@ pub fn Header() -> impl IntoView {
                         </li>
                         {move || {
                             inbox
-                                .0
-                                .get()
-                                .unwrap_or(false)
+                                .waiting()
+                                .decisions
                                 .then(|| {
                                     view! {
                                         <li>
                                             <Link route=Route::Approvals>{tr(t, |t| t.nav_approvals)}</Link>
+                                        </li>
+                                    }
+                                        .into_any()
+                                })
+                        }}
+                        {move || {
+                            inbox
+                                .waiting()
+                                .reviews
+                                .then(|| {
+                                    view! {
+                                        <li>
+                                            <Link route=Route::Reviews>{tr(t, |t| t.nav_reviews)}</Link>
                                         </li>
                                     }
                                         .into_any()

@@ -210,6 +210,45 @@ pub struct Texts {
     pub error_chunk: &'static str,
     pub error_chunk_gone: &'static str,
     pub reload: &'static str,
+    pub nav_reviews: &'static str,
+    pub reviews_title: &'static str,
+    pub reviews_empty: &'static str,
+    pub review_covers: &'static str,
+    pub review_due: &'static str,
+    pub review_progress_label: &'static str,
+    pub review_progress: &'static str,
+    pub review_holds: &'static str,
+    pub review_last_sign_in: &'static str,
+    pub review_never_signed_in: &'static str,
+    pub review_sign_in_unknown: &'static str,
+    pub review_recommendation: &'static str,
+    pub review_no_recommendation: &'static str,
+    pub review_why_signed_in: &'static str,
+    pub review_why_not_signed_in: &'static str,
+    pub review_why_no_info: &'static str,
+    pub review_decision: &'static str,
+    pub review_not_decided: &'static str,
+    pub review_reason_given: &'static str,
+    pub dont_know: &'static str,
+    pub review_reason_required: &'static str,
+    pub review_reason_missing: &'static str,
+    pub accept_recommendations: &'static str,
+    pub accept_count: &'static str,
+    pub review_bulk_title: &'static str,
+    pub dont_know_selected: &'static str,
+    pub review_dont_know_done: &'static str,
+    pub review_accepted: &'static str,
+    pub self_review_question: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub self_review_reason_required: &'static str,
+    pub self_review_answer_by: &'static str,
+    pub self_review_answered_yes: &'static str,
+    pub self_review_answered_no: &'static str,
+    pub self_review_change_until: &'static str,
+    pub review_history_review: &'static str,
+    pub review_history_person: &'static str,
+    pub review_history_accepted: &'static str,
 }
 
 pub fn texts(lang: Language) -> &'static Texts {
@@ -304,6 +343,17 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
+/// The words before and after one placeholder (`{name}`), for a value shown in an element of
+/// its own (a name from Graph inside `<bdi>`); the whole text comes before when it has no such
+/// placeholder.
+pub fn around(template: &'static str, name: &str) -> (&'static str, &'static str) {
+    let placeholder = format!("{{{name}}}");
+    match template.find(&placeholder) {
+        Some(i) => (&template[..i], &template[i + placeholder.len()..]),
+        None => (template, ""),
+    }
+}
+
 /// The words of the language in force, reactively.
 pub fn use_texts() -> Signal<&'static Texts> {
     let i18n = expect_context::<I18n>();
@@ -330,6 +380,13 @@ mod tests {
         assert_eq!(note, "Hi {link}, see https://x {unknown}");
         assert_eq!(fill("{", &[]), "{");
         assert_eq!(fill("{a}{a}", &[("a", "é")]), "éé");
+    }
+
+    #[test]
+    fn a_value_in_its_own_element_stands_where_each_language_puts_it() {
+        assert_eq!(around(texts(Language::En).self_review_question, "package"), ("Do you still need access to ", "?"));
+        assert_eq!(around(texts(Language::Sv).self_review_question, "package").1, "?");
+        assert_eq!(around("No placeholder", "package"), ("No placeholder", ""));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::components::{ErrorView, Loading};
 use crate::error::AppError;
 use crate::pages;
 use crate::routing::Route;
+use crate::state::Inbox;
 use leptos::prelude::*;
 use std::cell::Cell;
 
@@ -29,6 +30,8 @@ split!(sponsor, sponsor_pages -> Builder => |route| match route {
     _ => view! { <pages::Invite/> }.into_any(),
 });
 
+split!(reviews, reviews_pages -> Builder => |_route| view! { <pages::Reviews/> }.into_any());
+
 /// The chunks, coarse on purpose: on a phone every file is a round trip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Group {
@@ -37,10 +40,14 @@ pub enum Group {
     Partner,
     /// What a sponsor does: approvals and invitations.
     Sponsor,
+    /// Access reviews: only for someone an open review lists as a reviewer.
+    Reviews,
 }
 
 impl Group {
-    pub const ALL: [Group; 2] = [Group::Partner, Group::Sponsor];
+    /// What every signed-in person may open from the navigation: loaded when the browser is idle.
+    /// The reviews' chunk only when reviews wait for the person.
+    pub const FOR_EVERYONE: [Group; 2] = [Group::Partner, Group::Sponsor];
 
     /// The chunk a signed-in route's page lives in; `None` for pages in the first module.
     pub fn of(route: &Route) -> Option<Group> {
@@ -53,6 +60,7 @@ impl Group {
             | Route::Requests
             | Route::Access => Some(Group::Partner),
             Route::Approvals | Route::Invite => Some(Group::Sponsor),
+            Route::Reviews => Some(Group::Reviews),
         }
     }
 
@@ -73,6 +81,7 @@ impl Group {
         let result = match self {
             Group::Partner => partner_pages().await,
             Group::Sponsor => sponsor_pages().await,
+            Group::Reviews => reviews_pages().await,
         };
         let builder = result.map_err(|ChunkFailure| AppError::Chunk { gone: chunk_gone() })?;
         LOADED.with(|l| l[self.index()].set(Some(builder)));
@@ -81,7 +90,7 @@ impl Group {
 }
 
 thread_local! {
-    static LOADED: [Cell<Option<Builder>>; 2] = const { [Cell::new(None), Cell::new(None)] };
+    static LOADED: [Cell<Option<Builder>>; 3] = const { [Cell::new(None), Cell::new(None), Cell::new(None)] };
 }
 
 /// Whether the split glue found a chunk gone from the server (see the build's `portierFetch`).
@@ -136,6 +145,16 @@ pub fn page(route: Memo<Route>) -> impl IntoView {
     let account = expect_context::<Session>().account();
     // Signed in and usable: the navigation's other pages load meanwhile.
     let preloaded = StoredValue::new(false);
+    // The reviews' chunk too, once the account's check says reviews wait for this person.
+    if let Some(inbox) = use_context::<Inbox>() {
+        let reviews_preloaded = StoredValue::new(false);
+        Effect::new(move || {
+            if inbox.waiting().reviews && account.get().is_some() && !reviews_preloaded.get_value() {
+                reviews_preloaded.set_value(true);
+                preload_when_idle(vec![Group::Reviews]);
+            }
+        });
+    }
     move || {
         let current = route.get();
         let signed_in = account.get().is_some();
@@ -150,7 +169,7 @@ pub fn page(route: Memo<Route>) -> impl IntoView {
         };
         if signed_in && !preloaded.get_value() {
             preloaded.set_value(true);
-            preload_when_idle(Group::ALL.to_vec());
+            preload_when_idle(Group::FOR_EVERYONE.to_vec());
         }
         if Group::of(&current).is_none() || !signed_in {
             mark_ready();

@@ -11,6 +11,7 @@ pub mod lazy;
 mod not_found;
 mod request;
 mod requests;
+mod reviews;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod testing;
 mod welcome;
@@ -24,4 +25,5 @@ pub use invite::Invite;
 pub use not_found::NotFound;
 pub use request::{PackagePage, SelectionPage};
 pub use requests::MyRequests;
+pub use reviews::Reviews;
 pub use welcome::Welcome;

@@ -24,6 +24,8 @@ pub enum Route {
     Approvals,
     /// Invite a partner.
     Invite,
+    /// The access reviews I take part in: people to review, my own access to confirm.
+    Reviews,
     NotFound(String),
 }
 
@@ -41,6 +43,7 @@ impl Route {
             ["access"] => Route::Access,
             ["approvals"] => Route::Approvals,
             ["invite"] => Route::Invite,
+            ["reviews"] => Route::Reviews,
             _ => Route::NotFound(path.to_string()),
         }
     }
@@ -58,6 +61,7 @@ impl Route {
             Route::Access => "/access".into(),
             Route::Approvals => "/approvals".into(),
             Route::Invite => "/invite".into(),
+            Route::Reviews => "/reviews".into(),
             Route::NotFound(p) => p.clone(),
         }
     }
@@ -241,5 +245,7 @@ mod tests {
         assert_eq!(Route::parse(&Route::Package("x/y".into()).path()), Route::Package("x/y".into()));
         assert_eq!(Route::parse("/requests"), Route::Requests);
         assert_eq!(Route::parse("/access"), Route::Access);
+        assert_eq!(Route::parse("/reviews"), Route::Reviews);
+        assert_eq!(Route::Reviews.path(), "/reviews");
     }
 }

@@ -1,5 +1,5 @@
-//! The signed-in person as Graph's `/me` describes them, and whether decisions wait for them:
-//! read once per sign-in, shared by the header and the pages.
+//! The signed-in person as Graph's `/me` describes them, and what waits for them (decisions to
+//! take, access reviews to do): read once per sign-in, shared by the header and the pages.
 
 use crate::auth::Session;
 use crate::chunk::split;
@@ -9,22 +9,42 @@ use crate::graph::models::User;
 use crate::net::LocalBoxFuture;
 use leptos::prelude::*;
 
-/// Whether decisions wait, asked of Graph.
-type InboxCheck = fn(GraphClient) -> LocalBoxFuture<'static, bool>;
+/// What waits for the signed-in person, asked of Graph.
+type InboxCheck = fn(GraphClient) -> LocalBoxFuture<'static, Waiting>;
 
 // Only a signed-in person runs it, and it reads the whole inbox's models: a chunk, not the first
-// module the signed-out welcome page loads.
+// module the signed-out welcome page loads. Both questions are asked at once; a refusal (a
+// partner may not read reviews) is a quiet "no".
 split!(inbox, inbox_check -> InboxCheck => |graph| {
-    Box::pin(async move { graph.pending_decisions(None).await.is_ok_and(|d| !d.is_empty()) })
+    Box::pin(async move {
+        let (decisions, reviews) = futures::join!(graph.pending_decisions(None), graph.reviews_waiting(None));
+        Waiting { decisions: decisions.is_ok_and(|d| !d.is_empty()), reviews: reviews.unwrap_or(false) }
+    })
 });
 
 /// The signed-in user from Graph's `/me` (`None` while nobody is signed in).
 #[derive(Clone, Copy)]
 pub struct Me(pub LocalResource<Result<Option<User>, AppError>>);
 
-/// Whether the signed-in person has decisions waiting (the inbox is offered only then).
+/// What waits for the signed-in person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Waiting {
+    /// Requests wait for my decision (the approvals inbox is offered only then).
+    pub decisions: bool,
+    /// An open access review lists me as a reviewer (the reviews page is offered only then).
+    pub reviews: bool,
+}
+
+/// What waits for the signed-in person (nothing until known, and whenever asking failed).
 #[derive(Clone, Copy)]
-pub struct Inbox(pub LocalResource<bool>);
+pub struct Inbox(pub LocalResource<Waiting>);
+
+impl Inbox {
+    /// What waits, reactively; nothing while it is being asked.
+    pub fn waiting(&self) -> Waiting {
+        self.0.get().unwrap_or_default()
+    }
+}
 
 /// Reads both again whenever who is signed in changes.
 pub fn provide(session: &Session, graph: &GraphClient) {
@@ -50,12 +70,12 @@ pub fn provide(session: &Session, graph: &GraphClient) {
             let signed_in = account.get().is_some();
             async move {
                 if !signed_in {
-                    return false;
+                    return Waiting::default();
                 }
                 // A chunk that cannot load offers no inbox link; the pages say what failed.
                 match inbox_check().await {
                     Ok(check) => check(graph).await,
-                    Err(_) => false,
+                    Err(_) => Waiting::default(),
                 }
             }
         }

@@ -3,6 +3,7 @@
 //! `portier.`, so that sign-out removes it with the tokens.
 
 use crate::auth::Session;
+use crate::graph::reviews::Verdict;
 use crate::storage::{self, KeyValue, Stores};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -53,6 +54,8 @@ pub enum List {
     Decisions,
     /// [`Invited`]: the people I invited.
     Invited,
+    /// [`Reviewed`]: my decisions in access reviews (my own self-reviews included).
+    Reviewed,
 }
 
 impl List {
@@ -60,6 +63,7 @@ impl List {
         match self {
             List::Decisions => "decisions",
             List::Invited => "invited",
+            List::Reviewed => "reviewed",
         }
     }
 }
@@ -71,6 +75,23 @@ pub struct Decided {
     pub requester: String,
     pub approved: bool,
     pub reason: String,
+    pub at: String,
+}
+
+/// A decision I recorded in an access review (Graph lists only reviews still open).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reviewed {
+    /// The review's name.
+    pub review: String,
+    /// Whose access (my own name for a self-review).
+    pub person: String,
+    /// What the access is to (a package or a group).
+    pub holds: String,
+    pub verdict: Verdict,
+    pub reason: String,
+    /// Graph's recommendation, accepted (rather than a verdict I chose).
+    #[serde(default)]
+    pub accepted: bool,
     pub at: String,
 }
 
