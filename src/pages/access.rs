@@ -1,13 +1,17 @@
 //! My access: what I hold, what it grants and until when (a warning when the end is near),
-//! extend where the policy allows it, give it up with confirmation.
+//! extend where the policy allows it, give it up with confirmation; where an open review asks me
+//! whether I still need a package, the question beside it.
 
+use super::reviews::{Mine, SelfReview, about_package, own_items};
 use crate::components::{ConfirmAction, ErrorView, Grants, Loading, StateBadge, format};
 use crate::error::AppError;
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::{Assignment, NewAssignment, NewRequest};
 use crate::graph::entitlement::timeline::{ends_at, ends_soon};
+use crate::graph::reviews::{Review, ReviewItem};
 use crate::i18n::{tr, use_texts};
 use crate::net::Cancel;
+use crate::state::{use_inbox, use_me};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -19,12 +23,34 @@ pub fn MyAccess() -> impl IntoView {
     let t = use_texts();
     let graph = expect_context::<GraphClient>();
     let cancel = Cancel::on_cleanup();
+    let (inbox, me) = (use_inbox(), use_me());
+    // My own access in open reviews: asked only when the account's check says reviews wait for
+    // me (most people are never asked), at the same time as the access itself.
+    let own = {
+        let (graph, cancel) = (graph.clone(), cancel.clone());
+        LocalResource::new(move || {
+            let waiting = inbox.waiting().reviews;
+            let person = me.0.get().and_then(Result::ok).flatten().filter(|_| waiting);
+            let (graph, cancel) = (graph.clone(), cancel.clone());
+            async move {
+                let Some(person) = person else { return Ok(vec![]) };
+                let reviews = graph.open_reviews(Some(&cancel)).await.map_err(AppError::from)?;
+                Ok::<_, AppError>(own_items(reviews, &person.id))
+            }
+        })
+    };
+    let mine = RwSignal::new(Mine::new());
     let list = LocalResource::new(move || {
         let (graph, cancel) = (graph.clone(), cancel.clone());
         async move { graph.my_assignments(Some(&cancel)).await.map_err(AppError::from) }
     });
     view! {
         <h1>{tr(t, |t| t.access_title)}</h1>
+        {move || {
+            own.get()
+                .and_then(Result::err)
+                .map(|e| view! { <ErrorView error=e on_retry=Callback::new(move |_| own.refetch()) /> }.into_any())
+        }}
         {move || match list.get() {
             None => view! { <Loading /> }.into_any(),
             Some(Err(e)) => view! { <ErrorView error=e on_retry=Callback::new(move |_| list.refetch()) /> }.into_any(),
@@ -38,7 +64,18 @@ pub fn MyAccess() -> impl IntoView {
                 } else {
                     view! {
                         <ul class="assignments">
-                            {live.into_iter().map(|a| view! { <AssignmentItem assignment=a /> }).collect_view()}
+                            {live
+                                .into_iter()
+                                .map(|a| {
+                                    let package = a.access_package.as_ref().map(|p| p.id.clone()).unwrap_or_default();
+                                    let asked = Signal::derive(move || {
+                                        own.get()
+                                            .and_then(Result::ok)
+                                            .and_then(|o| about_package(&o, &package).cloned())
+                                    });
+                                    view! { <AssignmentItem assignment=a asked=asked mine=mine /> }
+                                })
+                                .collect_view()}
                         </ul>
                     }
                         .into_any()
@@ -49,8 +86,14 @@ pub fn MyAccess() -> impl IntoView {
 }
 
 #[component]
-fn AssignmentItem(assignment: Assignment) -> impl IntoView {
+fn AssignmentItem(
+    assignment: Assignment,
+    /// My own review of this access, if an open review asks me about it.
+    asked: Signal<Option<(Review, ReviewItem)>>,
+    mine: RwSignal<Mine>,
+) -> impl IntoView {
     let t = use_texts();
+    let me = use_me();
     let graph = expect_context::<GraphClient>();
     let busy = RwSignal::new(false);
     let done = RwSignal::new(None::<&'static str>);
@@ -126,6 +169,14 @@ fn AssignmentItem(assignment: Assignment) -> impl IntoView {
                     })
             }}
             {move || failure.get().map(|e| view! { <ErrorView error=e /> })}
+            {move || {
+                asked
+                    .get()
+                    .map(|(review, item)| {
+                        let by = me.0.get_untracked().and_then(Result::ok).flatten().and_then(|u| u.display_name);
+                        view! { <SelfReview review=review item=item mine=mine by=by.unwrap_or_default() /> }.into_any()
+                    })
+            }}
             <Show when=move || done.get().is_none()>
                 <div class="actions">
                     {settings

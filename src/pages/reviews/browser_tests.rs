@@ -1,13 +1,15 @@
 //! The reviews page mounted in a shadow root over a scripted Graph, and used as a reviewer
 //! would: a reason the review requires is asked at the field and nothing is sent without it; a
 //! decision goes to the right person's item and says what became of it; accepting the
-//! recommendations posts once; my own access answered yes or no records Approve or Deny.
+//! recommendations posts once; my own access answered yes or no records Approve or Deny, on the
+//! reviews page and beside the package on my access.
 
 use super::Reviews;
 use crate::graph::fake::{Scripted, answer, batch_answer, client};
 use crate::graph::models::User;
+use crate::pages::MyAccess;
 use crate::pages::testing::{Mounted, mount};
-use crate::state::Me;
+use crate::state::{Inbox, Me, Waiting};
 use leptos::prelude::*;
 use serde_json::{Value, json};
 use wasm_bindgen_test::*;
@@ -220,4 +222,29 @@ async fn my_own_access_answered_yes_records_approve_and_no_records_deny() {
     assert_eq!(body(&net.sent.borrow()[5]), json!({"decision": "Deny", "justification": ""}));
     let progress = page.find("[data-testid=review-progress]").await;
     assert_eq!(progress.text_content().as_deref(), Some("1 of 1 decided"));
+}
+
+#[wasm_bindgen_test]
+async fn my_access_asks_beside_the_package_when_reviews_wait() {
+    let assignments = json!({"value": [
+        {"id": "a1", "state": "delivered", "accessPackage": {"id": "pkg-portal", "displayName": "Partner portal"}},
+        {"id": "a2", "state": "delivered", "accessPackage": {"id": "pkg-other", "displayName": "Other"}},
+    ]});
+    let mut script = vec![answer(200, &[], assignments)];
+    // Only the review's own reads: no people are looked up for my own item.
+    script.extend(my_own(false).into_iter().take(3));
+    script.push(answer(204, &[], Value::Null));
+    let (graph, net, _) = client(script);
+    let page = mount(graph, || {
+        signed_in();
+        provide_context(Inbox(LocalResource::new(|| async { Waiting { decisions: false, reviews: true } })));
+        view! { <MyAccess /> }
+    });
+    page.find("[data-testid=assignment][data-package='Partner portal'] [data-testid=self-review]").await;
+    assert_eq!(page.count("[data-testid=self-review]"), 1, "only beside the package asked about");
+    page.click("[data-testid=self-review-no]").await;
+    page.find("[data-testid=self-review-answer][data-answer=no]").await;
+    let sent = net.sent.borrow();
+    assert_eq!(sent.len(), 5, "access, the review's three reads, the answer");
+    assert_eq!(body(&sent[4])["decision"], "Deny");
 }

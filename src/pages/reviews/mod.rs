@@ -26,10 +26,13 @@ use history::History;
 use item::Decide;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use model::{Mine, Outcome, Target, review_name, to_accept};
+use model::{Outcome, Target, review_name, to_accept};
 use record::record;
 use section::ReviewSection;
 use std::collections::{BTreeMap, BTreeSet};
+
+pub use model::{Mine, about_package, own_items};
+pub use self_review::SelfReview;
 
 /// How many decisions of one bulk decision are sent at once.
 const DECISIONS_AT_ONCE: usize = 4;

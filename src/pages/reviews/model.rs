@@ -1,8 +1,8 @@
 //! The reviews page as data, with no view code: where a decision goes and what the history keeps
 //! of it, each person's decision as it stands (mine recorded since the list was read included),
 //! progress, what accepting the recommendations decides, when a reason is asked, the words for
-//! verdicts, recommendations and last sign-ins, what became of a decision, and the history as
-//! CSV. Unit-tested natively.
+//! verdicts, recommendations and last sign-ins, what became of a decision, my own self-reviews
+//! beside my access, and the history as CSV. Unit-tested natively.
 
 use crate::error::AppError;
 use crate::graph::GraphError;
@@ -226,6 +226,22 @@ pub fn package_id(item: &ReviewItem) -> String {
     r.and_then(|r| r.access_package_id.clone().or(r.id.clone())).unwrap_or_default()
 }
 
+/// My own items in open reviews (the access I am asked to confirm), each with its review.
+pub fn own_items(reviews: Vec<Review>, me: &str) -> Vec<(Review, ReviewItem)> {
+    reviews
+        .into_iter()
+        .filter_map(|r| {
+            let item = r.my_own(me)?.clone();
+            Some((r, item))
+        })
+        .collect()
+}
+
+/// The self-review about one access package, if I am asked about it.
+pub fn about_package<'a>(own: &'a [(Review, ReviewItem)], package: &str) -> Option<&'a (Review, ReviewItem)> {
+    own.iter().find(|(_, i)| !package.is_empty() && package_id(i).eq_ignore_ascii_case(package))
+}
+
 /// What I decided, newest first.
 pub fn newest_first(history: &[Reviewed]) -> Vec<Reviewed> {
     history.iter().rev().cloned().collect()
@@ -393,6 +409,20 @@ mod tests {
         assert_eq!(answer(verdict_of(true)), Some(true));
         assert_eq!(answer(verdict_of(false)), Some(false));
         assert_eq!(answer(Verdict::NotReviewed), None);
+    }
+
+    #[test]
+    fn my_own_items_are_found_beside_their_package() {
+        let r = review(
+            vec![portal("x1", "pat", "NotReviewed", "Deny"), portal("x2", "ME", "NotReviewed", "Approve")],
+            json!({}),
+        );
+        let other = review(vec![portal("y1", "kim", "NotReviewed", "Deny")], json!({}));
+        let own = own_items(vec![r, other], "me");
+        assert_eq!(own.len(), 1);
+        assert_eq!(about_package(&own, "PKG-portal").map(|(_, i)| i.decision.id.as_str()), Some("x2"));
+        assert!(about_package(&own, "pkg-other").is_none());
+        assert!(about_package(&own, "").is_none());
     }
 
     #[test]
