@@ -94,7 +94,6 @@ async fn a_required_reason_is_asked_at_the_field_and_nothing_is_sent() {
     let bulk = page.find("[data-testid=review-bulk-reason]").await;
     page.find(&format!("[id='{}-error']", bulk.id())).await;
     assert_eq!(page.focused_id(), Some(bulk.id()));
-    // Denying asks for no reason: only approvals must carry one.
     assert_eq!(net.sent.borrow().len(), 4, "only the reviews were read");
     assert_eq!(page.count("[data-testid=review-outcome]"), 0);
 }
