@@ -42,9 +42,10 @@ days_ago = 40
     )
 }
 
-/// Noor (no sign-in for 50 days: Graph recommends Deny) and Ivo (signed in 2 days ago: Approve).
+/// Noor (no sign-in for 50 days: Graph recommends Deny) and Ivo (signed in 12 days ago, two
+/// before the review began, whose recommendations read the sign-ins before it: Approve).
 pub fn scenario() -> String {
-    format!("{}{}", noor_only(), partner("ivo", "Ivo Sand", 2))
+    format!("{}{}", noor_only(), partner("ivo", "Ivo Sand", 12))
 }
 
 /// Noor alone in Sara's review: her item is the page's only one.

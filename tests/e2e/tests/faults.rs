@@ -145,6 +145,7 @@ cells! {
     fault_access_token_expired_review_decision: AccessTokenExpired on ReviewDecision;
     fault_double_click_review_decision: DoubleClick on ReviewDecision;
     fault_offline_review_decision: Offline on ReviewDecision;
+    fault_session_expired_review_decision: SessionExpired on ReviewDecision;
 
     fault_504_accept_recommendations: GatewayTimeout on AcceptRecommendations;
     fault_connection_dropped_accept_recommendations: ConnectionDropped on AcceptRecommendations;
@@ -154,4 +155,5 @@ cells! {
     fault_connection_dropped_self_review: ConnectionDropped on SelfReview;
     fault_double_click_self_review: DoubleClick on SelfReview;
     fault_offline_self_review: Offline on SelfReview;
+    fault_session_expired_self_review: SessionExpired on SelfReview;
 }
