@@ -5,7 +5,7 @@ use super::Home;
 use crate::graph::fake::{answer, batch_answer, client};
 use crate::graph::models::User;
 use crate::pages::testing::mount;
-use crate::state::Me;
+use crate::state::{Inbox, Me, Waiting};
 use leptos::prelude::*;
 use serde_json::{Value, json};
 use wasm_bindgen_test::*;
@@ -24,6 +24,12 @@ fn signed_in(guest: bool) {
         let user = user.clone();
         async move { Ok(Some(user)) }
     })));
+    reviews_wait(false);
+}
+
+/// What the account's check found about open reviews listing the person as a reviewer.
+fn reviews_wait(reviews: bool) {
+    provide_context(Inbox(LocalResource::new(move || async move { Waiting { decisions: false, reviews } })));
 }
 
 /// An instant `days` from now, on the browser's clock.
@@ -117,4 +123,37 @@ async fn access_ending_soon_is_extended_in_place() {
     assert!(sent[1].uri().path().ends_with("/assignmentRequests"), "{}", sent[1].uri());
     let body: Value = serde_json::from_slice(sent[1].body()).unwrap();
     assert_eq!((body["requestType"].as_str(), body["assignment"]["id"].as_str()), (Some("userExtend"), Some("a1")));
+}
+
+#[wasm_bindgen_test]
+async fn open_reviews_are_offered_and_then_nothing_is_said_to_be_quiet() {
+    let nothing = || {
+        batch_answer(&[
+            ("requests", 200, json!({"value": []})),
+            ("assignments", 200, json!({"value": []})),
+            ("decisions", 200, json!({"value": []})),
+            ("approvals", 200, json!({"value": []})),
+        ])
+    };
+    let (graph, net, _) = client(vec![nothing()]);
+    let page = mount(graph, || {
+        signed_in(false);
+        reviews_wait(true);
+        view! { <Home /> }
+    });
+    // In the element's memory routing a link has no address of its own: it is the reviews link
+    // by its words.
+    let link = page.find("[data-testid=home-reviews] a").await;
+    assert_eq!(link.text_content().as_deref(), Some("Open your reviews"));
+    assert_eq!(page.count("[data-testid=home-quiet]"), 0, "something waits");
+    assert_eq!(net.sent.borrow().len(), 1, "the reviews cost the page no call of its own");
+    drop(page);
+    // Without open reviews, the same page is quiet.
+    let (graph, _, _) = client(vec![nothing()]);
+    let page = mount(graph, || {
+        signed_in(false);
+        view! { <Home /> }
+    });
+    page.find("[data-testid=home-quiet]").await;
+    assert_eq!(page.count("[data-testid=home-reviews]"), 0);
 }

@@ -1,5 +1,6 @@
 //! The signed-in start page: what needs me now, from one `$batch` (decisions waiting, my
-//! requests in flight, access ending soon, people I invited who have not accepted), each part
+//! requests in flight, access ending soon, people I invited who have not accepted) and the
+//! account's check (open reviews listing me as a reviewer), each part
 //! shown only when it has something and failing on its own; a partner with nothing yet learns
 //! what Portier is for and searches the catalog. The count of what waits goes into the title.
 
@@ -16,10 +17,10 @@ use crate::graph::models::User;
 use crate::i18n::{tr, use_texts};
 use crate::net::Cancel;
 use crate::state::kept::{Invited, List};
-use crate::state::{use_kept, use_me};
+use crate::state::{use_inbox, use_kept, use_me};
 use leptos::prelude::*;
 use model::HomeModel;
-use sections::{Decisions, Ending, InFlight, NewPartner, NotRedeemed};
+use sections::{Decisions, Ending, InFlight, NewPartner, NotRedeemed, Reviews};
 
 /// Now, on the browser's clock.
 fn now() -> chrono::DateTime<chrono::Utc> {
@@ -30,6 +31,7 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 pub fn Home() -> impl IntoView {
     let t = use_texts();
     let me = use_me();
+    let inbox = use_inbox();
     let graph = expect_context::<GraphClient>();
     let kept = use_kept();
     let cancel = Cancel::on_cleanup();
@@ -71,11 +73,15 @@ pub fn Home() -> impl IntoView {
                 view! {
                     <div class="home" data-testid="home" data-count=count.to_string()>
                         <Decisions part=model.decisions retry=retry />
+                        {move || inbox.waiting().reviews.then(|| view! { <Reviews /> })}
                         <InFlight part=model.requests retry=retry />
                         <Ending part=model.ending retry=retry />
                         <NotRedeemed part=model.invited retry=retry />
                         {model.new_partner.then(|| view! { <NewPartner /> }.into_any())}
-                        {quiet.then(|| view! { <p data-testid="home-quiet">{tr(t, |t| t.home_quiet)}</p> }.into_any())}
+                        {move || {
+                            (quiet && !inbox.waiting().reviews)
+                                .then(|| view! { <p data-testid="home-quiet">{tr(t, |t| t.home_quiet)}</p> })
+                        }}
                     </div>
                     // Who is signed in, after what needs them.
                     <section class="home-part" aria-labelledby="home-account-title">

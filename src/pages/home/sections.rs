@@ -80,6 +80,23 @@ pub fn Decisions(part: Part<model::Waiting>, retry: Callback<()>) -> impl IntoVi
     )
 }
 
+/// Open access reviews list me as a reviewer: the account's one check says so, no call here.
+#[component]
+pub fn Reviews() -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <section class="home-part" aria-labelledby="home-reviews-title" data-testid="home-reviews">
+            <h2 id="home-reviews-title">{tr(t, |t| t.home_reviews_title)}</h2>
+            <p>{tr(t, |t| t.home_reviews_waiting)}</p>
+            <p>
+                <Link route=Route::Reviews class="button primary">
+                    {tr(t, |t| t.home_open_reviews)}
+                </Link>
+            </p>
+        </section>
+    }
+}
+
 #[component]
 pub fn InFlight(part: Part<Vec<model::InFlight>>, retry: Callback<()>) -> impl IntoView {
     let t = use_texts();
