@@ -130,6 +130,45 @@ password = "Portier-demo-1"
     s
 }
 
+/// Scenario lines for the review journey (with [`scenario`]): one package per payload kind, its
+/// policy's name hostile too, reviewed by [`APPROVER`] in a review that began 10 days ago, and
+/// held by [`PARTNER`] for 40 days.
+pub fn review_scenario() -> String {
+    let field = |name: &str, k: usize| toml(&payloads(name)[k]);
+    let mut s = String::new();
+    for k in 0..KINDS.len() {
+        s += &format!(
+            r#"
+[[access_packages]]
+display_name = {name}
+description = "Reviewed every quarter."
+catalog = "Hostile catalog"
+grants = [{{ resource = {resource}, role = {role} }}]
+
+[[access_packages.policies]]
+display_name = {policy}
+allowed_target_scope = "allConfiguredConnectedOrganizationUsers"
+
+[access_packages.policies.review]
+started_days_ago = 10
+duration = "P30D"
+reviewers = [{{ type = "singleUser", user = "{APPROVER}" }}]
+
+[[requests]]
+requestor = "{PARTNER}"
+access_package = {name}
+state = "delivered"
+days_ago = 40
+"#,
+            name = field("Reviewed", k),
+            policy = field("ReviewPolicy", k),
+            resource = field("Resource", k),
+            role = field("Role", k),
+        );
+    }
+    s
+}
+
 /// Sets a form control's value as typing would (an `input` event), for values too long to type.
 pub async fn set_value(c: &Client, css: &str, text: &str) -> Result<()> {
     let script = "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \

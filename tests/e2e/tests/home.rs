@@ -107,6 +107,8 @@ async fn home_sara_sees_a_decision_waiting_and_a_partner_she_invited_who_has_not
     ensure!(from <= nearest && nearest <= to, "the deadline {nearest} is not 13 days away");
     let quinn = "[data-testid=home-invited-person][data-mail='quinn@fabrikam.com']";
     wait_for_text(c, quinn, "Quinn Berg").await?;
+    // Her quarterly review of Fabrikam's partners is open (Robin): offered, not counted.
+    wait_for(c, "[data-testid=home-reviews] a[href='/reviews']").await?;
     // Two things to act on: the decision and the invitation; the title says so.
     assert_eq!(wait_for(c, "[data-testid=home]").await?.attr("data-count").await?.as_deref(), Some("2"));
     until(c, "the count in the title", |c| async move { Ok(c.title().await?.starts_with("(2) ")) }).await?;

@@ -244,3 +244,42 @@ fn urlencode(text: &str) -> String {
         .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_review_names_organisations_and_reasons_stay_text_for_the_reviewer() -> Result<()> {
+    let opts = StackOptions { scenario_extra: scenario() + &review_scenario(), ..Default::default() };
+    let w = World::start(opts).await?;
+    let c = w.client();
+    c.set_window_size(375, 812).await?;
+    sign_in_at(&w, "/reviews", APPROVER).await?;
+    wait_for_count(c, "[data-testid=review-item]", KINDS.len()).await?;
+    // Each review is named for its package and policy, and covers the partner (name, company).
+    let mut shown = fields(&["Reviewed", "ReviewPolicy"]);
+    shown.extend(payloads("Partner"));
+    shown.extend(payloads("Company"));
+    assert_inert(&w, c, "reviews", &shown).await?;
+    let items = c
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=review-item]')].map(e => e.dataset.decision);",
+            vec![],
+        )
+        .await?;
+    let items: Vec<String> = serde_json::from_value(items)?;
+    for (k, item) in items.iter().enumerate() {
+        let item = format!("[data-testid=review-item][data-decision='{item}']");
+        set_value(c, &format!("{item} [data-testid=review-reason]"), &one("ReviewReason", k)).await?;
+        click(c, &format!("{item} [data-testid=review-deny]")).await?;
+        wait_for_count(c, "[data-testid=review-outcome][data-result=denied]", k + 1).await?;
+    }
+    click(c, "[data-testid=review-history] summary").await?;
+    assert_inert(&w, c, "what I decided", &fields(&["Reviewed", "ReviewReason"])).await?;
+    let cells = csv_cells(&downloaded_text(c, "[data-testid=review-history-csv]").await?);
+    let live: Vec<&String> = cells.iter().filter(|c| c.starts_with(['=', '+', '-', '@', '\t', '\r'])).collect();
+    ensure!(live.is_empty(), "my-reviews CSV: cells a spreadsheet would run: {live:?}");
+    for p in fields(&["Reviewed", "ReviewReason"]) {
+        let inert = if p.starts_with('=') { format!("'{p}") } else { p.clone() };
+        ensure!(cells.contains(&inert), "my-reviews CSV: no cell {}", &inert[..inert.len().min(60)]);
+    }
+    w.end().await;
+    Ok(())
+}
