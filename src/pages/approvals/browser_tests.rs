@@ -54,7 +54,12 @@ async fn a_stage_that_asks_for_a_reason_sends_nothing_without_one() {
     let page = mount(graph, || view! { <Approvals /> });
     page.find("[data-testid=decision]").await;
     page.click("[data-testid=deny]").await;
-    page.find("[data-testid=decision] .field-error").await;
+    let error = page.find("[data-testid=decision] .field-error").await;
+    // The error is the field's: announced with it, and the person is taken there.
+    let field = page.find("[data-testid=decision] [data-testid=reason]").await;
+    assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(field.get_attribute("aria-describedby"), Some(error.id()));
+    assert_eq!(page.focused_id(), Some(field.id()));
     assert_eq!(net.sent.borrow().len(), 1, "only the inbox was read");
     assert_eq!(page.count("[data-testid=decision-outcome]"), 0);
 }

@@ -3,7 +3,7 @@
 
 use super::model::{DecisionTarget, answers, package_of, reason_required};
 use crate::components::TextFacts;
-use crate::components::{Grants, format};
+use crate::components::{Grants, ReasonField, format};
 use crate::graph::entitlement::approver::Decision;
 use crate::graph::entitlement::timeline::{self, Entry, Sponsors, StageState};
 use crate::i18n::{I18n, fill, tr, use_texts};
@@ -45,16 +45,21 @@ pub(super) fn DecisionItem(
     let id = r.id.clone();
     let package = package_of(&decision);
     let target = DecisionTarget::of(&decision);
-    let act = move |approve: bool| {
-        if needs_reason && reason.get_untracked().trim().is_empty() {
-            missing.set(true);
-            return;
+    let reason_id = format!("reason-{id}");
+    let act = {
+        let reason_id = reason_id.clone();
+        move |approve: bool| {
+            if needs_reason && reason.get_untracked().trim().is_empty() {
+                missing.set(true);
+                // Where the person types what is missing.
+                crate::dom::focus_id(&reason_id);
+                return;
+            }
+            on_decide.run((target.clone().into_iter().collect(), approve, reason.get_untracked()));
         }
-        on_decide.run((target.clone().into_iter().collect(), approve, reason.get_untracked()));
     };
     let (approve, deny) = (act.clone(), act);
     let check_id = format!("pick-{id}");
-    let reason_id = format!("reason-{id}");
     let checked = {
         let id = id.clone();
         move || selected.with(|s| s.contains(&id))
@@ -139,42 +144,15 @@ pub(super) fn DecisionItem(
                             .into_any()
                     })}
             </dl>
-            <div class="field" class:invalid=move || missing.get()>
-                <label for=reason_id
-                    .clone()>
-                    {tr(t, |t| t.reason)}
-                    {needs_reason
-                        .then(|| {
-                            view! {
-                                " "
-                                <span class="required">"(" {tr(t, |t| t.required)} ")"</span>
-                            }
-                                .into_any()
-                        })}
-                </label>
-                <textarea
-                    id=reason_id
-                    rows="2"
-                    data-testid="reason"
-                    prop:value=move || reason.get()
-                    on:input=move |e| {
-                        reason.set(event_target_value(&e));
-                        missing.set(false);
-                    }
-                ></textarea>
-                {move || {
-                    missing
-                        .get()
-                        .then(|| {
-                            view! {
-                                <p class="field-error" role="alert">
-                                    {tr(t, |t| t.field_required)}
-                                </p>
-                            }
-                                .into_any()
-                        })
-                }}
-            </div>
+            <ReasonField
+                id=reason_id
+                value=reason
+                missing=missing
+                required=needs_reason
+                required_words=|t| t.required
+                error=|t| t.field_required
+                testid="reason"
+            />
             <div class="actions">
                 <button
                     type="button"

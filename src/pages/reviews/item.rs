@@ -7,7 +7,7 @@ use super::model::{
     LastSignIn, Mine, Target, current, last_sign_in, reason_draft, reason_missing, recommendation_text, verdict_text,
     why,
 };
-use crate::components::format;
+use crate::components::{ReasonField, format};
 use crate::graph::reviews::review::Reason;
 use crate::graph::reviews::{ReviewItem, Verdict};
 use crate::i18n::{Texts, tr, use_texts};
@@ -23,23 +23,6 @@ pub(super) struct Decide {
     pub verdict: Verdict,
     pub reason: String,
     pub field: RwSignal<String>,
-}
-
-/// The reason field's error, tied to the field: the same words and element everywhere a review's
-/// reason is asked.
-pub(super) fn field_error(id: String, missing: RwSignal<bool>, words: fn(&'static Texts) -> &'static str) -> AnyView {
-    let t = use_texts();
-    (move || {
-        missing.get().then(|| {
-            view! {
-                <p class="field-error" id=id.clone() role="alert">
-                    {tr(t, words)}
-                </p>
-            }
-            .into_any()
-        })
-    })
-    .into_any()
 }
 
 #[component]
@@ -67,7 +50,6 @@ pub(super) fn PersonItem(
     let recommendation = item.decision.recommendation();
     let last = last_sign_in(&item, &why_recommended);
     let reason_id = format!("review-reason-{id}");
-    let error_id = format!("{reason_id}-error");
     let check_id = format!("review-select-{id}");
     let (item, target) = (StoredValue::new(item), StoredValue::new(target));
     let now = move || mine.with(|m| item.with_value(|i| current(i, m)));
@@ -115,10 +97,6 @@ pub(super) fn PersonItem(
                 }
             })
         }
-    };
-    let invalid_error = {
-        let error_id = error_id.clone();
-        move || missing.get().then(|| error_id.clone())
     };
     view! {
         <li class="review-item" data-testid="review-item" data-decision=id.clone()>
@@ -207,33 +185,15 @@ pub(super) fn PersonItem(
                         })
                 }}
             </dl>
-            <div class="field" class:invalid=move || missing.get()>
-                <label for=reason_id
-                    .clone()>
-                    {tr(t, |t| t.reason)}
-                    {reason_required
-                        .then(|| {
-                            view! {
-                                " "
-                                <span class="required">"(" {tr(t, |t| t.review_reason_required)} ")"</span>
-                            }
-                                .into_any()
-                        })}
-                </label>
-                <textarea
-                    id=reason_id
-                    rows="2"
-                    data-testid="review-reason"
-                    aria-invalid=move || missing.get().to_string()
-                    aria-describedby=invalid_error
-                    prop:value=move || reason.get()
-                    on:input=move |e| {
-                        reason.set(event_target_value(&e));
-                        missing.set(false);
-                    }
-                ></textarea>
-                {field_error(error_id, missing, |t| t.review_reason_missing)}
-            </div>
+            <ReasonField
+                id=reason_id
+                value=reason
+                missing=missing
+                required=reason_required
+                required_words=|t| t.review_reason_required
+                error=|t| t.review_reason_missing
+                testid="review-reason"
+            />
             <div class="actions">
                 {button(Verdict::Approve, "review-approve", "primary", |t| t.approve)}
                 {button(Verdict::Deny, "review-deny", "danger", |t| t.deny)}

@@ -2,10 +2,10 @@
 //! how far it is; my own access to confirm; Graph's recommendations to accept; the people to
 //! decide on, one by one or several at once with one reason.
 
-use super::item::{Decide, PersonItem, field_error};
+use super::item::{Decide, PersonItem};
 use super::model::{Mine, Target, progress, reason_missing, review_name, to_accept};
 use super::self_review::SelfReview;
-use crate::components::format;
+use crate::components::{ReasonField, format};
 use crate::graph::reviews::{Review, Verdict};
 use crate::i18n::{Texts, fill, tr, use_texts};
 use crate::state::draft;
@@ -29,7 +29,6 @@ pub(super) fn ReviewSection(
     let title_id = format!("review-{instance}");
     let labelled_by = title_id.clone();
     let bulk_id = format!("review-bulk-reason-{instance}");
-    let bulk_error_id = format!("{bulk_id}-error");
     let hint_id = format!("accept-hint-{instance}");
     let name = review_name(&review);
     let description = review.definition.description_for_reviewers.clone().filter(|d| !d.trim().is_empty());
@@ -171,38 +170,15 @@ pub(super) fn ReviewSection(
                         </div>
                         <fieldset class="bulk">
                             <legend>{tr(t, |t| t.review_bulk_title)}</legend>
-                            <div class="field" class:invalid=move || bulk_missing.get()>
-                                <label for=bulk_id
-                                    .clone()>
-                                    {tr(t, |t| t.reason)}
-                                    {reason_required
-                                        .then(|| {
-                                            view! {
-                                                " "
-                                                <span class="required">
-                                                    "(" {tr(t, |t| t.review_reason_required)} ")"
-                                                </span>
-                                            }
-                                                .into_any()
-                                        })}
-                                </label>
-                                <textarea
-                                    id=bulk_id.clone()
-                                    rows="2"
-                                    data-testid="review-bulk-reason"
-                                    aria-invalid=move || bulk_missing.get().to_string()
-                                    aria-describedby={
-                                        let id = bulk_error_id.clone();
-                                        move || bulk_missing.get().then(|| id.clone())
-                                    }
-                                    prop:value=move || bulk_reason.get()
-                                    on:input=move |e| {
-                                        bulk_reason.set(event_target_value(&e));
-                                        bulk_missing.set(false);
-                                    }
-                                ></textarea>
-                                {field_error(bulk_error_id.clone(), bulk_missing, |t| t.review_reason_missing)}
-                            </div>
+                            <ReasonField
+                                id=bulk_id.clone()
+                                value=bulk_reason
+                                missing=bulk_missing
+                                required=reason_required
+                                required_words=|t| t.review_reason_required
+                                error=|t| t.review_reason_missing
+                                testid="review-bulk-reason"
+                            />
                             <div class="actions">
                                 {bulk_button(
                                     Verdict::Approve,

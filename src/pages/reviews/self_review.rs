@@ -2,10 +2,9 @@
 //! where the review says so) or no; yes records `Approve`, no `Deny`. The answer is shown and can
 //! be changed until the review ends. On the reviews page and beside the package on my access.
 
-use super::item::field_error;
 use super::model::{Mine, Outcome, Target, answer, current, package_id, reason_draft, reason_missing, verdict_of};
 use super::record::record;
-use crate::components::{ErrorView, format};
+use crate::components::{ErrorView, ReasonField, format};
 use crate::error::AppError;
 use crate::graph::GraphClient;
 use crate::graph::reviews::{Review, ReviewItem};
@@ -38,7 +37,6 @@ pub fn SelfReview(
     let (missing, busy) = (RwSignal::new(false), RwSignal::new(false));
     let failure = RwSignal::new(None::<AppError>);
     let reason_id = format!("self-review-reason-{id}");
-    let error_id = format!("{reason_id}-error");
     let item = StoredValue::new(item);
     let now = move || mine.with(|m| item.with_value(|i| current(i, m)));
     let answered = move || answer(now().verdict);
@@ -83,36 +81,15 @@ pub fn SelfReview(
                         fill(words, &[("due", &due)])
                     }}
                 </p>
-                <div class="field" class:invalid=move || missing.get()>
-                    <label for=reason_id
-                        .clone()>
-                        {tr(t, |t| t.reason)}
-                        {required
-                            .then(|| {
-                                view! {
-                                    " "
-                                    <span class="required">"(" {tr(t, |t| t.self_review_reason_required)} ")"</span>
-                                }
-                                    .into_any()
-                            })}
-                    </label>
-                    <textarea
-                        id=reason_id
-                        rows="2"
-                        data-testid="self-review-reason"
-                        aria-invalid=move || missing.get().to_string()
-                        aria-describedby={
-                            let id = error_id.clone();
-                            move || missing.get().then(|| id.clone())
-                        }
-                        prop:value=move || reason.get()
-                        on:input=move |e| {
-                            reason.set(event_target_value(&e));
-                            missing.set(false);
-                        }
-                    ></textarea>
-                    {field_error(error_id, missing, |t| t.err_justification_required)}
-                </div>
+                <ReasonField
+                    id=reason_id
+                    value=reason
+                    missing=missing
+                    required=required
+                    required_words=|t| t.self_review_reason_required
+                    error=|t| t.err_justification_required
+                    testid="self-review-reason"
+                />
                 <div class="actions">
                     <button
                         type="button"
