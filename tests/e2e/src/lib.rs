@@ -63,6 +63,20 @@ pub async fn wait_for(c: &Client, css: &str) -> Result<fantoccini::elements::Ele
     }
 }
 
+/// Presses Tab until the element with `data-testid=testid` has focus (at most 60 times).
+pub async fn tab_to(c: &Client, testid: &str) -> Result<()> {
+    for _ in 0..60 {
+        let focused = c
+            .execute("return document.activeElement && document.activeElement.getAttribute('data-testid')", vec![])
+            .await?;
+        if focused == testid {
+            return Ok(());
+        }
+        c.active_element().await?.send_keys(&char::from(fantoccini::key::Key::Tab).to_string()).await?;
+    }
+    bail!("Tab never reached {testid}")
+}
+
 /// Waits until an element matching `css` contains `text`.
 pub async fn wait_for_text(c: &Client, css: &str, text: &str) -> Result<()> {
     let started = Instant::now();

@@ -205,3 +205,24 @@ async fn review_someone_who_is_not_a_reviewer_sees_no_review_and_cannot_decide_t
     w.end().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn review_sponsor_decides_by_keyboard_alone() -> Result<()> {
+    let w = world("en").await?;
+    let c = w.client();
+    sara_opens_reviews(&w, "en").await?;
+    let first = wait_for(c, "[data-testid=review-item]").await?;
+    let name = first.find(Locator::Css("[data-testid=review-person]")).await?.text().await?;
+    c.execute("document.activeElement && document.activeElement.blur(); document.body.focus();", vec![]).await?;
+    // Tab to the first person's reason, type it, then on to Deny, and press Enter.
+    tab_to(c, "review-reason").await?;
+    c.active_element().await?.send_keys("Moved to another project.").await?;
+    tab_to(c, "review-deny").await?;
+    c.active_element().await?.send_keys(&char::from(fantoccini::key::Key::Enter).to_string()).await?;
+    wait_for_text(c, "[data-testid=review-outcome][data-result=denied]", &name).await?;
+    let pressed =
+        wait_for(c, "[data-testid=review-item] [data-testid=review-deny]").await?.attr("aria-pressed").await?;
+    ensure!(pressed.as_deref() == Some("true"), "the first person's Deny is the decision in force");
+    w.end().await;
+    Ok(())
+}

@@ -2,8 +2,8 @@
 //! requester gave, by keyboard too, many at once, and never what is not theirs to decide.
 
 use anyhow::Result;
+use fantoccini::Locator;
 use fantoccini::key::Key;
-use fantoccini::{Client, Locator};
 use harness::stack::StackOptions;
 use portier_e2e::*;
 
@@ -58,19 +58,6 @@ async fn sponsor_and_owner_approve_both_stages_in_the_inbox_and_the_partner_sees
     wait_for(c, &format!("[data-testid=request][data-package='{FABRIKAM}'][data-state=delivered]")).await?;
     w.end().await;
     Ok(())
-}
-
-async fn tab_to(c: &Client, testid: &str) -> Result<()> {
-    for _ in 0..60 {
-        let focused = c
-            .execute("return document.activeElement && document.activeElement.getAttribute('data-testid')", vec![])
-            .await?;
-        if focused == testid {
-            return Ok(());
-        }
-        c.active_element().await?.send_keys(&char::from(Key::Tab).to_string()).await?;
-    }
-    anyhow::bail!("Tab never reached {testid}")
 }
 
 #[tokio::test(flavor = "multi_thread")]
