@@ -4,7 +4,7 @@
 //! abort the app), and the next likely chunks load meanwhile when the browser is idle.
 
 use crate::auth::Session;
-use crate::chunk::{ChunkFailure, split};
+use crate::chunk::split;
 use crate::components::{ErrorView, Loading};
 use crate::error::AppError;
 use crate::pages;
@@ -83,7 +83,7 @@ impl Group {
             Group::Sponsor => sponsor_pages().await,
             Group::Reviews => reviews_pages().await,
         };
-        let builder = result.map_err(|ChunkFailure| AppError::Chunk { gone: chunk_gone() })?;
+        let builder = result.map_err(AppError::from)?;
         LOADED.with(|l| l[self.index()].set(Some(builder)));
         Ok(builder)
     }
@@ -91,12 +91,6 @@ impl Group {
 
 thread_local! {
     static LOADED: [Cell<Option<Builder>>; 3] = const { [Cell::new(None), Cell::new(None), Cell::new(None)] };
-}
-
-/// Whether the split glue found a chunk gone from the server (see the build's `portierFetch`).
-fn chunk_gone() -> bool {
-    let key = wasm_bindgen::JsValue::from_str("__portierChunkGone");
-    js_sys::Reflect::get(&js_sys::global(), &key).is_ok_and(|v| v.is_truthy())
 }
 
 /// Marks the first page on screen, once: the moment `cargo xtask bench` measures.

@@ -9,17 +9,25 @@ use crate::graph::models::User;
 use crate::net::LocalBoxFuture;
 use leptos::prelude::*;
 
-/// What waits for the signed-in person, asked of Graph.
-type InboxCheck = fn(GraphClient) -> LocalBoxFuture<'static, Waiting>;
+/// A signed-in person's reads, from a chunk of their own: who they are, and what waits for them.
+#[derive(Clone, Copy)]
+struct Reads {
+    me: fn(GraphClient) -> LocalBoxFuture<'static, Result<User, AppError>>,
+    waiting: fn(GraphClient) -> LocalBoxFuture<'static, Waiting>,
+}
 
-// Only a signed-in person runs it, and it reads the whole inbox's models: a chunk, not the first
-// module the signed-out welcome page loads. Both questions are asked at once; a refusal (a
-// partner may not read reviews) is a quiet "no".
-split!(inbox, inbox_check -> InboxCheck => |graph| {
-    Box::pin(async move {
-        let (decisions, reviews) = futures::join!(graph.pending_decisions(None), graph.reviews_waiting(None));
-        Waiting { decisions: decisions.is_ok_and(|d| !d.is_empty()), reviews: reviews.unwrap_or(false) }
-    })
+// Only a signed-in person runs them, and with them Graph's client (requests, retries, errors,
+// `$batch`) and the inbox's models: a chunk, not the first module the signed-out welcome page
+// loads. The two questions of what waits are asked at once; a refusal (a partner may not read
+// reviews) is a quiet "no".
+split!(account, account_reads -> Reads => Reads {
+    me: |graph| Box::pin(async move { graph.me(None).await.map_err(AppError::from) }),
+    waiting: |graph| {
+        Box::pin(async move {
+            let (decisions, reviews) = futures::join!(graph.pending_decisions(None), graph.reviews_waiting(None));
+            Waiting { decisions: decisions.is_ok_and(|d| !d.is_empty()), reviews: reviews.unwrap_or(false) }
+        })
+    },
 });
 
 /// The signed-in user from Graph's `/me` (`None` while nobody is signed in).
@@ -58,7 +66,8 @@ pub fn provide(session: &Session, graph: &GraphClient) {
                 if !signed_in {
                     return Ok(None);
                 }
-                graph.me(None).await.map(Some).map_err(AppError::from)
+                let reads = account_reads().await?;
+                (reads.me)(graph).await.map(Some)
             }
         }
     });
@@ -73,8 +82,8 @@ pub fn provide(session: &Session, graph: &GraphClient) {
                     return Waiting::default();
                 }
                 // A chunk that cannot load offers no inbox link; the pages say what failed.
-                match inbox_check().await {
-                    Ok(check) => check(graph).await,
+                match account_reads().await {
+                    Ok(reads) => (reads.waiting)(graph).await,
                     Err(_) => Waiting::default(),
                 }
             }
