@@ -94,6 +94,10 @@ pub async fn navigation(app: &str, user: &str) -> Result<Vec<(String, f64, f64, 
     c.refresh().await?;
     wait_number(c, PORTIER_READY, 120).await?;
     wait(c, "[data-testid=who-am-i]").await?;
+    // The navigation is whole once the account's check has answered: the person measured has
+    // decisions and a review waiting, whose links come last.
+    wait(c, ".site-header nav a[href='/approvals']").await?;
+    wait(c, ".site-header nav a[href='/reviews']").await?;
     let links = c.execute("return [...document.querySelectorAll('.site-header nav a')].map(a => a.getAttribute('href')).filter(h => h !== '/');", vec![]).await?;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let mut out = vec![];
