@@ -7,19 +7,6 @@
 #[derive(Debug, Clone, Copy)]
 pub struct ChunkFailure;
 
-impl From<ChunkFailure> for crate::error::AppError {
-    /// The error view's words: "try again", or "reload" when a deployment removed the chunk.
-    fn from(_: ChunkFailure) -> Self {
-        crate::error::AppError::Chunk { gone: gone() }
-    }
-}
-
-/// Whether the split glue found a chunk gone from the server (see the build's `portierFetch`).
-fn gone() -> bool {
-    let key = wasm_bindgen::JsValue::from_str("__portierChunkGone");
-    js_sys::Reflect::get(&js_sys::global(), &key).is_ok_and(|v| v.is_truthy())
-}
-
 #[cfg(portier_split)]
 impl From<leptos::wasm_split::SplitLoaderError> for ChunkFailure {
     fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {

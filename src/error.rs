@@ -91,6 +91,19 @@ impl AppError {
     }
 }
 
+impl From<crate::chunk::ChunkFailure> for AppError {
+    /// The error view's words: "try again", or "reload" when a deployment removed the chunk.
+    fn from(_: crate::chunk::ChunkFailure) -> Self {
+        AppError::Chunk { gone: chunk_gone() }
+    }
+}
+
+/// Whether the split glue found a chunk gone from the server (see the build's `portierFetch`).
+fn chunk_gone() -> bool {
+    let key = wasm_bindgen::JsValue::from_str("__portierChunkGone");
+    js_sys::Reflect::get(&js_sys::global(), &key).is_ok_and(|v| v.is_truthy())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
