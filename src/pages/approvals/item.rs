@@ -3,7 +3,7 @@
 
 use super::model::{DecisionTarget, answers, package_of, reason_required};
 use crate::components::TextFacts;
-use crate::components::{Grants, ReasonField, format};
+use crate::components::{Grants, PickBox, ReasonField, format};
 use crate::graph::entitlement::approver::Decision;
 use crate::graph::entitlement::timeline::{self, Entry, Sponsors, StageState};
 use crate::i18n::{I18n, fill, tr, use_texts};
@@ -60,24 +60,10 @@ pub(super) fn DecisionItem(
     };
     let (approve, deny) = (act.clone(), act);
     let check_id = format!("pick-{id}");
-    let checked = {
-        let id = id.clone();
-        move || selected.with(|s| s.contains(&id))
-    };
-    let toggle = {
-        let id = id.clone();
-        move |_| {
-            selected.update(|s| {
-                if !s.remove(&id) {
-                    s.insert(id.clone());
-                }
-            })
-        }
-    };
     view! {
         <li class="decision" data-testid="decision" data-package=package.clone() data-requestor=mail.clone()>
             <div class="request-head">
-                <input type="checkbox" id=check_id.clone() prop:checked=checked on:change=toggle />
+                <PickBox id=check_id.clone() item=id.clone() picked=selected />
                 <label for=check_id>
                     <strong>
                         <bdi>{package.clone()}</bdi>

@@ -7,7 +7,7 @@ use super::model::{
     LastSignIn, Mine, Target, current, last_sign_in, reason_draft, reason_missing, recommendation_text, verdict_text,
     why,
 };
-use crate::components::{ReasonField, format};
+use crate::components::{PickBox, ReasonField, format};
 use crate::graph::reviews::review::Reason;
 use crate::graph::reviews::{ReviewItem, Verdict};
 use crate::i18n::{Texts, tr, use_texts};
@@ -84,30 +84,10 @@ pub(super) fn PersonItem(
         }
         .into_any()
     };
-    let checked = {
-        let id = id.clone();
-        move || selected.with(|s| s.contains(&id))
-    };
-    let toggle = {
-        let id = id.clone();
-        move |_| {
-            selected.update(|s| {
-                if !s.remove(&id) {
-                    s.insert(id.clone());
-                }
-            })
-        }
-    };
     view! {
         <li class="review-item" data-testid="review-item" data-decision=id.clone()>
             <div class="request-head">
-                <input
-                    type="checkbox"
-                    id=check_id.clone()
-                    data-testid="review-select"
-                    prop:checked=checked
-                    on:change=toggle
-                />
+                <PickBox id=check_id.clone() item=id.clone() picked=selected testid="review-select" />
                 <label for=check_id data-testid="review-person">
                     <strong>
                         <bdi>{name}</bdi>
