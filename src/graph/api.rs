@@ -41,6 +41,21 @@ impl GraphClient {
         Ok((0..count).filter_map(|i| take::<User>(&mut results, &i.to_string()).ok()).collect())
     }
 
+    /// A list's first page (from a `$batch`) and, following its next link, up to `max_pages`
+    /// more.
+    pub(crate) async fn rest_of<T: DeserializeOwned>(
+        &self,
+        first: Page<T>,
+        max_pages: usize,
+        cancel: Option<&Cancel>,
+    ) -> Result<Vec<T>, GraphError> {
+        let mut all = first.value;
+        if let Some(next) = first.next_link {
+            all.extend(self.all_pages::<T>(&next, max_pages, cancel).await?);
+        }
+        Ok(all)
+    }
+
     /// Every item of a collection, following `@odata.nextLink` (which may give empty pages), up
     /// to `max_pages` pages.
     pub async fn all_pages<T: DeserializeOwned>(

@@ -5,10 +5,10 @@ use super::models::{Approval, ApprovalStage, AssignmentRequest};
 use crate::graph::GraphClient;
 use crate::graph::batch::{BatchItem, take};
 use crate::graph::error::GraphError;
+use crate::graph::models::Page;
 use crate::graph::write::{Refusals, at_most_once};
 use crate::net::Cancel;
 use http::Method;
-use serde::Deserialize;
 
 const EM: &str = "/identityGovernance/entitlementManagement";
 
@@ -26,28 +26,6 @@ impl Decision {
             .stages
             .iter()
             .find(|s| s.assigned_to_me == Some(true) && s.status.as_deref() == Some("InProgress"))
-    }
-}
-
-#[derive(Deserialize)]
-struct List<T> {
-    value: Vec<T>,
-    #[serde(rename = "@odata.nextLink", default)]
-    next_link: Option<String>,
-}
-
-impl GraphClient {
-    /// A list's first page (from a batch) and the rest of its pages.
-    async fn rest<T: serde::de::DeserializeOwned>(
-        &self,
-        first: List<T>,
-        cancel: Option<&Cancel>,
-    ) -> Result<Vec<T>, GraphError> {
-        let mut all = first.value;
-        if let Some(next) = first.next_link {
-            all.extend(self.all_pages::<T>(&next, 50, cancel).await?);
-        }
-        Ok(all)
     }
 }
 
@@ -79,11 +57,11 @@ impl GraphClient {
         let mut results = self
             .batch(vec![BatchItem::get("requests", &requests), BatchItem::get("approvals", &approvals)], cancel)
             .await?;
-        let requests: List<AssignmentRequest> = take(&mut results, "requests")?;
-        let approvals: List<Approval> = take(&mut results, "approvals")?;
+        let requests: Page<AssignmentRequest> = take(&mut results, "requests")?;
+        let approvals: Page<Approval> = take(&mut results, "approvals")?;
         // One round trip unless the inbox is longer than a page.
-        let requests = self.rest(requests, cancel).await?;
-        let approvals = self.rest(approvals, cancel).await?;
+        let requests = self.rest_of(requests, 50, cancel).await?;
+        let approvals = self.rest_of(approvals, 50, cancel).await?;
         Ok(pair(requests, approvals))
     }
 

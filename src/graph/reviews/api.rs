@@ -50,13 +50,7 @@ impl GraphClient {
             let mut results = self.batch(items, cancel).await?;
             for i in 0..chunk.len() {
                 match take::<Page<T>>(&mut results, &i.to_string()) {
-                    Ok(page) => {
-                        let mut all = page.value;
-                        if let Some(next) = page.next_link {
-                            all.extend(self.all_pages::<T>(&next, PAGES, cancel).await?);
-                        }
-                        out.push(Some(all));
-                    }
+                    Ok(page) => out.push(Some(self.rest_of(page, PAGES, cancel).await?)),
                     Err(e) if e.status() == Some(404) => out.push(None),
                     Err(e) => return Err(e),
                 }
