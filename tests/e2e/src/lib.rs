@@ -1,6 +1,7 @@
 //! What the journeys share: a running stack with a browser on it, and the steps a person takes
 //! (wait for something to show, type, click, sign in at the tenant's page).
 
+pub mod a11y;
 pub mod embed;
 pub mod faults;
 pub mod hostile;

@@ -70,16 +70,7 @@ pub async fn item_of(c: &Client, name: &str) -> Result<String> {
 
 /// Graph as `user` with the reviewer's permission.
 pub async fn reviews_as(w: &World, user: &str, method: &str, path: &str, body: Option<Value>) -> Result<(u16, Value)> {
-    let token = w.stack.token_for(user, &["AccessReview.ReadWrite.All"])?;
-    let mut req =
-        reqwest::Client::new().request(method.parse()?, format!("{}/v1.0{AR}{path}", w.stack.graph)).bearer_auth(token);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await?;
-    let status = res.status().as_u16();
-    let text = res.text().await?;
-    Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
+    w.stack.graph_with(user, &["AccessReview.ReadWrite.All"], method, &format!("{AR}{path}"), body).await
 }
 
 /// Every decision item `reviewer` has in open reviews: (definition id, instance id, item).

@@ -3,24 +3,9 @@
 //! 375-pixel phone nothing scrolls sideways, in the light and the dark scheme.
 
 use anyhow::{Result, bail};
-use fantoccini::Client;
 use harness::stack::StackOptions;
+use portier_e2e::a11y::{axe, sideways_scroll};
 use portier_e2e::*;
-
-const AXE: &str = "axe-core@4.14.1";
-
-/// Runs axe on the page; the violations as "rule: target" lines.
-async fn axe(c: &Client) -> Result<Vec<String>> {
-    let source = std::fs::read_to_string(harness::tools::ensure_npm_package(AXE)?.join("axe-core/axe.min.js"))?;
-    c.execute(&format!("{source}; return true;"), vec![]).await?;
-    let script = r#"
-        const done = arguments[arguments.length - 1];
-        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
-          .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
-          .catch(e => done(['axe failed: ' + e]));
-    "#;
-    Ok(serde_json::from_value(c.execute_async(script, vec![]).await?)?)
-}
 
 async fn frame_checked(scheme: &str) -> Result<()> {
     let w = World::start(StackOptions::default()).await?;
@@ -38,8 +23,8 @@ async fn frame_checked(scheme: &str) -> Result<()> {
     if !violations.is_empty() {
         bail!("the static frame ({scheme}): {violations:#?}");
     }
-    let over = c.execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![]).await?;
-    if over.as_i64().unwrap_or(0) > 0 {
+    let over = sideways_scroll(c).await?;
+    if over > 0 {
         bail!("the static frame scrolls sideways by {over} px at 375 px");
     }
     w.end().await;

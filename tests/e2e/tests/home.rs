@@ -8,6 +8,7 @@ use anyhow::{Context, Result, ensure};
 use fantoccini::{Client, Locator};
 use harness::devtenant::faults::FaultSpec;
 use harness::stack::StackOptions;
+use portier_e2e::a11y::{axe, sideways_scroll};
 use portier_e2e::*;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -294,20 +295,6 @@ async fn home_and_invite_each_cost_one_graph_round_trip() -> Result<()> {
     Ok(())
 }
 
-/// axe-core's WCAG 2.2 AA violations on the page, as "rule: target" lines.
-async fn axe(c: &Client) -> Result<Vec<String>> {
-    let source =
-        std::fs::read_to_string(harness::tools::ensure_npm_package("axe-core@4.14.1")?.join("axe-core/axe.min.js"))?;
-    c.execute(&format!("{source}; return true;"), vec![]).await?;
-    let script = r#"
-        const done = arguments[arguments.length - 1];
-        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
-          .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
-          .catch(e => done(['axe failed: ' + e]));
-    "#;
-    Ok(serde_json::from_value(c.execute_async(script, vec![]).await?)?)
-}
-
 /// The home page as it stands, on a phone, in both languages: no WCAG 2.2 AA violation and no
 /// sideways scrolling; `ready` is what shows once its batch is read.
 async fn accessible_in_both_languages(c: &Client, who: &str, ready: &str) -> Result<()> {
@@ -316,8 +303,8 @@ async fn accessible_in_both_languages(c: &Client, who: &str, ready: &str) -> Res
         wait_for(c, &format!("html[lang={lang}] {ready}")).await?;
         let violations = axe(c).await?;
         ensure!(violations.is_empty(), "{who}'s home ({lang}): {violations:#?}");
-        let over = c.execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![]).await?;
-        ensure!(over.as_i64().unwrap_or(0) <= 0, "{who}'s home ({lang}) scrolls sideways by {over} px");
+        let over = sideways_scroll(c).await?;
+        ensure!(over <= 0, "{who}'s home ({lang}) scrolls sideways by {over} px");
     }
     Ok(())
 }

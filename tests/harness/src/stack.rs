@@ -175,15 +175,25 @@ impl Stack {
 
     /// Calls Graph as `user` (JSON in, JSON out; the status with it).
     pub async fn graph_as(&self, user: &str, method: &str, path: &str, body: Option<Value>) -> Result<(u16, Value)> {
-        let token = self.token_for(
-            user,
-            &[
-                "EntitlementManagement.ReadWrite.All",
-                "EntitlementMgmt-SubjectAccess.ReadWrite",
-                "User.ReadBasic.All",
-                "User.Invite.All",
-            ],
-        )?;
+        let scopes = [
+            "EntitlementManagement.ReadWrite.All",
+            "EntitlementMgmt-SubjectAccess.ReadWrite",
+            "User.ReadBasic.All",
+            "User.Invite.All",
+        ];
+        self.graph_with(user, &scopes, method, path, body).await
+    }
+
+    /// [`graph_as`](Self::graph_as) with a token for exactly these scopes.
+    pub async fn graph_with(
+        &self,
+        user: &str,
+        scopes: &[&str],
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<(u16, Value)> {
+        let token = self.token_for(user, scopes)?;
         let client = reqwest::Client::new();
         let mut req = client.request(method.parse()?, format!("{}/v1.0{path}", self.graph)).bearer_auth(token);
         if let Some(b) = body {
