@@ -1,6 +1,7 @@
 //! Reusable widgets: the page frame, loading and error states, account and language controls.
 
 mod confirm;
+mod decided;
 mod download;
 mod error_view;
 mod facts;
@@ -17,6 +18,7 @@ mod state_badge;
 mod timeline;
 
 pub use confirm::ConfirmAction;
+pub use decided::DecidedLine;
 pub use download::{csv, download};
 pub use error_view::ErrorView;
 pub use facts::TextFacts;

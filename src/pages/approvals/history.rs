@@ -1,7 +1,7 @@
 //! What I decided, kept by the app (Graph lists only what still waits): filtered, and as CSV.
 
 use super::model::{HistoryFilter, history_rows};
-use crate::components::{csv, download};
+use crate::components::{DecidedLine, csv, download};
 use crate::i18n::{tr, use_texts};
 use crate::state::kept::Decided;
 use leptos::prelude::*;
@@ -42,24 +42,15 @@ pub(super) fn History(history: RwSignal<Vec<Decided>>) -> impl IntoView {
                             .map(|d| {
                                 view! {
                                     <li data-testid="history-item" data-approved=d.approved.to_string()>
-                                        <strong>
-                                            <bdi>{d.package.clone()}</bdi>
-                                        </strong>
-                                        " — "
-                                        <bdi>{d.requester.clone()}</bdi>
-                                        ": "
-                                        {move || if d.approved { t.get().stage_approved } else { t.get().stage_denied }}
-                                        {(!d.reason.is_empty())
-                                            .then(|| {
-                                                view! {
-                                                    " ("
-                                                    <q>
-                                                        <bdi>{d.reason.clone()}</bdi>
-                                                    </q>
-                                                    ")"
-                                                }
-                                                    .into_any()
-                                            })}
+                                        <DecidedLine
+                                            what=d.package.clone()
+                                            who=d.requester.clone()
+                                            outcome=Signal::derive(move || {
+                                                if d.approved { t.get().stage_approved } else { t.get().stage_denied }
+                                                    .to_string()
+                                            })
+                                            reason=d.reason.clone()
+                                        />
                                     </li>
                                 }
                                     .into_any()

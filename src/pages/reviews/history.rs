@@ -2,7 +2,7 @@
 //! newest first, and as CSV.
 
 use super::model::{history_rows, history_text, newest_first};
-use crate::components::{csv, download};
+use crate::components::{DecidedLine, csv, download};
 use crate::i18n::{tr, use_texts};
 use crate::state::kept::Reviewed;
 use leptos::prelude::*;
@@ -32,27 +32,15 @@ pub(super) fn History(history: Signal<Vec<Reviewed>>) -> impl IntoView {
                                 let verdict = r.verdict.as_str();
                                 view! {
                                     <li data-testid="review-history-item" data-verdict=verdict>
-                                        <strong>
-                                            <bdi>{r.holds.clone()}</bdi>
-                                        </strong>
-                                        " — "
-                                        <bdi>{r.person.clone()}</bdi>
-                                        ": "
-                                        {
-                                            let r = r.clone();
-                                            move || history_text(t.get(), &r)
-                                        }
-                                        {(!r.reason.is_empty())
-                                            .then(|| {
-                                                view! {
-                                                    " ("
-                                                    <q>
-                                                        <bdi>{r.reason.clone()}</bdi>
-                                                    </q>
-                                                    ")"
-                                                }
-                                                    .into_any()
-                                            })}
+                                        <DecidedLine
+                                            what=r.holds.clone()
+                                            who=r.person.clone()
+                                            outcome={
+                                                let r = r.clone();
+                                                Signal::derive(move || history_text(t.get(), &r))
+                                            }
+                                            reason=r.reason.clone()
+                                        />
                                     </li>
                                 }
                                     .into_any()
