@@ -19,6 +19,8 @@
   import(script.dataset.js)
     .then(function (module) {
       return module.default({ module_or_path: script.dataset.wasm }).then(function () {
+        // The moment the module is compiled and instantiated: `cargo xtask bench` shows it.
+        if (window.performance && performance.mark) performance.mark("portier-module");
         replaceFrameWhenShown();
         module.start();
       });

@@ -32,11 +32,11 @@ async fn load_config(element: Option<Element>) -> Loaded {
         None => crate::dom::loader_script_src().unwrap_or_else(|| "/loader.js".into()),
     };
     let chosen = element.and_then(|e| e.attribute("config")).unwrap_or_else(|| "config.json".into());
-    let url = url::Url::parse(&page)
+    let url = crate::web_url::WebUrl::parse(&page)
         .and_then(|u| u.join(&files))
         .and_then(|u| u.join(&chosen))
         .map_err(|e| problem(e.to_string()))?;
-    let req = http::Request::get(url.as_str())
+    let req = http::Request::get(url.to_string())
         .header(http::header::ACCEPT, "application/json")
         .body(vec![])
         .map_err(|e| problem(e.to_string()))?;

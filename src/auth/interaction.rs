@@ -59,9 +59,8 @@ pub enum Answer {
 
 /// Reads an answer from a URL's fragment (or query). `None` when the URL carries none.
 pub fn read_answer(url: &str) -> Option<Answer> {
-    let parsed = url::Url::parse(url).ok()?;
-    let from =
-        |s: &str| -> HashMap<String, String> { url::form_urlencoded::parse(s.as_bytes()).into_owned().collect() };
+    let parsed = crate::web_url::WebUrl::parse(url).ok()?;
+    let from = |s: String| -> HashMap<String, String> { form_urlencoded::parse(s.as_bytes()).into_owned().collect() };
     let mut params = parsed.fragment().map(from).unwrap_or_default();
     if !params.contains_key("code") && !params.contains_key("error") {
         params = parsed.query().map(from).unwrap_or_default();

@@ -1,8 +1,8 @@
 //! The runtime configuration: `config.json`, fetched at start, checked field by field into one
 //! typed struct, so that a wrong deployment shows which field is wrong instead of a blank page.
 
+use crate::web_url::WebUrl;
 use serde::Deserialize;
-use url::Url;
 
 /// How the authority speaks OpenID Connect: Entra's shape (`aad`, the default) or plain
 /// OpenID Connect discovery (`oidc`), as MSAL.js's `protocolMode`.
@@ -145,10 +145,10 @@ pub struct RawBranding {
 }
 
 /// A URL an app may talk to: https, or http on this machine (the local tenant).
-fn web_url(value: &str) -> Result<Url, String> {
-    let url = Url::parse(value).map_err(|e| format!("'{value}' is not a URL ({e})"))?;
-    let local = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
-    match url.scheme() {
+fn web_url(value: &str) -> Result<WebUrl, String> {
+    let url = WebUrl::parse(value).map_err(|e| format!("'{value}' is not a URL ({e})"))?;
+    let local = matches!(url.host().as_str(), "localhost" | "127.0.0.1" | "[::1]");
+    match url.scheme().as_str() {
         "https" => Ok(url),
         "http" if local => Ok(url),
         _ => Err(format!("'{value}' must use https (http is accepted only for localhost)")),
@@ -161,9 +161,7 @@ fn origins(field: &str, listed: Option<Vec<String>>, problem: &mut impl FnMut(&s
     let mut out = vec![];
     for value in listed.unwrap_or_default() {
         match web_url(&value) {
-            Ok(u) if u.path() == "/" && u.query().is_none() && u.fragment().is_none() => {
-                out.push(u.origin().ascii_serialization())
-            }
+            Ok(u) if u.path_onwards() == "/" => out.push(u.origin()),
             Ok(_) => problem(field, format!("'{value}' must be an origin only, like https://intranet.example.com")),
             Err(reason) => problem(field, reason),
         }
@@ -288,19 +286,17 @@ impl Config {
     /// `target` (absolute, or relative to this site) as a URL Portier may send a person to: on
     /// this site or on an origin of `redirectOrigins`, and without credentials in it. `None` for
     /// anything else (another site, `javascript:`, `data:`), so Portier is no open redirect.
-    pub fn allowed_redirect(&self, target: &str) -> Option<Url> {
+    pub fn allowed_redirect(&self, target: &str) -> Option<WebUrl> {
         let own = self.redirect_origins.first()?;
-        let url = Url::parse(&format!("{own}/")).ok()?.join(target.trim()).ok()?;
-        let origin = url.origin().ascii_serialization();
-        let allowed = url.username().is_empty() && url.password().is_none() && self.redirect_origins.contains(&origin);
+        let url = WebUrl::parse(&format!("{own}/")).ok()?.join(target.trim()).ok()?;
+        let allowed = !url.has_credentials() && self.redirect_origins.contains(&url.origin());
         allowed.then_some(url)
     }
 
     /// `target` as a path (with query and fragment) on this site, when it is one.
     pub fn own_path(&self, target: &str) -> Option<String> {
         let url = self.allowed_redirect(target)?;
-        (Some(&url.origin().ascii_serialization()) == self.redirect_origins.first())
-            .then(|| url[url::Position::BeforePath..].to_string())
+        (Some(&url.origin()) == self.redirect_origins.first()).then(|| url.path_onwards())
     }
 }
 

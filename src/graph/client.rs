@@ -140,7 +140,7 @@ impl GraphClient {
         if path_or_link.starts_with('/') {
             return Ok(format!("{}{path_or_link}", self.base));
         }
-        let origin = |u: &str| url::Url::parse(u).ok().map(|u| u.origin().ascii_serialization());
+        let origin = |u: &str| crate::web_url::WebUrl::parse(u).ok().map(|u| u.origin());
         if origin(path_or_link).is_some() && origin(path_or_link) == origin(&self.base) {
             return Ok(path_or_link.to_string());
         }

@@ -54,7 +54,7 @@ impl Route {
             Route::Home => "/".into(),
             Route::Catalog => "/packages".into(),
             Route::Package(id) => {
-                format!("/packages/{}", url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>())
+                format!("/packages/{}", form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>())
             }
             Route::RequestSelection => "/request".into(),
             Route::Requests => "/requests".into(),
@@ -68,10 +68,7 @@ impl Route {
 }
 
 fn decode(segment: &str) -> String {
-    url::form_urlencoded::parse(format!("x={segment}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
+    form_urlencoded::parse(format!("x={segment}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
 }
 
 /// Where the current route is kept.
@@ -159,7 +156,7 @@ impl Router {
     pub fn query(&self, name: &str) -> Option<String> {
         let location = self.location.get_untracked();
         let query = location.split_once('?')?.1;
-        url::form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+        form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
     }
 
     /// Path and query of the current route, for returning to it after a sign-in.

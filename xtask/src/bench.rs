@@ -156,7 +156,8 @@ fn peer_dist(root: &Path) -> Result<std::path::PathBuf> {
     dist.canonicalize().with_context(|| format!("the peer's build is not at {}", dist.display()))
 }
 
-pub fn run() -> Result<()> {
+/// `first` alone: only the first page side by side and its timeline (a quicker loop).
+pub fn run(first: bool) -> Result<()> {
     let root = harness::repo_root();
     let dist = root.join("dist");
     harness::dist::ensure_built(&dist)?;
@@ -183,6 +184,12 @@ pub fn run() -> Result<()> {
         println!("\nSide by side: Portier {} and the peer {peer_url}, brotli", stack.app_url);
         for profile in [crate::side::Profile::Unthrottled, crate::side::Profile::Mobile] {
             crate::side::first_page(&stack.app_url, &peer_url, profile).await?;
+        }
+        crate::side::timeline(&stack.app_url, crate::side::Profile::Mobile).await?;
+        if first {
+            drop(peer_server);
+            let _ = std::fs::remove_dir_all(&peer_copy);
+            return Ok(());
         }
         let (bytes, files) = crate::journeys::partner_journey(&stack.app_url).await?;
         println!("\nA partner's first journey (welcome, sign in, catalog, a package's request form), from Portier's site");

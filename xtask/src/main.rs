@@ -2,7 +2,8 @@
 //!
 //! - `demo`: the whole product on the local tenant, on http://localhost:8080.
 //! - `test`: the format and lint checks, then every test tier (native, in-browser, end to end).
-//! - `bench`: bundle sizes, the first module by crate, Portier beside the React peer.
+//! - `bench`: bundle sizes, the first module by crate, Portier beside the React peer (`bench
+//!   first`: only the first page side by side, and its timeline).
 //! - `build`: the app, in release, into `dist/`.
 //! - `screenshots`: the README's pictures of the demo, into `docs/screenshots/`.
 
@@ -24,7 +25,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo::run(),
         Some("test") => test(&args[1..]),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(args.get(1).map(String::as_str) == Some("first")),
         Some("build") => build(),
         Some("screenshots") => screenshots::run(),
         _ => {

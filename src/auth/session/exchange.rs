@@ -1,10 +1,13 @@
-//! The token service's exchanges (a code for tokens on the way back from sign-in, a refresh token
-//! for new ones on a renewal) with the id token's checks. The signed-out first page needs none of
-//! it, so the split build puts it in a chunk of its own, loaded when first needed and while the
-//! browser is idle on the welcome page (it is then in the HTTP cache when the sign-in returns).
+//! The sign-in chunk: the provider's documents, the authorize request (`start.rs`), the token
+//! service's exchanges (a code for tokens on the way back from sign-in, a refresh token for new
+//! ones on a renewal) with the id token's checks, and the end-session address. The signed-out
+//! first page runs none of it until a click, so the split build puts it in a chunk of its own,
+//! loaded when first needed and while the browser is idle on the welcome page (it is then in the
+//! HTTP cache when the sign-in button is pressed, and when the sign-in returns).
 
+use super::start::{SignInRequest, Started};
 use super::{Session, now_secs};
-use crate::auth::cache::AccessToken;
+use crate::auth::cache::{AccessToken, Account};
 use crate::auth::error::AuthError;
 use crate::auth::interaction::{self, Pending};
 use crate::auth::{oidc, verify};
@@ -24,6 +27,12 @@ pub struct Exchanges {
     pub redeem: for<'a> fn(&'a Session, Pending, String, Option<String>) -> Of<'a, String>,
     /// Renews the tokens with the refresh token (asking for `claims` when given).
     pub renew: for<'a> fn(&'a Session, Option<String>) -> Of<'a, ()>,
+    /// Fetches the provider's documents (once per tab).
+    pub prepare: for<'a> fn(&'a Session) -> Of<'a, ()>,
+    /// Builds a sign-in's authorize request.
+    pub start: for<'a> fn(&'a Session, SignInRequest) -> Of<'a, Started>,
+    /// Where sign-out sends the browser.
+    pub logout_target: for<'a> fn(&'a Session, Option<Account>) -> LocalBoxFuture<'a, String>,
 }
 
 fn redeem(
@@ -39,7 +48,19 @@ fn renew(s: &Session, claims: Option<String>) -> LocalBoxFuture<'_, Result<(), A
     Box::pin(s.renew(claims))
 }
 
-split!(auth, exchanges_chunk -> Exchanges => Exchanges { redeem, renew });
+fn prepare(s: &Session) -> Of<'_, ()> {
+    Box::pin(async move { s.loaded().await.map(|_| ()) })
+}
+
+fn start(s: &Session, request: SignInRequest) -> Of<'_, Started> {
+    Box::pin(s.start_sign_in(request))
+}
+
+fn logout_target(s: &Session, account: Option<Account>) -> LocalBoxFuture<'_, String> {
+    Box::pin(s.logout_target(account))
+}
+
+split!(auth, exchanges_chunk -> Exchanges => Exchanges { redeem, renew, prepare, start, logout_target });
 
 thread_local! {
     static LOADED: Cell<Option<Exchanges>> = const { Cell::new(None) };

@@ -3,14 +3,14 @@
 //! and sign-out. The only holder of tokens in Portier.
 
 mod exchange;
+mod start;
 
 pub use exchange::preload as preload_exchanges;
 
 use super::authorizer::{Authorizer, Renew};
 use super::cache::{Account, TokenCache};
 use super::error::{AuthError, classify};
-use super::interaction::{self, Answer, Kind, Pending};
-use super::oidc::{self, Jwks, Provider};
+use super::interaction::{self, Answer, Kind};
 use crate::config::Config;
 use crate::net::{Cancel, HttpRequest, LocalBoxFuture, fetch};
 use crate::storage::{self, KeyValue, Stores};
@@ -37,19 +37,14 @@ async fn joined<T: Clone + 'static>(slot: &Joint<T>, start: impl FnOnce() -> Loc
     result
 }
 
-/// The provider's endpoints and keys, fetched once per tab.
-struct Loaded {
-    provider: Provider,
-    jwks: Jwks,
-}
-
 struct Inner {
     config: Config,
     tokens: Rc<dyn KeyValue>,
     /// Requests waiting for an answer always live in `sessionStorage`: they belong to this tab.
     temp: Rc<dyn KeyValue>,
-    loaded: RefCell<Option<Rc<Loaded>>>,
-    loading: Joint<Result<Rc<Loaded>, AuthError>>,
+    /// The provider's documents, once fetched (by the sign-in chunk).
+    loaded: RefCell<Option<Rc<start::Loaded>>>,
+    loading: Joint<Result<Rc<start::Loaded>, AuthError>>,
     account: RwSignal<Option<Account>>,
     refreshing: Joint<Result<(), AuthError>>,
     /// Thrown when the app is removed from its page: nothing is sent after that.
@@ -129,55 +124,22 @@ impl Session {
     /// Fetches the provider's discovery document and keys (once; callers meanwhile share the
     /// fetch), so that a sign-in can start within the click that asks for it.
     pub async fn prepare(&self) -> Result<(), AuthError> {
-        self.loaded().await.map(|_| ())
+        let exchanges = exchange::exchanges().await?;
+        (exchanges.prepare)(self).await
     }
 
-    async fn loaded(&self) -> Result<Rc<Loaded>, AuthError> {
-        if let Some(l) = self.0.loaded.borrow().clone() {
-            return Ok(l);
-        }
-        let me = self.clone();
-        joined(&self.0.loading, move || {
-            Box::pin(async move {
-                let provider: Provider = get_json(&oidc::discovery_url(&me.0.config), &me.0.lifetime).await?;
-                let jwks: Jwks = get_json(&provider.jwks_uri, &me.0.lifetime).await?;
-                let loaded = Rc::new(Loaded { provider, jwks });
-                *me.0.loaded.borrow_mut() = Some(loaded.clone());
-                Ok(loaded)
-            })
-        })
-        .await
-    }
-
-    fn authorize_request(
+    /// The authorize request of a new sign-in, built in the sign-in chunk.
+    async fn start(
         &self,
-        loaded: &Loaded,
         kind: Kind,
         return_to: &str,
         claims: Option<String>,
         prompt: Option<&str>,
-    ) -> Result<String, AuthError> {
-        let config = &self.0.config;
-        let redirect_uri = if kind == Kind::Popup { &config.popup_redirect_uri } else { &config.redirect_uri };
-        let client = oidc::client(config, &loaded.provider, loaded.jwks.clone(), redirect_uri)?;
-        let hint = self.0.account.get_untracked().map(|a| a.login_hint.unwrap_or(a.username));
-        let options = oidc::AuthorizeOptions {
-            prompt: prompt.map(String::from),
-            login_hint: hint,
-            claims: claims.clone(),
-            correlation_id: Some(crate::net::new_guid()),
-        };
-        let request = oidc::authorize(&client, &config.scopes, &options);
-        let pending = Pending {
-            nonce: request.nonce,
-            verifier: request.verifier,
-            redirect_uri: redirect_uri.clone(),
-            return_to: config.own_path(return_to).unwrap_or_else(|| "/".into()),
-            claims,
-            kind,
-        };
-        interaction::save(self.0.temp.as_ref(), &request.state, &pending);
-        Ok(request.url)
+    ) -> Result<start::Started, AuthError> {
+        let exchanges = exchange::exchanges().await?;
+        let request =
+            start::SignInRequest { kind, return_to: return_to.to_string(), claims, prompt: prompt.map(String::from) };
+        (exchanges.start)(self, request).await
     }
 
     /// Leaves the page for the sign-in page; the answer comes back to `redirect_uri`.
@@ -187,10 +149,9 @@ impl Session {
         claims: Option<String>,
         prompt: Option<&str>,
     ) -> Result<(), AuthError> {
-        let loaded = self.loaded().await?;
-        let url = self.authorize_request(&loaded, Kind::Redirect, return_to, claims, prompt)?;
+        let started = self.start(Kind::Redirect, return_to, claims, prompt).await?;
         let window = web_sys::window().ok_or_else(|| AuthError::BrowserRefused("no window".into()))?;
-        window.location().assign(&url).map_err(|e| AuthError::BrowserRefused(format!("{e:?}")))
+        window.location().assign(&started.url).map_err(|e| AuthError::BrowserRefused(format!("{e:?}")))
     }
 
     /// Signs in through a popup. Call it from the click itself: the window opens before any wait,
@@ -211,20 +172,15 @@ impl Session {
             .ok()
             .flatten()
             .ok_or(AuthError::PopupBlocked)?;
-        let loaded = match self.loaded().await {
-            Ok(l) => l,
+        let started = match self.start(Kind::Popup, return_to, claims, None).await {
+            Ok(s) => s,
             Err(e) => {
                 let _ = popup.close();
                 return Err(e);
             }
         };
-        let url = self.authorize_request(&loaded, Kind::Popup, return_to, claims, None)?;
-        let state = url::Url::parse(&url)
-            .ok()
-            .and_then(|u| u.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| v.into_owned()))
-            .unwrap_or_default();
-        let _ = popup.location().set_href(&url);
-        let answer = interaction::wait_for_popup(&state, &popup, access, link_cut, cancelled).await;
+        let _ = popup.location().set_href(&started.url);
+        let answer = interaction::wait_for_popup(&started.state, &popup, access, link_cut, cancelled).await;
         let _ = popup.close();
         self.finish(answer?).await.map(|_| ())
     }
@@ -306,19 +262,11 @@ impl Session {
             storage::clear_section(store, "");
         }
         self.0.account.set(None);
-        let config = &self.0.config;
-        let mut target = config.post_logout_redirect_uri.clone();
-        if let Ok(loaded) = self.loaded().await
-            && let Some(end) = &loaded.provider.end_session_endpoint
-        {
-            let mut q = url::form_urlencoded::Serializer::new(String::new());
-            q.append_pair("post_logout_redirect_uri", &config.post_logout_redirect_uri);
-            q.append_pair("client-request-id", &crate::net::new_guid());
-            if let Some(hint) = account.and_then(|a| a.login_hint) {
-                q.append_pair("logout_hint", &hint);
-            }
-            target = format!("{end}?{}", q.finish());
-        }
+        // The provider's end of the session is the chunk's to address; without it, straight back.
+        let target = match exchange::exchanges().await {
+            Ok(exchanges) => (exchanges.logout_target)(self, account).await,
+            Err(_) => self.0.config.post_logout_redirect_uri.clone(),
+        };
         if let Some(w) = web_sys::window() {
             let _ = w.location().assign(&target);
         }
@@ -327,7 +275,7 @@ impl Session {
 
 /// The page's query without the sign-in answer's parameters.
 fn clean_search(search: &str) -> String {
-    let kept: Vec<(String, String)> = url::form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
+    let kept: Vec<(String, String)> = form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
         .into_owned()
         .filter(|(k, _)| {
             !matches!(
@@ -339,20 +287,8 @@ fn clean_search(search: &str) -> String {
     if kept.is_empty() {
         String::new()
     } else {
-        format!("?{}", url::form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish())
+        format!("?{}", form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish())
     }
-}
-
-async fn get_json<T: serde::de::DeserializeOwned>(url: &str, lifetime: &Cancel) -> Result<T, AuthError> {
-    let req = http::Request::get(url)
-        .header(http::header::ACCEPT, "application/json")
-        .body(vec![])
-        .map_err(|e| AuthError::Unreachable(e.to_string()))?;
-    let res = fetch(req, Some(lifetime)).await.map_err(|e| AuthError::Unreachable(format!("{url}: {e}")))?;
-    if !res.status().is_success() {
-        return Err(AuthError::Unreachable(format!("{url} answered {}", res.status())));
-    }
-    serde_json::from_slice(res.body()).map_err(|e| AuthError::Unreachable(format!("{url}: {e}")))
 }
 
 /// The `Authorization` header for an access token; a token with characters no header may carry
