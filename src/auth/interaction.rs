@@ -43,6 +43,11 @@ pub fn save(store: &dyn KeyValue, state: &str, pending: &Pending) {
     store.set(&key(state), &serde_json::to_string(pending).expect("serialisable"));
 }
 
+/// Forgets the request an answer belongs to, unread (the answer is a refusal).
+pub fn forget(store: &dyn KeyValue, state: &str) {
+    store.remove(&key(state));
+}
+
 /// Takes (and forgets) the request an answer belongs to.
 pub fn take(store: &dyn KeyValue, state: &str) -> Option<Pending> {
     let value = store.get(&key(state))?;

@@ -156,15 +156,16 @@ pub async fn first_page(portier: &str, peer: &str, profile: Profile) -> Result<(
     Ok((a, b))
 }
 
-/// Every file and mark of one cold visit, in order: (name, start, end, bytes as sent).
+/// Every file and mark of one cold visit, in order: (name, asked, sent, end, bytes as sent). A
+/// file asked for but sent later waited for a connection (HTTP/1.1 opens six per site).
 const TIMELINE: &str = "const o = arguments[0];
   const files = performance.getEntriesByType('resource').filter(e => e.name.startsWith(o))
-    .map(e => [e.name.slice(o.length), e.startTime, e.responseEnd, e.encodedBodySize]);
+    .map(e => [e.name.slice(o.length), e.startTime, e.requestStart, e.responseEnd, e.encodedBodySize]);
   const nav = performance.getEntriesByType('navigation')[0];
   const marks = performance.getEntriesByType('mark').concat(performance.getEntriesByType('paint'))
-    .map(e => [e.name, e.startTime, e.startTime, 0]);
-  return [['(document)', 0, nav.responseEnd, nav.encodedBodySize]].concat(files, marks)
-    .sort((a, b) => a[2] - b[2]);";
+    .map(e => [e.name, e.startTime, e.startTime, e.startTime, 0]);
+  return [['(document)', 0, nav.requestStart, nav.responseEnd, nav.encodedBodySize]].concat(files, marks)
+    .sort((a, b) => a[3] - b[3]);";
 
 /// One cold visit of Portier's first page on `profile`, as a timeline: what holds the first
 /// usable page (files as they arrive; `portier-module` is the module compiled and started).
@@ -178,13 +179,14 @@ pub async fn timeline(portier: &str, profile: Profile) -> Result<()> {
     let rows = c.execute(TIMELINE, vec![json!(portier)]).await?;
     browser.close().await;
     println!("\nOne cold visit of Portier's first page, {}: when each file or moment ends", profile.name());
-    println!("  {:<44} {:>8} {:>8} {:>9}", "", "start", "end", "bytes");
+    println!("  {:<44} {:>8} {:>8} {:>8} {:>9}", "", "asked", "sent", "end", "bytes");
     for row in rows.as_array().into_iter().flatten() {
         let name = row[0].as_str().unwrap_or_default();
         let name = if name.len() > 44 { &name[..44] } else { name };
-        let (start, end, bytes) = (row[1].as_f64(), row[2].as_f64(), row[3].as_f64().unwrap_or(0.0));
+        let ms = |i: usize| row[i].as_f64().unwrap_or(0.0);
+        let bytes = ms(4);
         let kb = if bytes > 0.0 { format!("{:.1}KB", bytes / 1000.0) } else { String::new() };
-        println!("  {name:<44} {:>6.0}ms {:>6.0}ms {kb:>9}", start.unwrap_or(0.0), end.unwrap_or(0.0));
+        println!("  {name:<44} {:>6.0}ms {:>6.0}ms {:>6.0}ms {kb:>9}", ms(1), ms(2), ms(3));
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use super::start::{SignInRequest, Started};
 use super::{Session, now_secs};
 use crate::auth::cache::{AccessToken, Account};
 use crate::auth::error::AuthError;
-use crate::auth::interaction::{self, Pending};
+use crate::auth::interaction;
 use crate::auth::{oidc, verify};
 use crate::chunk::split;
 use crate::net::LocalBoxFuture;
@@ -23,25 +23,24 @@ type Of<'a, T> = LocalBoxFuture<'a, Result<T, AuthError>>;
 /// The exchanges, as pointers into the chunk.
 #[derive(Clone, Copy)]
 pub struct Exchanges {
-    /// Redeems a code for its pending sign-in; the page to return to.
-    pub redeem: for<'a> fn(&'a Session, Pending, String, Option<String>) -> Of<'a, String>,
+    /// Redeems a code (with its `state` and `client_info`) for the sign-in this tab started;
+    /// the page to return to.
+    pub redeem: for<'a> fn(&'a Session, String, String, Option<String>) -> Of<'a, String>,
     /// Renews the tokens with the refresh token (asking for `claims` when given).
     pub renew: for<'a> fn(&'a Session, Option<String>) -> Of<'a, ()>,
     /// Fetches the provider's documents (once per tab).
     pub prepare: for<'a> fn(&'a Session) -> Of<'a, ()>,
     /// Builds a sign-in's authorize request.
     pub start: for<'a> fn(&'a Session, SignInRequest) -> Of<'a, Started>,
+    /// Signs in through the popup opened within the click.
+    #[cfg(target_arch = "wasm32")]
+    pub popup: for<'a> fn(&'a Session, super::start::PopupSignIn) -> Of<'a, ()>,
     /// Where sign-out sends the browser.
     pub logout_target: for<'a> fn(&'a Session, Option<Account>) -> LocalBoxFuture<'a, String>,
 }
 
-fn redeem(
-    s: &Session,
-    p: Pending,
-    code: String,
-    info: Option<String>,
-) -> LocalBoxFuture<'_, Result<String, AuthError>> {
-    Box::pin(s.redeem_code(p, code, info))
+fn redeem(s: &Session, state: String, code: String, info: Option<String>) -> Of<'_, String> {
+    Box::pin(s.redeem_code(state, code, info))
 }
 
 fn renew(s: &Session, claims: Option<String>) -> LocalBoxFuture<'_, Result<(), AuthError>> {
@@ -60,7 +59,20 @@ fn logout_target(s: &Session, account: Option<Account>) -> LocalBoxFuture<'_, St
     Box::pin(s.logout_target(account))
 }
 
-split!(auth, exchanges_chunk -> Exchanges => Exchanges { redeem, renew, prepare, start, logout_target });
+#[cfg(target_arch = "wasm32")]
+fn popup(s: &Session, sign_in: super::start::PopupSignIn) -> Of<'_, ()> {
+    Box::pin(s.sign_in_in_popup(sign_in))
+}
+
+split!(auth, exchanges_chunk -> Exchanges => Exchanges {
+    redeem,
+    renew,
+    prepare,
+    start,
+    #[cfg(target_arch = "wasm32")]
+    popup,
+    logout_target,
+});
 
 thread_local! {
     static LOADED: Cell<Option<Exchanges>> = const { Cell::new(None) };
@@ -89,10 +101,12 @@ impl Session {
     /// the page to return to. Reached only through the exchanges' chunk.
     pub(super) async fn redeem_code(
         &self,
-        pending: Pending,
+        state: String,
         code: String,
         client_info: Option<String>,
     ) -> Result<String, AuthError> {
+        let pending = interaction::take(self.0.temp.as_ref(), &state)
+            .ok_or_else(|| AuthError::UnexpectedResponse("no sign-in of this tab matches the answer".into()))?;
         let loaded = self.loaded().await?;
         let config = &self.0.config;
         let client = oidc::client(config, &loaded.provider, loaded.jwks.clone(), &pending.redirect_uri)?;

@@ -161,8 +161,8 @@ impl Session {
         &self,
         return_to: &str,
         claims: Option<String>,
-        link_cut: impl Fn(),
-        cancelled: impl std::future::Future<Output = ()>,
+        link_cut: impl Fn() + 'static,
+        cancelled: impl std::future::Future<Output = ()> + 'static,
     ) -> Result<(), AuthError> {
         let window = web_sys::window().ok_or_else(|| AuthError::BrowserRefused("no window".into()))?;
         // Both within the click: browsers require it of each.
@@ -172,17 +172,19 @@ impl Session {
             .ok()
             .flatten()
             .ok_or(AuthError::PopupBlocked)?;
-        let started = match self.start(Kind::Popup, return_to, claims, None).await {
-            Ok(s) => s,
+        // The rest (the authorize request, the wait, the exchange) lives in the sign-in chunk.
+        let exchanges = match exchange::exchanges().await {
+            Ok(e) => e,
             Err(e) => {
                 let _ = popup.close();
                 return Err(e);
             }
         };
-        let _ = popup.location().set_href(&started.url);
-        let answer = interaction::wait_for_popup(&started.state, &popup, access, link_cut, cancelled).await;
-        let _ = popup.close();
-        self.finish(answer?).await.map(|_| ())
+        let request =
+            start::SignInRequest { kind: Kind::Popup, return_to: return_to.to_string(), claims, prompt: None };
+        let link_cut = Box::new(link_cut);
+        let cancelled = Box::pin(cancelled);
+        (exchanges.popup)(self, start::PopupSignIn { popup, access, request, link_cut, cancelled }).await
     }
 
     /// Completes a sign-in whose answer is in this page's URL; returns where to go back to.
@@ -202,20 +204,21 @@ impl Session {
         self.finish(answer).await.map(Some)
     }
 
+    /// Ends a sign-in with its answer: a refusal is said at once, a code is redeemed (in the
+    /// sign-in chunk); the page to return to.
     async fn finish(&self, answer: Answer) -> Result<String, AuthError> {
-        let (code, state, client_info) = match answer {
+        match answer {
             Answer::Error { state, error, description } => {
                 if let Some(s) = state {
-                    interaction::take(self.0.temp.as_ref(), &s);
+                    interaction::forget(self.0.temp.as_ref(), &s);
                 }
-                return Err(classify(&error, &description, None, None));
+                Err(classify(&error, &description, None, None))
             }
-            Answer::Code { code, state, client_info } => (code, state, client_info),
-        };
-        let pending = interaction::take(self.0.temp.as_ref(), &state)
-            .ok_or_else(|| AuthError::UnexpectedResponse("no sign-in of this tab matches the answer".into()))?;
-        let exchanges = exchange::exchanges().await?;
-        (exchanges.redeem)(self, pending, code, client_info).await
+            Answer::Code { code, state, client_info } => {
+                let exchanges = exchange::exchanges().await?;
+                (exchanges.redeem)(self, state, code, client_info).await
+            }
+        }
     }
 
     /// An access token for Graph: cached while it has more than five minutes left, else renewed

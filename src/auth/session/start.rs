@@ -28,6 +28,19 @@ pub struct SignInRequest {
     pub prompt: Option<String>,
 }
 
+/// A popup sign-in under way: the window opened within the click, and what its wait needs.
+#[cfg(target_arch = "wasm32")]
+pub struct PopupSignIn {
+    pub popup: web_sys::Window,
+    /// The request for the unpartitioned channel, made within the click (see `storage_access`).
+    pub access: Option<wasm_bindgen_futures::JsFuture>,
+    pub request: SignInRequest,
+    /// Called when the popup looks closed while no answer came.
+    pub link_cut: Box<dyn Fn()>,
+    /// Resolves when the person gives up waiting.
+    pub cancelled: crate::net::LocalBoxFuture<'static, ()>,
+}
+
 /// A sign-in ready to go: where to send the browser, and the `state` its answer will carry.
 pub struct Started {
     pub url: String,
@@ -80,6 +93,24 @@ impl Session {
         };
         interaction::save(self.0.temp.as_ref(), &request.state, &pending);
         Ok(Started { url: request.url, state: request.state })
+    }
+
+    /// Sends the popup opened within the click to the authority, waits for its answer and
+    /// redeems it.
+    #[cfg(target_arch = "wasm32")]
+    pub(super) async fn sign_in_in_popup(&self, sign_in: PopupSignIn) -> Result<(), AuthError> {
+        let PopupSignIn { popup, access, request, link_cut, cancelled } = sign_in;
+        let started = match self.start_sign_in(request).await {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = popup.close();
+                return Err(e);
+            }
+        };
+        let _ = popup.location().set_href(&started.url);
+        let answer = interaction::wait_for_popup(&started.state, &popup, access, link_cut, cancelled).await;
+        let _ = popup.close();
+        self.finish(answer?).await.map(|_| ())
     }
 
     /// Where sign-out sends the browser: the provider's end-session endpoint (with the hint of

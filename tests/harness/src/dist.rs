@@ -8,9 +8,9 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
-/// Builds the app in release into `out`: Trunk for the page, styles and public files, the split
-/// step for the module (a first module and one chunk per route), then the loader's tags and the
-/// header files its host needs.
+/// Builds the app in release into `out`: Trunk for the page, styles and public files, the styles
+/// joined into one file, the split step for the module (a first module and one chunk per route),
+/// then the loader's tags and the header files its host needs.
 pub fn build(out: &Path) -> Result<()> {
     crate::tools::ensure_build_tools()?;
     let root = crate::repo_root();
@@ -31,6 +31,7 @@ pub fn build(out: &Path) -> Result<()> {
     if !status.success() {
         bail!("trunk build failed");
     }
+    crate::styles::bundle(out)?;
     let module = crate::split::build(out)?;
     let trunk_toml = std::fs::read_to_string(root.join("Trunk.toml")).context("reading Trunk.toml")?;
     let tags = crate::split::head_tags(&module, &crate::split::pattern_script(&trunk_toml)?);
@@ -114,6 +115,7 @@ fn stale(out: &Path) -> bool {
         "Cargo.toml",
         "Cargo.lock",
         "tests/harness/src/split.rs",
+        "tests/harness/src/styles.rs",
     ];
     sources.iter().map(|s| newest(&root.join(s))).max().unwrap_or(SystemTime::UNIX_EPOCH) > built
 }

@@ -9,6 +9,7 @@ pub mod policy;
 pub mod serving;
 pub mod split;
 pub mod stack;
+pub mod styles;
 pub mod tools;
 
 /// The repository's root (this crate lives in `tests/harness`).
