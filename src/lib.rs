@@ -1,7 +1,7 @@
 //! Portier: a self-service door for business partners into a Microsoft Entra ID tenant.
 //!
 //! Data flows one way: `config` → `auth` → `graph` → `state` → `pages` → `components`, with
-//! `routing`, `i18n`, `storage`, `dom` and `web_url` beside them, `embed` describing Portier inside another
+//! `routing`, `i18n`, `storage`, `dom`, `idle` and `web_url` beside them, `embed` describing Portier inside another
 //! page, `app` the shell and `mount` where it starts. No module imports one that imports it back
 //! (a test in `xtask` keeps it so).
 
@@ -15,6 +15,7 @@ pub mod embed;
 pub mod error;
 pub mod graph;
 pub mod i18n;
+pub mod idle;
 pub mod mount;
 pub mod net;
 pub mod pages;

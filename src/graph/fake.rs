@@ -17,6 +17,8 @@ pub struct FakeNet {
     pub sent: RefCell<Vec<HttpRequest>>,
     pub slept: RefCell<Vec<u32>>,
     pub offline: std::cell::Cell<bool>,
+    /// Graph never answers while set (a slow network, for what must show before it does).
+    pub held: std::cell::Cell<bool>,
 }
 
 impl Transport for FakeNet {
@@ -26,6 +28,9 @@ impl Transport for FakeNet {
         _: Option<&'a Cancel>,
     ) -> LocalBoxFuture<'a, Result<HttpResponse, NetError>> {
         self.sent.borrow_mut().push(request);
+        if self.held.get() {
+            return Box::pin(futures::future::pending());
+        }
         let next = self.answers.borrow_mut().pop_front().expect("an answer was scripted");
         Box::pin(async move { next })
     }

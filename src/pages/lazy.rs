@@ -103,27 +103,10 @@ fn mark_ready() {
     });
 }
 
-/// Runs `work` when the browser is idle (soon, where it cannot say when it is).
-fn when_idle(work: impl FnOnce() + 'static) {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen::closure::Closure;
-    let Some(window) = web_sys::window() else { return };
-    let callback = Closure::once_into_js(work);
-    let idle = js_sys::Reflect::get(&window, &"requestIdleCallback".into()).ok();
-    match idle.and_then(|f| f.dyn_into::<js_sys::Function>().ok()) {
-        Some(request) => {
-            let _ = request.call1(&window, &callback);
-        }
-        None => {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), 200);
-        }
-    }
-}
-
 /// Loads the sign-in exchanges, then `groups` one after another, when the browser is idle;
 /// failures stay quiet (what needs a chunk tries again and says so).
 fn preload_when_idle(groups: Vec<Group>) {
-    when_idle(move || {
+    crate::idle::when_idle(move || {
         leptos::task::spawn_local(async move {
             // A sign-in coming back, or a renewal, needs them: then they are in the HTTP cache.
             crate::auth::preload_exchanges().await;

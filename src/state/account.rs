@@ -1,19 +1,24 @@
 //! The signed-in person as Graph's `/me` describes them, and what waits for them (decisions to
-//! take, access reviews to do): read once per sign-in, shared by the header and the pages.
+//! take, access reviews to do): read once per sign-in, shared by the header and the pages. For a
+//! reviewer, the reviews page's list is read ahead while the browser is idle.
 
 use crate::auth::Session;
 use crate::chunk::split;
 use crate::error::AppError;
 use crate::graph::GraphClient;
 use crate::graph::models::User;
+use crate::graph::reviews::Review;
 use crate::net::LocalBoxFuture;
 use leptos::prelude::*;
+use std::cell::RefCell;
 
 /// A signed-in person's reads, from a chunk of their own: who they are, and what waits for them.
 #[derive(Clone, Copy)]
 struct Reads {
     me: fn(GraphClient) -> LocalBoxFuture<'static, Result<User, AppError>>,
     waiting: fn(GraphClient) -> LocalBoxFuture<'static, Waiting>,
+    /// Reads the reviews page's list ahead, for the account named.
+    reviews: fn(GraphClient, String) -> LocalBoxFuture<'static, ()>,
 }
 
 // Only a signed-in person runs them, and with them Graph's client (requests, retries, errors,
@@ -26,6 +31,16 @@ split!(account, account_reads -> Reads => Reads {
         Box::pin(async move {
             let (decisions, reviews) = futures::join!(graph.pending_decisions(None), graph.reviews_waiting(None));
             Waiting { decisions: decisions.is_ok_and(|d| !d.is_empty()), reviews: reviews.unwrap_or(false) }
+        })
+    },
+    reviews: |graph, account| {
+        Box::pin(async move {
+            // A failure stays quiet: the page reads for itself and says what failed.
+            if let Ok(list) = graph.my_reviews(None).await
+                && reviews_ahead(&account).is_none()
+            {
+                keep_reviews_ahead(&account, list);
+            }
         })
     },
 });
@@ -54,6 +69,24 @@ impl Inbox {
     }
 }
 
+thread_local! {
+    /// The reviews page's list as last read, and for which account. Only chunks touch it: the
+    /// signed-out first page carries none of the reviews' models.
+    static REVIEWS_AHEAD: RefCell<Option<(String, Vec<Review>)>> = const { RefCell::new(None) };
+}
+
+/// The reviews page's list as last read for `account` (read ahead when the browser is idle once
+/// the account's check says reviews wait, then kept by the page after each of its reads): the
+/// page shows it at once and reads again meanwhile.
+pub fn reviews_ahead(account: &str) -> Option<Vec<Review>> {
+    REVIEWS_AHEAD.with(|a| a.borrow().as_ref().filter(|(whose, _)| whose == account).map(|(_, list)| list.clone()))
+}
+
+/// Keeps the reviews page's list as just read for `account`.
+pub fn keep_reviews_ahead(account: &str, reviews: Vec<Review>) {
+    REVIEWS_AHEAD.with(|a| *a.borrow_mut() = Some((account.to_string(), reviews)));
+}
+
 /// Reads both again whenever who is signed in changes.
 pub fn provide(session: &Session, graph: &GraphClient) {
     let account = session.account();
@@ -76,16 +109,17 @@ pub fn provide(session: &Session, graph: &GraphClient) {
         let graph = graph.clone();
         move || {
             let graph = graph.clone();
-            let signed_in = account.get().is_some();
+            let whose = account.get().map(|a| a.home_account_id);
             async move {
-                if !signed_in {
-                    return Waiting::default();
-                }
+                let Some(whose) = whose else { return Waiting::default() };
                 // A chunk that cannot load offers no inbox link; the pages say what failed.
-                match account_reads().await {
-                    Ok(reads) => (reads.waiting)(graph).await,
-                    Err(_) => Waiting::default(),
+                let Ok(reads) = account_reads().await else { return Waiting::default() };
+                let waiting = (reads.waiting)(graph.clone()).await;
+                if waiting.reviews {
+                    // Read ahead when the browser is idle.
+                    crate::idle::when_idle(move || leptos::task::spawn_local((reads.reviews)(graph, whose)));
                 }
+                waiting
             }
         }
     });
