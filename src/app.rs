@@ -120,8 +120,9 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
             let _ = session.prepare().await;
         }
     });
-    // A sign-in that came back to this page is finished before anything else.
-    let startup = {
+    // A sign-in that came back to this page is finished before anything else; without one, the
+    // page shows at once (no wait for an answer that is not there).
+    let startup = session.answer_in_url().then(|| {
         let session = session.clone();
         LocalResource::new(move || {
             let session = session.clone();
@@ -136,7 +137,7 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
                 Ok::<(), AppError>(())
             }
         })
-    };
+    });
     let route = router.route();
     focus_heading_on_navigation(route);
 
@@ -144,10 +145,10 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
         <Header />
         <SignInBanner />
         <MainArea>
-            {move || match startup.get() {
-                None => view! { <Loading /> }.into_any(),
-                Some(Err(e)) => view! { <ErrorView error=e /> }.into_any(),
-                Some(Ok(())) => view! { <Page route=route /> }.into_any(),
+            {move || match startup.map(|s| s.get()) {
+                Some(None) => view! { <Loading /> }.into_any(),
+                Some(Some(Err(e))) => view! { <ErrorView error=e /> }.into_any(),
+                None | Some(Some(Ok(()))) => view! { <Page route=route /> }.into_any(),
             }}
         </MainArea>
     }

@@ -187,6 +187,13 @@ impl Session {
         (exchanges.popup)(self, start::PopupSignIn { popup, access, request, link_cut, cancelled }).await
     }
 
+    /// Whether this page's URL carries a sign-in's answer (then [`Session::complete_redirect`]
+    /// has work to do before any page shows).
+    pub fn answer_in_url(&self) -> bool {
+        let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+        interaction::read_answer(&href).is_some()
+    }
+
     /// Completes a sign-in whose answer is in this page's URL; returns where to go back to.
     /// The URL is cleaned of `code` and `state` at once.
     pub async fn complete_redirect(&self) -> Result<Option<String>, AuthError> {

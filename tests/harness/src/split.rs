@@ -54,6 +54,18 @@ fn run(program: &str, args: &[String], envs: &[(&str, String)]) -> Result<()> {
     Ok(())
 }
 
+/// `--remap-path-prefix` flags that name the crates' sources from their own folder on
+/// (`leptos-0.8.23/src/…`): shorter panic locations in the module, and none of the build
+/// machine's paths.
+fn remapped_sources() -> String {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    let registries = home.map(|h| h.join("registry/src")).and_then(|d| std::fs::read_dir(d).ok());
+    let folders = registries.into_iter().flatten().flatten().map(|e| e.path());
+    folders.map(|f| format!(" --remap-path-prefix={}/=", f.display())).collect()
+}
+
 fn arg(p: &Path) -> String {
     p.display().to_string()
 }
@@ -91,7 +103,7 @@ fn wasm_opt_flags(index_html: &str, chunk: bool) -> Result<Vec<String>> {
 pub fn build(out: &Path) -> Result<Module> {
     let root = crate::repo_root();
     let target = target_dir();
-    let flags = format!("--cfg erase_components --cfg {SPLIT_CFG} -Clink-args=--emit-relocs");
+    let flags = format!("--cfg erase_components --cfg {SPLIT_CFG} -Clink-args=--emit-relocs{}", remapped_sources());
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let build = ["build", "-p", "portier", "--bin", "portier", "--target", "wasm32-unknown-unknown"];
     let mut args: Vec<String> = build.iter().map(|s| s.to_string()).collect();
