@@ -127,7 +127,7 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
         LocalResource::new(move || {
             let session = session.clone();
             async move {
-                let back = session.complete_redirect().await.map_err(AppError::Auth)?;
+                let back = session.complete_redirect().await.map_err(AppError::from)?;
                 if back.is_some() && element.is_some() {
                     crate::embed::page_query::restore();
                 }

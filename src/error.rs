@@ -20,15 +20,20 @@ pub enum AppError {
 impl From<GraphError> for AppError {
     fn from(e: GraphError) -> Self {
         match e {
-            GraphError::Auth(a) => AppError::Auth(a),
+            GraphError::Auth(a) => AppError::from(a),
             other => AppError::Graph(other),
         }
     }
 }
 
 impl From<AuthError> for AppError {
+    /// The sign-in's chunk that did not load is a chunk like any other: "try again", or
+    /// "reload" after a deployment.
     fn from(e: AuthError) -> Self {
-        AppError::Auth(e)
+        match e {
+            AuthError::PartNotLoaded => AppError::Chunk { gone: chunk_gone() },
+            other => AppError::Auth(other),
+        }
     }
 }
 

@@ -29,6 +29,9 @@ pub enum AuthError {
     Unreachable(String),
     /// The page's own sign-in (its token provider) gave no token; its words.
     HostProvider(String),
+    /// Portier's own sign-in part (a chunk of the module) did not load: offline, cut, or gone
+    /// after a new version was deployed. The error view says which, as for any chunk.
+    PartNotLoaded,
 }
 
 impl AuthError {
@@ -52,6 +55,7 @@ impl fmt::Display for AuthError {
             AuthError::UnexpectedResponse(why) => write!(f, "unexpected sign-in response: {why}"),
             AuthError::Unreachable(why) => write!(f, "the sign-in service could not be reached: {why}"),
             AuthError::HostProvider(why) => write!(f, "the page's sign-in gave no token: {why}"),
+            AuthError::PartNotLoaded => write!(f, "the sign-in part of Portier could not be loaded"),
         }
     }
 }

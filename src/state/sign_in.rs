@@ -68,7 +68,7 @@ pub fn sign_in(return_to: String, claims: Option<String>) {
         // Said on the page (the sign-in service unreachable, say): a click with no answer
         // would leave the person guessing.
         if let Err(e) = session.sign_in_redirect(&return_to, claims, None).await {
-            failure.0.set(Some(AppError::Auth(e)));
+            failure.0.set(Some(AppError::from(e)));
         }
     });
 }
@@ -96,7 +96,7 @@ pub fn sign_in_popup(return_to: String, claims: Option<String>) {
         wait.cancel.set(None);
         wait.cut.set(false);
         if let Err(e) = result {
-            failure.0.set(Some(AppError::Auth(e)));
+            failure.0.set(Some(AppError::from(e)));
         }
     });
 }

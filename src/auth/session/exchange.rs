@@ -83,9 +83,7 @@ pub async fn exchanges() -> Result<Exchanges, AuthError> {
     if let Some(e) = LOADED.with(Cell::get) {
         return Ok(e);
     }
-    let loaded = exchanges_chunk()
-        .await
-        .map_err(|_| AuthError::Unreachable("the sign-in part of Portier could not be loaded".into()))?;
+    let loaded = exchanges_chunk().await.map_err(|_| AuthError::PartNotLoaded)?;
     LOADED.with(|l| l.set(Some(loaded)));
     Ok(loaded)
 }

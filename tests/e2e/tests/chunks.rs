@@ -42,7 +42,7 @@ async fn chunks_the_sign_in_part_cut_at_the_click_is_said_and_the_next_click_sig
     w.stack.app.cut_downloads(Some(SIGN_IN_CHUNK));
     w.open("/").await?;
     click(c, "[data-testid=sign-in]").await?;
-    wait_for_text(c, ".error-view", "could not be reached").await?;
+    wait_for_text(c, ".error-view", "could not be loaded").await?;
     let here = c.current_url().await?;
     ensure!(here.as_str().starts_with(&w.stack.app_url), "the page was left for {here}");
     w.stack.app.cut_downloads(None);
