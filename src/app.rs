@@ -112,14 +112,15 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
     state::Selection::provide();
     state::account::provide(&session, &graph);
 
-    // The provider's documents load meanwhile, so that a sign-in starts at once; no page waits
-    // for them (two round trips to the provider before anything shows, otherwise).
-    spawn_local({
+    // Signed out: the sign-in's chunk and the provider's documents load meanwhile, so that a
+    // sign-in starts at once; no page waits for them. Signed in: nothing of it is needed until a
+    // renewal, and the page's own chunk must not share the network with it.
+    if session.account().get_untracked().is_none() {
         let session = session.clone();
-        async move {
+        spawn_local(async move {
             let _ = session.prepare().await;
-        }
-    });
+        });
+    }
     // A sign-in that came back to this page is finished before anything else; without one, the
     // page shows at once (no wait for an answer that is not there).
     let startup = session.answer_in_url().then(|| {

@@ -103,15 +103,21 @@ fn mark_ready() {
     });
 }
 
-/// Loads the sign-in exchanges, then `groups` one after another, when the browser is idle;
-/// failures stay quiet (what needs a chunk tries again and says so).
-fn preload_when_idle(groups: Vec<Group>) {
+/// When the browser is idle, loads `groups` one after another and the sign-in's chunk: first on
+/// the welcome page (`sign_in_first`: a click on "Sign in" comes next, and a return from signing
+/// in needs it), last once signed in (only a renewal, an hour on, needs it; the pages come
+/// first). Failures stay quiet: what needs a chunk tries again and says so.
+fn preload_when_idle(groups: Vec<Group>, sign_in_first: bool) {
     crate::idle::when_idle(move || {
         leptos::task::spawn_local(async move {
-            // A sign-in coming back, or a renewal, needs them: then they are in the HTTP cache.
-            crate::auth::preload_exchanges().await;
+            if sign_in_first {
+                crate::auth::preload_exchanges().await;
+            }
             for g in groups {
                 let _ = g.load().await;
+            }
+            if !sign_in_first {
+                crate::auth::preload_exchanges().await;
             }
         })
     });
@@ -128,7 +134,7 @@ pub fn page(route: Memo<Route>) -> impl IntoView {
         Effect::new(move || {
             if inbox.waiting().reviews && account.get().is_some() && !reviews_preloaded.get_value() {
                 reviews_preloaded.set_value(true);
-                preload_when_idle(vec![Group::Reviews]);
+                preload_when_idle(vec![Group::Reviews], false);
             }
         });
     }
@@ -139,14 +145,14 @@ pub fn page(route: Memo<Route>) -> impl IntoView {
             (Route::NotFound(_), _) => view! { <pages::NotFound /> }.into_any(),
             (_, false) => {
                 // A sign-in returns to this route: its chunk loads while the person reads.
-                preload_when_idle(Group::of(&current).into_iter().collect());
+                preload_when_idle(Group::of(&current).into_iter().collect(), true);
                 view! { <pages::Welcome /> }.into_any()
             }
             (_, true) => view! { <ChunkPage route=current.clone() /> }.into_any(),
         };
         if signed_in && !preloaded.get_value() {
             preloaded.set_value(true);
-            preload_when_idle(Group::FOR_EVERYONE.to_vec());
+            preload_when_idle(Group::FOR_EVERYONE.to_vec(), false);
         }
         if Group::of(&current).is_none() || !signed_in {
             mark_ready();

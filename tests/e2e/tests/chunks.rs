@@ -3,7 +3,8 @@
 //! deployed meanwhile) says so and offers a reload; the frame index.html paints before the module
 //! is replaced by the app without anything moving; Portier as an element on an intranet page
 //! loads its chunks from Portier's site and sends a request; the sign-in's own chunk cut at the
-//! click is said, and the next click signs in.
+//! click is said, and the next click signs in; a signed-in visit loads its pages' chunks before
+//! the sign-in's.
 
 use anyhow::{Context, Result, ensure};
 use harness::stack::StackOptions;
@@ -50,6 +51,40 @@ async fn chunks_the_sign_in_part_cut_at_the_click_is_said_and_the_next_click_sig
     sign_in_at_tenant(c, "pat@fabrikam.com").await?;
     wait_for(c, "[data-testid=who-am-i]").await?;
     ensure!(c.find(fantoccini::Locator::Css(".error-view")).await.is_err(), "the error stayed after signing in");
+    w.end().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chunks_a_signed_in_visit_loads_its_pages_before_the_sign_in_part() -> Result<()> {
+    let w = World::start(StackOptions::default()).await?;
+    let c = w.client();
+    sign_in_at(&w, "/", "pat@fabrikam.com").await?;
+    wait_for(c, "[data-testid=who-am-i]").await?;
+    // A new visit, signed in (the session is kept for the tab).
+    c.refresh().await?;
+    wait_for(c, "[data-testid=who-am-i]").await?;
+    // Each chunk's file: when it was asked for, and when it had come.
+    let script = "return performance.getEntriesByType('resource').filter(e => e.name.includes('/split_'))
+        .map(e => [e.name.split('/').pop().split('-')[0], e.startTime, e.responseEnd]);";
+    let mut fetched = Value::Null;
+    for _ in 0..100 {
+        fetched = run(c, script).await?;
+        if fetched.as_array().is_some_and(|a| a.iter().any(|f| f[0] == "split_auth")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let files = fetched.as_array().context("no resource timing")?;
+    let at = |name: &str, i: usize| files.iter().find(|f| f[0] == name).and_then(|f| f[i].as_f64());
+    let auth_asked = at("split_auth", 1).context("the sign-in's chunk was never preloaded")?;
+    for page in ["split_partner", "split_sponsor"] {
+        let came = at(page, 2).with_context(|| format!("{page} was not loaded: {fetched}"))?;
+        ensure!(
+            auth_asked >= came,
+            "the sign-in's chunk was asked for at {auth_asked} ms, before {page} came ({came} ms)"
+        );
+    }
     w.end().await;
     Ok(())
 }
