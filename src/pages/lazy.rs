@@ -103,22 +103,16 @@ fn mark_ready() {
     });
 }
 
-/// When the browser is idle, loads `groups` one after another and the sign-in's chunk: first on
-/// the welcome page (`sign_in_first`: a click on "Sign in" comes next, and a return from signing
-/// in needs it), last once signed in (only a renewal, an hour on, needs it; the pages come
-/// first). Failures stay quiet: what needs a chunk tries again and says so.
-fn preload_when_idle(groups: Vec<Group>, sign_in_first: bool) {
+/// When the browser is idle, loads `groups` one after another, then the sign-in's chunk (signed
+/// in, only a renewal an hour on needs it: the pages come first; signed out, the shell has asked
+/// for it at start already). Failures stay quiet: what needs a chunk tries again and says so.
+fn preload_when_idle(groups: Vec<Group>) {
     crate::idle::when_idle(move || {
         leptos::task::spawn_local(async move {
-            if sign_in_first {
-                crate::auth::preload_exchanges().await;
-            }
             for g in groups {
                 let _ = g.load().await;
             }
-            if !sign_in_first {
-                crate::auth::preload_exchanges().await;
-            }
+            crate::auth::preload_exchanges().await;
         })
     });
 }
@@ -134,7 +128,7 @@ pub fn page(route: Memo<Route>) -> impl IntoView {
         Effect::new(move || {
             if inbox.waiting().reviews && account.get().is_some() && !reviews_preloaded.get_value() {
                 reviews_preloaded.set_value(true);
-                preload_when_idle(vec![Group::Reviews], false);
+                preload_when_idle(vec![Group::Reviews]);
             }
         });
     }
@@ -145,14 +139,14 @@ pub fn page(route: Memo<Route>) -> impl IntoView {
             (Route::NotFound(_), _) => view! { <pages::NotFound /> }.into_any(),
             (_, false) => {
                 // A sign-in returns to this route: its chunk loads while the person reads.
-                preload_when_idle(Group::of(&current).into_iter().collect(), true);
+                preload_when_idle(Group::of(&current).into_iter().collect());
                 view! { <pages::Welcome /> }.into_any()
             }
             (_, true) => view! { <ChunkPage route=current.clone() /> }.into_any(),
         };
         if signed_in && !preloaded.get_value() {
             preloaded.set_value(true);
-            preload_when_idle(Group::FOR_EVERYONE.to_vec(), false);
+            preload_when_idle(Group::FOR_EVERYONE.to_vec());
         }
         if Group::of(&current).is_none() || !signed_in {
             mark_ready();

@@ -128,20 +128,6 @@ impl Session {
         (exchanges.prepare)(self).await
     }
 
-    /// The authorize request of a new sign-in, built in the sign-in chunk.
-    async fn start(
-        &self,
-        kind: Kind,
-        return_to: &str,
-        claims: Option<String>,
-        prompt: Option<&str>,
-    ) -> Result<start::Started, AuthError> {
-        let exchanges = exchange::exchanges().await?;
-        let request =
-            start::SignInRequest { kind, return_to: return_to.to_string(), claims, prompt: prompt.map(String::from) };
-        (exchanges.start)(self, request).await
-    }
-
     /// Leaves the page for the sign-in page; the answer comes back to `redirect_uri`.
     pub async fn sign_in_redirect(
         &self,
@@ -149,7 +135,10 @@ impl Session {
         claims: Option<String>,
         prompt: Option<&str>,
     ) -> Result<(), AuthError> {
-        let started = self.start(Kind::Redirect, return_to, claims, prompt).await?;
+        let exchanges = exchange::exchanges().await?;
+        let prompt = prompt.map(String::from);
+        let request = start::SignInRequest { kind: Kind::Redirect, return_to: return_to.to_string(), claims, prompt };
+        let started = (exchanges.start)(self, request).await?;
         let window = web_sys::window().ok_or_else(|| AuthError::BrowserRefused("no window".into()))?;
         window.location().assign(&started.url).map_err(|e| AuthError::BrowserRefused(format!("{e:?}")))
     }
