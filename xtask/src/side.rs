@@ -89,13 +89,20 @@ pub const FETCHED: &str = "const o = arguments[0];
     .filter(e => e.name.startsWith(o) && e.transferSize > 0);
   return [all.reduce((s, e) => s + e.encodedBodySize, 0), all.length];";
 
+/// Opens `url` in a new browser profile on `profile` and waits until `ready` (a script returning
+/// the usable moment or null) answers; the browser, and that moment.
+async fn open_cold(url: &str, ready: &str, profile: Profile) -> Result<(Browser, f64)> {
+    let browser = Browser::start(&[]).await?;
+    throttle(&browser.client, profile).await?;
+    browser.client.goto(url).await?;
+    let usable = wait_number(&browser.client, ready, 120).await?;
+    Ok((browser, usable))
+}
+
 /// Opens `url` in a new profile on `profile`; `ready` returns the usable moment or null.
 pub async fn cold_visit(url: &str, origin: &str, ready: &str, profile: Profile) -> Result<Visit> {
-    let browser = Browser::start(&[]).await?;
+    let (browser, usable) = open_cold(url, ready, profile).await?;
     let c = &browser.client;
-    throttle(c, profile).await?;
-    c.goto(url).await?;
-    let usable = wait_number(c, ready, 120).await?;
     let fcp =
         "const p = performance.getEntriesByName('first-contentful-paint'); return p.length ? p[0].startTime : null;";
     let fcp = wait_number(c, fcp, 30).await?;
@@ -170,13 +177,9 @@ const TIMELINE: &str = "const o = arguments[0];
 /// One cold visit of Portier's first page on `profile`, as a timeline: what holds the first
 /// usable page (files as they arrive; `portier-module` is the module compiled and started).
 pub async fn timeline(portier: &str, profile: Profile) -> Result<()> {
-    let browser = Browser::start(&[]).await?;
-    let c = &browser.client;
-    throttle(c, profile).await?;
-    c.goto(&format!("{portier}/")).await?;
-    wait_number(c, PORTIER_READY, 120).await?;
+    let (browser, _) = open_cold(&format!("{portier}/"), PORTIER_READY, profile).await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let rows = c.execute(TIMELINE, vec![json!(portier)]).await?;
+    let rows = browser.client.execute(TIMELINE, vec![json!(portier)]).await?;
     browser.close().await;
     println!("\nOne cold visit of Portier's first page, {}: when each file or moment ends", profile.name());
     println!("  {:<44} {:>8} {:>8} {:>8} {:>9}", "", "asked", "sent", "end", "bytes");
