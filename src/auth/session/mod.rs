@@ -260,8 +260,9 @@ impl Session {
         for store in [self.0.tokens.as_ref(), self.0.temp.as_ref()] {
             storage::clear_section(store, "");
         }
-        self.0.account.set(None);
-        // The provider's end of the session is the chunk's to address; without it, straight back.
+        // The provider's end of the session is the chunk's to address (the chunk and the
+        // provider's documents may still have to load); without it, straight back. Meanwhile the
+        // page stays as it is: the browser leaves it next, with nothing of the person kept.
         let target = match exchange::exchanges().await {
             Ok(exchanges) => (exchanges.logout_target)(self, account).await,
             Err(_) => self.0.config.post_logout_redirect_uri.clone(),
@@ -269,6 +270,7 @@ impl Session {
         if let Some(w) = web_sys::window() {
             let _ = w.location().assign(&target);
         }
+        self.0.account.set(None);
     }
 }
 
