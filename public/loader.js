@@ -16,13 +16,18 @@
     });
     watch.observe(document.body, { childList: true, subtree: true });
   }
+  // config.json (index.html preloads it), read while the module loads: the app starts with it in
+  // hand and shows its first page at once. On any failure the app reads it itself and says why.
+  var config = fetch(new URL("config.json", script.src).href)
+    .then(function (response) { return response.ok ? response.text() : undefined; })
+    .catch(function () { return undefined; });
   import(script.dataset.js)
     .then(function (module) {
-      return module.default({ module_or_path: script.dataset.wasm }).then(function () {
+      return Promise.all([module.default({ module_or_path: script.dataset.wasm }), config]).then(function (ready) {
         // The moment the module is compiled and instantiated: `cargo xtask bench` shows it.
         if (window.performance && performance.mark) performance.mark("portier-module");
         replaceFrameWhenShown();
-        module.start();
+        module.start(ready[1]);
       });
     })
     .catch(function (error) { console.error("Portier could not start", error); });

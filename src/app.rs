@@ -20,11 +20,10 @@ use std::rc::Rc;
 type Loaded = Result<(Config, Option<crate::embed::Settings>), Vec<crate::config::ConfigProblem>>;
 
 async fn load_config(element: Option<Element>) -> Loaded {
-    use crate::config::{ConfigProblem, RawConfig};
+    use crate::config::ConfigProblem;
     let problem = |reason: String| vec![ConfigProblem { field: "config.json".into(), reason }];
     let window = web_sys::window().ok_or_else(|| problem("no window".into()))?;
     let page = window.location().href().unwrap_or_default();
-    let origin = window.location().origin().unwrap_or_default();
     // Beside Portier's files: the element's script, or the loader script (wherever the page was
     // opened). Not through `<base>`: the policy's `base-uri 'none'` forbids one.
     let files = match element {
@@ -44,39 +43,61 @@ async fn load_config(element: Option<Element>) -> Loaded {
     if !res.status().is_success() {
         return Err(problem(format!("{url} answered {}", res.status())));
     }
-    let text = String::from_utf8_lossy(res.body());
-    let Some(element) = element else { return Config::from_json(&text, &origin).map(|c| (c, None)) };
-    let mut raw = RawConfig::parse(&text)?;
-    let path = window.location().pathname().unwrap_or_default();
+    read_config(&String::from_utf8_lossy(res.body()), element)
+}
+
+/// The configuration from config.json's `text`, with the element's attributes over it.
+fn read_config(text: &str, element: Option<Element>) -> Loaded {
+    use crate::config::RawConfig;
+    let location = web_sys::window().map(|w| w.location());
+    let read = |f: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>| {
+        location.as_ref().and_then(|l| f(l).ok()).unwrap_or_default()
+    };
+    let origin = read(web_sys::Location::origin);
+    let Some(element) = element else { return Config::from_json(text, &origin).map(|c| (c, None)) };
+    let mut raw = RawConfig::parse(text)?;
+    let path = read(web_sys::Location::pathname);
     let page = crate::embed::attributes::Page { origin: &origin, path: &path };
     let settings = element.attributes.with_untracked(|a| crate::embed::attributes::apply(&mut raw, a, &page))?;
     Config::check(raw, &origin).map(|c| (c, Some(settings)))
 }
 
-/// The whole app.
+/// The whole app. `handed`: config.json's text, when the page's loader read it while the module
+/// loaded (Portier as the page); the first page then shows in the same task as the mount, with no
+/// wait and no loading view before it. Without it, the app reads config.json itself.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(handed: Option<String>) -> impl IntoView {
     let element = use_context::<Element>();
     I18n::provide(element.is_none());
+    if let Some(text) = handed {
+        return configured(read_config(&text, element));
+    }
     let config = LocalResource::new(move || load_config(element));
-    view! {
-        {move || match config.get() {
-            None => {
-                view! {
-                    <MainArea>
-                        <Loading />
-                    </MainArea>
-                }
-                    .into_any()
-            }
-            Some(Err(problems)) => view! { <pages::ConfigError problems=problems /> }.into_any(),
-            Some(Ok((c, settings))) => view! { <Shell config=c settings=settings /> }.into_any(),
-        }}
+    (move || match config.get() {
+        None => view! {
+            <MainArea>
+                <Loading />
+            </MainArea>
+        }
+        .into_any(),
+        Some(loaded) => configured(loaded),
+    })
+    .into_any()
+}
+
+/// The app once its configuration is read: the shell, or what is wrong with the configuration.
+fn configured(loaded: Loaded) -> AnyView {
+    match loaded {
+        Err(problems) => view! { <pages::ConfigError problems=problems /> }.into_any(),
+        Ok((c, settings)) => view! { <Shell config=c settings=settings /> }.into_any(),
     }
 }
 
 #[component]
 fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoView {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("t-shell");
+    }
     let i18n = expect_context::<I18n>();
     i18n.configure(config.default_language);
     let element = use_context::<Element>();
@@ -139,6 +160,9 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
             }
         })
     });
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("t-shell-built");
+    }
     let route = router.route();
     focus_heading_on_navigation(route);
 

@@ -10,10 +10,10 @@ fn main() {
     console_error_panic_hook::set_once();
 }
 
-/// Portier as the whole page.
+/// Portier as the whole page; `config`: config.json's text, if the loader could read it.
 #[wasm_bindgen]
-pub fn start() {
-    mount::start();
+pub fn start(config: Option<String>) {
+    mount::start(config);
 }
 
 /// Portier in an element's shadow root.

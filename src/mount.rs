@@ -9,15 +9,22 @@ use send_wrapper::SendWrapper;
 use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Starts Portier as the whole page (what `loader.js` calls).
-pub fn start() {
+/// Starts Portier as the whole page (what `loader.js` calls), with config.json's text when the
+/// loader has read it.
+pub fn start(config: Option<String>) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("t-start");
+    }
     let Some(root) = new_root(None) else { return };
     let root = Root(SendWrapper::new(root));
     leptos::mount::mount_to(root.0.clone().take(), move || {
         provide_context(root);
-        crate::app::App
+        view! { <crate::app::App handed=config /> }
     })
     .forget();
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark("t-mounted");
+    }
 }
 
 /// A Portier mounted in an element; dropping or [`Embedded::unmount`] ends it. (The module's
@@ -51,7 +58,7 @@ pub fn mount(shadow: web_sys::Node, base: String, attributes: js_sys::Object, pr
         let handle = leptos::mount::mount_to(root.0.clone().take(), move || {
             provide_context(root);
             provide_context(element);
-            crate::app::App
+            view! { <crate::app::App handed=None /> }
         });
         Box::new(handle) as Box<dyn std::any::Any>
     });

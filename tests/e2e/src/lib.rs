@@ -248,3 +248,17 @@ pub async fn request_through_graph(w: &World, user: &str, name: &str, answer: &s
     ensure!(status == 201, "the request answered {status}: {answer}");
     Ok(())
 }
+
+/// A DevTools command through chromedriver: `{ "cmd": …, "params": … }`.
+#[derive(Debug)]
+pub struct Cdp(pub serde_json::Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
+    }
+}

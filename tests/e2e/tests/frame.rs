@@ -31,20 +31,6 @@ async fn frame_checked(scheme: &str) -> Result<()> {
     Ok(())
 }
 
-/// A DevTools command through chromedriver.
-#[derive(Debug)]
-struct Cdp(serde_json::Value);
-
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
-    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(self.0.to_string()))
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn frame_before_the_module_meets_wcag_aa_on_a_phone() -> Result<()> {
     frame_checked("light").await

@@ -20,6 +20,39 @@ async fn a_wrong_configuration_says_which_field_and_why() -> anyhow::Result<()> 
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_first_page_follows_the_frame_with_no_loading_view_in_between() -> anyhow::Result<()> {
+    let w = World::start(StackOptions::default()).await?;
+    let c = w.client();
+    // Watches the app's own root from the document's first moment: did it ever show a loading
+    // view before its first page? (The frame's own indicator, in `.static-frame`, is not the app's.)
+    let watch = r#"
+        window.__appLoadingSeen = false;
+        new MutationObserver(() => {
+            if (document.querySelector("body > .portier:not(.static-frame) .loading")) window.__appLoadingSeen = true;
+        }).observe(document, { childList: true, subtree: true });"#;
+    c.issue_cmd(Cdp(json!({ "cmd": "Page.addScriptToEvaluateOnNewDocument", "params": { "source": watch } }))).await?;
+    w.open("/").await?;
+    wait_for_text(c, "h1", "Welcome").await?;
+    let seen = c.execute("return window.__appLoadingSeen", vec![]).await?;
+    assert_eq!(seen, json!(false), "the app showed a loading view before its first page");
+    w.end().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_configuration_that_cannot_be_downloaded_is_explained_with_its_address() -> anyhow::Result<()> {
+    let w = World::start(StackOptions::default()).await?;
+    let c = w.client();
+    // Both the loader's read and the app's own fail: the app says which file it could not load.
+    w.stack.app.cut_downloads(Some("config.json"));
+    w.open("/").await?;
+    wait_for_text(c, ".config-error", "cannot load").await?;
+    wait_for_text(c, ".config-error", "/config.json").await?;
+    w.end().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_first_page_does_not_wait_for_the_sign_in_service_and_a_sign_in_it_cannot_reach_says_so()
 -> anyhow::Result<()> {
     // The kernel accepts connections to it; nobody ever answers.
