@@ -68,14 +68,19 @@
       var shadow = this.shadowRoot || this.attachShadow({ mode: "open" });
       shadow.replaceChildren();
       var styled = Promise.all(FILES.css.map(function (href) { return stylesheet(shadow, href); }));
-      Promise.all([load(), styled]).then(function (done) {
+      // The configuration file, read while the module loads (the app then starts with it in
+      // hand); on any failure the app reads it itself and says why.
+      var config = fetch(new URL(this.getAttribute("config") || "config.json", base).href)
+        .then(function (response) { return response.ok ? response.text() : undefined; })
+        .catch(function () { return undefined; });
+      Promise.all([load(), styled, config]).then(function (done) {
         // Removed (or moved) while loading: that connection is over.
         if (generation !== self._generation || !self.isConnected) return;
         var attributes = {};
         OBSERVED.forEach(function (name) {
           if (self.hasAttribute(name)) attributes[name] = self.getAttribute(name);
         });
-        self._app = done[0].mount(shadow, base, attributes, self._provider);
+        self._app = done[0].mount(shadow, base, attributes, self._provider, done[2]);
       }).catch(function (error) { console.error("Portier could not start", error); });
     }
 

@@ -35,13 +35,11 @@ async fn load_config(element: Option<Element>) -> Loaded {
         .and_then(|u| u.join(&files))
         .and_then(|u| u.join(&chosen))
         .map_err(|e| problem(e.to_string()))?;
-    let req = http::Request::get(url.to_string())
-        .header(http::header::ACCEPT, "application/json")
-        .body(vec![])
-        .map_err(|e| problem(e.to_string()))?;
-    let res = crate::net::fetch(req, None).await.map_err(|e| problem(format!("cannot load {url}: {e}")))?;
+    let res = crate::net::get_file(url.to_string(), "application/json")
+        .await
+        .map_err(|e| problem(format!("cannot load {url}: {e}")))?;
     if !res.status().is_success() {
-        return Err(problem(format!("{url} answered {}", res.status())));
+        return Err(problem(format!("{url} answered {}", res.status().as_u16())));
     }
     read_config(&String::from_utf8_lossy(res.body()), element)
 }
@@ -95,9 +93,6 @@ fn configured(loaded: Loaded) -> AnyView {
 
 #[component]
 fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoView {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark("t-shell");
-    }
     let i18n = expect_context::<I18n>();
     i18n.configure(config.default_language);
     let element = use_context::<Element>();
@@ -133,15 +128,28 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
     state::Selection::provide();
     state::account::provide(&session, &graph);
 
-    // Signed out: the sign-in's chunk and the provider's documents load meanwhile, so that a
-    // sign-in starts at once; no page waits for them. Signed in: nothing of it is needed until a
-    // renewal, and the page's own chunk must not share the network with it.
+    // Signed out: once the first page is up and the browser idle, the sign-in's chunk and the
+    // provider's documents load, so that a sign-in starts at once; no page waits for them.
+    // Signed in: nothing of it is needed until a renewal, and the page's own chunk must not share
+    // the network with it.
     if session.account().get_untracked().is_none() {
         let session = session.clone();
-        spawn_local(async move {
-            let _ = session.prepare().await;
+        crate::idle::when_idle(move || {
+            spawn_local(async move {
+                let _ = session.prepare().await;
+            })
         });
     }
+    // Signed in (at start, or once a sign-in ends), the network's chunk loads beside the page's
+    // own: every signed-in page sends soon.
+    let account = session.account();
+    Effect::new(move |asked: Option<bool>| {
+        let ask = asked != Some(true) && account.get().is_some();
+        if ask {
+            spawn_local(crate::net::preload());
+        }
+        asked == Some(true) || ask
+    });
     // A sign-in that came back to this page is finished before anything else; without one, the
     // page shows at once (no wait for an answer that is not there).
     let startup = session.answer_in_url().then(|| {
@@ -160,9 +168,6 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
             }
         })
     });
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark("t-shell-built");
-    }
     let route = router.route();
     focus_heading_on_navigation(route);
 

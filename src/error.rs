@@ -21,6 +21,7 @@ impl From<GraphError> for AppError {
     fn from(e: GraphError) -> Self {
         match e {
             GraphError::Auth(a) => AppError::from(a),
+            GraphError::PartNotLoaded => AppError::Chunk { gone: chunk_gone() },
             other => AppError::Graph(other),
         }
     }
@@ -104,9 +105,16 @@ impl From<crate::chunk::ChunkFailure> for AppError {
 }
 
 /// Whether the split glue found a chunk gone from the server (see the build's `portierFetch`).
+#[cfg(target_arch = "wasm32")]
 fn chunk_gone() -> bool {
     let key = wasm_bindgen::JsValue::from_str("__portierChunkGone");
     js_sys::Reflect::get(&js_sys::global(), &key).is_ok_and(|v| v.is_truthy())
+}
+
+/// Natively (unit tests) no chunk was ever deployed, so none is gone.
+#[cfg(not(target_arch = "wasm32"))]
+fn chunk_gone() -> bool {
+    false
 }
 
 #[cfg(test)]
@@ -124,6 +132,14 @@ mod tests {
             client_request_id: None,
             date: Some("2026-01-01T00:00:00".into()),
         })))
+    }
+
+    #[test]
+    fn a_part_of_the_module_that_did_not_load_is_a_chunk_error_whichever_layer_met_it() {
+        let chunk = AppError::Chunk { gone: false };
+        assert_eq!(AppError::from(GraphError::PartNotLoaded), chunk);
+        assert_eq!(AppError::from(GraphError::Auth(AuthError::PartNotLoaded)), chunk);
+        assert_eq!(AppError::from(AuthError::PartNotLoaded), chunk);
     }
 
     #[test]

@@ -16,10 +16,17 @@ pub fn start(config: Option<String>) {
     mount::start(config);
 }
 
-/// Portier in an element's shadow root.
+/// Portier in an element's shadow root; `config`: the text of its configuration file, if the
+/// element's script could read it.
 #[wasm_bindgen]
-pub fn mount(shadow: web_sys::Node, base: String, attributes: js_sys::Object, provider: JsValue) -> Embedded {
-    Embedded(mount::mount(shadow, base, attributes, provider))
+pub fn mount(
+    shadow: web_sys::Node,
+    base: String,
+    attributes: js_sys::Object,
+    provider: JsValue,
+    config: Option<String>,
+) -> Embedded {
+    Embedded(mount::mount(shadow, base, attributes, provider, config))
 }
 
 /// A mounted Portier, for the element to talk to.

@@ -12,9 +12,6 @@ use wasm_bindgen::{JsCast, JsValue};
 /// Starts Portier as the whole page (what `loader.js` calls), with config.json's text when the
 /// loader has read it.
 pub fn start(config: Option<String>) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark("t-start");
-    }
     let Some(root) = new_root(None) else { return };
     let root = Root(SendWrapper::new(root));
     leptos::mount::mount_to(root.0.clone().take(), move || {
@@ -22,9 +19,6 @@ pub fn start(config: Option<String>) {
         view! { <crate::app::App handed=config /> }
     })
     .forget();
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark("t-mounted");
-    }
 }
 
 /// A Portier mounted in an element; dropping or [`Embedded::unmount`] ends it. (The module's
@@ -35,8 +29,15 @@ pub struct Embedded {
 }
 
 /// Mounts Portier into `shadow` (the element's shadow root), with the element's attributes
-/// (an object of name → value) and its token provider (a function, or `null`).
-pub fn mount(shadow: web_sys::Node, base: String, attributes: js_sys::Object, provider: JsValue) -> Embedded {
+/// (an object of name → value), its token provider (a function, or `null`) and the text of its
+/// configuration file when the element's script has read it.
+pub fn mount(
+    shadow: web_sys::Node,
+    base: String,
+    attributes: js_sys::Object,
+    provider: JsValue,
+    config: Option<String>,
+) -> Embedded {
     // Inserted one by one: `collect` into a map sorts first, with a sort routine of its own.
     let mut observed = BTreeMap::new();
     for pair in js_sys::Object::entries(&attributes).iter() {
@@ -58,7 +59,7 @@ pub fn mount(shadow: web_sys::Node, base: String, attributes: js_sys::Object, pr
         let handle = leptos::mount::mount_to(root.0.clone().take(), move || {
             provide_context(root);
             provide_context(element);
-            view! { <crate::app::App handed=None /> }
+            view! { <crate::app::App handed=config /> }
         });
         Box::new(handle) as Box<dyn std::any::Any>
     });

@@ -1,5 +1,8 @@
 //! The one way to the network: the browser's `fetch`, with `http` types in and out, and
-//! cancellation, so that a page left behind stops waiting for its answers.
+//! cancellation, so that a page left behind stops waiting for its answers. The code that sends
+//! (and the `http` crate's) lives in the signed-in chunk, with the session's tokens and the
+//! account's reads: a signed-out first page sends nothing, and a signed-in one asks for the chunk
+//! at start, beside its page's.
 
 use std::fmt;
 
@@ -27,6 +30,8 @@ pub enum NetError {
     Failed(String),
     /// Cancelled by the app (the page was left).
     Cancelled,
+    /// The signed-in chunk of the module, which sends, could not be loaded.
+    PartNotLoaded,
 }
 
 impl fmt::Display for NetError {
@@ -34,6 +39,7 @@ impl fmt::Display for NetError {
         match self {
             NetError::Failed(why) => write!(f, "the network request failed: {why}"),
             NetError::Cancelled => write!(f, "the request was cancelled"),
+            NetError::PartNotLoaded => write!(f, "the network part of Portier could not be loaded"),
         }
     }
 }
@@ -146,14 +152,70 @@ mod browser {
     }
 }
 
-/// Sends a request and reads the whole answer.
 #[cfg(target_arch = "wasm32")]
-pub use browser::fetch;
+use browser::fetch as send_now;
 
 /// Outside a browser there is no network for the app (native builds run unit tests only).
 #[cfg(not(target_arch = "wasm32"))]
-pub async fn fetch(_req: HttpRequest, _cancel: Option<&Cancel>) -> Result<HttpResponse, NetError> {
+async fn send_now(_req: HttpRequest, _cancel: Option<&Cancel>) -> Result<HttpResponse, NetError> {
     Err(NetError::Failed("no network outside the browser".into()))
+}
+
+type Sent = LocalBoxFuture<'static, Result<HttpResponse, NetError>>;
+
+/// The network's code in the signed-in chunk, as pointers into it.
+#[derive(Clone, Copy)]
+struct Network {
+    send: fn(HttpRequest, Option<Cancel>) -> Sent,
+    get: fn(String, &'static str) -> Sent,
+}
+
+fn send(req: HttpRequest, cancel: Option<Cancel>) -> Sent {
+    Box::pin(async move { send_now(req, cancel.as_ref()).await })
+}
+
+fn get(url: String, accept: &'static str) -> Sent {
+    Box::pin(async move {
+        let req = http::Request::get(url)
+            .header(http::header::ACCEPT, accept)
+            .body(vec![])
+            .map_err(|e| NetError::Failed(e.to_string()))?;
+        send_now(req, None).await
+    })
+}
+
+crate::chunk::split!(signed_in, network_chunk -> Network => Network { send, get });
+
+thread_local! {
+    static NETWORK: std::cell::Cell<Option<Network>> = const { std::cell::Cell::new(None) };
+}
+
+/// The network's code (its chunk loaded once; a failure is not kept, so the next request tries
+/// again).
+async fn network() -> Result<Network, NetError> {
+    if let Some(n) = NETWORK.with(|n| n.get()) {
+        return Ok(n);
+    }
+    let n = network_chunk().await.map_err(|_| NetError::PartNotLoaded)?;
+    NETWORK.with(|c| c.set(Some(n)));
+    Ok(n)
+}
+
+/// Loads the signed-in chunk ahead (a signed-in page sends soon); a failure stays quiet, the
+/// request that needs the chunk tries again and says so.
+pub async fn preload() {
+    let _ = network().await;
+}
+
+/// Sends a request and reads the whole answer.
+pub async fn fetch(req: HttpRequest, cancel: Option<&Cancel>) -> Result<HttpResponse, NetError> {
+    (network().await?.send)(req, cancel.cloned()).await
+}
+
+/// Reads a file Portier is served with (its `config.json`): a GET, the whole answer. The request
+/// is built in the signed-in chunk, so nothing of `http` weighs on the first page.
+pub async fn get_file(url: String, accept: &'static str) -> Result<HttpResponse, NetError> {
+    (network().await?.get)(url, accept).await
 }
 
 /// Waits, without blocking the page.

@@ -209,6 +209,7 @@ impl GraphClient {
             }
             let outcome = match self.transport.send(request, cancel).await {
                 Err(NetError::Cancelled) => return Err(GraphError::Cancelled),
+                Err(NetError::PartNotLoaded) => return Err(GraphError::PartNotLoaded),
                 Err(NetError::Failed(detail)) => Err(detail),
                 Ok(response) => Ok(response),
             };

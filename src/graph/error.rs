@@ -36,6 +36,8 @@ pub enum GraphError {
         status: u16,
         detail: String,
     },
+    /// The chunk of the module that sends could not be loaded: nothing was sent.
+    PartNotLoaded,
 }
 
 impl GraphError {
@@ -76,6 +78,7 @@ impl fmt::Display for GraphError {
             GraphError::Cancelled => write!(f, "cancelled"),
             GraphError::Auth(e) => write!(f, "{e}"),
             GraphError::Unreadable { status, detail } => write!(f, "unreadable answer ({status}): {detail}"),
+            GraphError::PartNotLoaded => write!(f, "the network part of Portier could not be loaded"),
         }
     }
 }

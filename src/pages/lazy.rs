@@ -97,9 +97,6 @@ thread_local! {
 /// page is built; the mark waits for the microtask after it, when the page is in the document
 /// (the peer marks the same moment: its first page's heading in the DOM, from an effect).
 fn mark_ready() {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark("t-page");
-    }
     queue_microtask(|| {
         let Some(p) = web_sys::window().and_then(|w| w.performance()) else { return };
         if p.get_entries_by_name("portier-ready").length() == 0 {

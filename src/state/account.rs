@@ -25,7 +25,7 @@ struct Reads {
 // `$batch`) and the inbox's models: a chunk, not the first module the signed-out welcome page
 // loads. The two questions of what waits are asked at once; a refusal (a partner may not read
 // reviews) is a quiet "no".
-split!(account, account_reads -> Reads => Reads {
+split!(signed_in, account_reads -> Reads => Reads {
     me: |graph| Box::pin(async move { graph.me(None).await.map_err(AppError::from) }),
     waiting: |graph| {
         Box::pin(async move {

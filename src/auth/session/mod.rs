@@ -4,6 +4,7 @@
 
 mod exchange;
 mod start;
+mod tokens;
 
 pub use exchange::preload as preload_exchanges;
 
@@ -217,43 +218,6 @@ impl Session {
         }
     }
 
-    /// An access token for Graph: cached while it has more than five minutes left, else renewed
-    /// with the refresh token (one renewal at a time), else `InteractionRequired`.
-    pub async fn token(&self, force: bool, claims: Option<String>) -> Result<String, AuthError> {
-        let scopes = self.0.config.scopes.clone();
-        let host = self.0.host.borrow().clone();
-        if let Some(host) = host {
-            return host.token(&scopes, force, claims.as_deref()).await;
-        }
-        if !force && let Some(at) = self.cache().access_token(&scopes, claims.as_deref(), now_secs()) {
-            return Ok(at.secret);
-        }
-        if force {
-            self.cache().drop_access_token(&scopes);
-        }
-        self.refresh_once(claims.clone()).await?;
-        // A token just renewed is served even with less than five minutes left (short-lived
-        // tokens would otherwise never be served).
-        self.cache()
-            .access_token(&scopes, claims.as_deref(), now_secs() - super::cache::RENEWAL_OFFSET_SECS)
-            .map(|t| t.secret)
-            .ok_or(AuthError::InteractionRequired { code: "no_tokens_found".into(), claims })
-    }
-
-    async fn refresh_once(&self, claims: Option<String>) -> Result<(), AuthError> {
-        let me = self.clone();
-        joined(&self.0.refreshing, move || Box::pin(async move { me.refresh(claims).await })).await
-    }
-
-    async fn refresh(&self, claims: Option<String>) -> Result<(), AuthError> {
-        // Nothing to renew with: a sign-in is the way on, whether or not the exchanges load.
-        if self.cache().refresh_token().is_none() {
-            return Err(AuthError::InteractionRequired { code: "no_tokens_found".into(), claims });
-        }
-        let exchanges = exchange::exchanges().await?;
-        (exchanges.renew)(self, claims).await
-    }
-
     /// Forgets everything of the user's in this browser, then ends the provider's session.
     pub async fn sign_out(&self) {
         let account = self.0.account.get_untracked();
@@ -292,41 +256,20 @@ fn clean_search(search: &str) -> String {
     }
 }
 
-/// The `Authorization` header for an access token; a token with characters no header may carry
-/// is the token service's fault, said as such.
-fn bearer(token: &str) -> Result<http::HeaderValue, AuthError> {
-    format!("Bearer {token}")
-        .parse()
-        .map_err(|_| AuthError::InvalidAccessToken("it holds characters an HTTP header cannot carry".into()))
-}
-
 impl Authorizer for Session {
-    fn authorize(&self, mut request: HttpRequest, renew: Renew) -> LocalBoxFuture<'_, Result<HttpRequest, AuthError>> {
+    /// The token's code lives in the signed-in chunk, with the code that sends: a signed-out
+    /// first page needs neither.
+    fn authorize(&self, request: HttpRequest, renew: Renew) -> LocalBoxFuture<'_, Result<HttpRequest, AuthError>> {
         Box::pin(async move {
-            if self.0.lifetime.is_cancelled() {
-                return Err(AuthError::Cancelled);
-            }
-            let token = match renew {
-                Renew::No => self.token(false, None).await?,
-                Renew::Refresh => self.token(true, None).await?,
-                Renew::Claims(c) => self.token(true, Some(c)).await?,
-            };
-            let value = bearer(&token)?;
-            request.headers_mut().insert(http::header::AUTHORIZATION, value);
-            Ok(request)
+            let authorize = tokens::authorizer().await?;
+            authorize(self, request, renew).await
         })
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{AuthError, bearer, clean_search};
-
-    #[test]
-    fn an_access_token_no_header_can_carry_is_said_to_be_the_access_tokens_fault() {
-        assert_eq!(bearer("eyJ0.abc-_.sig").unwrap(), "Bearer eyJ0.abc-_.sig");
-        assert!(matches!(bearer("line\nbreak"), Err(AuthError::InvalidAccessToken(_))));
-    }
+    use super::clean_search;
 
     #[test]
     fn the_answer_is_cleaned_from_the_query_and_the_rest_kept() {

@@ -4,7 +4,8 @@
 //! is replaced by the app without anything moving; Portier as an element on an intranet page
 //! loads its chunks from Portier's site and sends a request; the sign-in's own chunk cut at the
 //! click is said, and the next click signs in; a signed-in visit loads its pages' chunks before
-//! the sign-in's.
+//! the sign-in's; the signed-in chunk (the code that sends, and the tokens) cut is said like any
+//! other, and "Try again" brings the page.
 
 use anyhow::{Context, Result, ensure};
 use harness::stack::StackOptions;
@@ -16,6 +17,28 @@ use serde_json::Value;
 const PARTNER_CHUNK: &str = "split_partner-";
 /// The sign-in's chunk (the authorize request, the exchanges), by its name's prefix.
 const SIGN_IN_CHUNK: &str = "split_auth-";
+/// The signed-in chunk (the code that sends, the tokens, the account's reads), by its prefix.
+const SIGNED_IN_CHUNK: &str = "split_signed_in-";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chunks_the_signed_in_part_cut_is_said_and_try_again_brings_the_page() -> Result<()> {
+    let w = World::start(StackOptions::default()).await?;
+    let c = w.client();
+    sign_in_at(&w, "/packages", "pat@fabrikam.com").await?;
+    wait_for(c, "[data-testid=package-card]").await?;
+    // Signed in, the chunk came from the HTTP cache on a reload: empty the cache, then cut it.
+    c.issue_cmd(Cdp(serde_json::json!({ "cmd": "Network.clearBrowserCache", "params": {} }))).await?;
+    w.stack.app.cut_downloads(Some(SIGNED_IN_CHUNK));
+    c.refresh().await?;
+    wait_for_text(c, ".error-view", "could not be loaded").await?;
+    ensure!(c.find(fantoccini::Locator::Css("[data-testid=package-card]")).await.is_err(), "the page showed while cut");
+    w.stack.app.cut_downloads(None);
+    click(c, ".error-view .actions button").await?;
+    wait_for(c, "[data-testid=package-card]").await?;
+    ensure!(c.find(fantoccini::Locator::Css(".error-view")).await.is_err(), "the error stayed after the page came");
+    w.end().await;
+    Ok(())
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn chunks_a_cut_download_shows_the_error_view_and_try_again_brings_the_page() -> Result<()> {

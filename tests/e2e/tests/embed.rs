@@ -3,7 +3,8 @@
 //! the page, isolation from a hostile stylesheet, nothing left running once removed, theme and
 //! language through attributes), signed in by the page itself (MSAL.js, and a page whose sign-in
 //! refuses), and in a frame (a popup sign-in, the frame's height told only to the allowed page,
-//! an opener cut by COOP). The demo's intranet pages are checked with the accessibility suite.
+//! an opener cut by COOP). The element starts with the configuration its script read (no loading
+//! view before its first page) and explains one that cannot be downloaded. The demo's intranet pages are checked with the accessibility suite.
 
 use anyhow::{Result, ensure};
 use harness::stack::StackOptions;
@@ -16,6 +17,47 @@ const FABRIKAM: &str = "Fabrikam delivery project";
 
 /// The host page's path and query, which Portier never changes.
 const TEAM_PAGE: &str = "/team.html?team=7";
+
+/// Watches every shadow root from the document's first moment: did the app in it ever show a
+/// loading view before its first page?
+const WATCH_SHADOW_ROOTS: &str = r#"
+    window.__appLoadingSeen = false;
+    const attach = Element.prototype.attachShadow;
+    Element.prototype.attachShadow = function (init) {
+        const root = attach.call(this, init);
+        new MutationObserver(() => {
+            if (root.querySelector(".portier .loading")) window.__appLoadingSeen = true;
+        }).observe(root, { childList: true, subtree: true });
+        return root;
+    };"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_element_shows_its_first_page_with_no_loading_view_in_between() -> Result<()> {
+    let pages = [("team.html", element_page("Team 7", &popup_attributes("en", "/")))];
+    let w = Intranet::start("element-first-page", StackOptions::default(), &pages).await?;
+    let c = w.client();
+    let watch = json!({ "cmd": "Page.addScriptToEvaluateOnNewDocument", "params": { "source": WATCH_SHADOW_ROOTS } });
+    c.issue_cmd(Cdp(watch)).await?;
+    w.open(TEAM_PAGE).await?;
+    shadow_wait_text(c, "h1", "Welcome").await?;
+    assert_eq!(run(c, "return window.__appLoadingSeen;").await?, json!(false), "a loading view came first");
+    w.end().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embed_element_whose_configuration_cannot_be_downloaded_explains_it() -> Result<()> {
+    let pages = [("team.html", element_page("Team 7", &popup_attributes("en", "/")))];
+    let w = Intranet::start("element-no-config", StackOptions::default(), &pages).await?;
+    let c = w.client();
+    // Both the element script's read and the app's own fail: the app says which file.
+    w.stack.app.cut_downloads(Some("config.json"));
+    w.open(TEAM_PAGE).await?;
+    shadow_wait_text(c, ".config-error", "cannot load").await?;
+    shadow_wait_text(c, ".config-error", "/config.json").await?;
+    w.end().await;
+    Ok(())
+}
 
 async fn element_journey(lang: &str) -> Result<()> {
     let attributes = popup_attributes(lang, &package_path(FABRIKAM));

@@ -5,6 +5,7 @@ pub mod app_server;
 pub mod browser;
 pub mod dist;
 pub mod intranet;
+pub mod minify;
 pub mod policy;
 pub mod serving;
 pub mod split;

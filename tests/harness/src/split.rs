@@ -1,6 +1,7 @@
 //! The module split by route, which Trunk cannot do: cargo with relocations kept, the split into
-//! a first module and chunks, wasm-bindgen, wasm-opt on every module, then content-hashed names,
-//! integrity for every file the loader and the split glue fetch, and the tags `index.html` needs.
+//! a first module and chunks, wasm-bindgen, wasm-opt on every module, the glue minified, then
+//! content-hashed names, integrity for every file the loader and the split glue fetch, and the
+//! tags `index.html` needs.
 
 use anyhow::{Context, Result, bail};
 use base64::Engine;
@@ -164,8 +165,8 @@ pub fn build(out: &Path) -> Result<Module> {
     let hash = short_hash(&[glue.as_bytes(), link.as_bytes(), &wasm].concat());
     let (js_name, link_name) = (format!("portier-{hash}.js"), format!("portier-split-{hash}.js"));
     let wasm_name = format!("portier-{hash}_bg.wasm");
-    let glue = glue.replace(LINK_IMPORT, &format!("from \"./{link_name}\""));
-    let link = link.replace(MAIN_IMPORT, &format!("from \"./{js_name}\""));
+    let glue = crate::minify::module(&js_name, &glue.replace(LINK_IMPORT, &format!("from \"./{link_name}\"")))?;
+    let link = crate::minify::module(&link_name, &link.replace(MAIN_IMPORT, &format!("from \"./{js_name}\"")))?;
     std::fs::write(out.join(&js_name), &glue)?;
     std::fs::write(out.join(&link_name), &link)?;
     std::fs::write(out.join(&wasm_name), &wasm)?;
@@ -204,10 +205,12 @@ pub fn head_tags(module: &Module, pattern: &str) -> String {
 /// The page Trunk builds for the split build: `index.html` with the Rust link skipped (the split
 /// step builds the module) and every path made relative to where this copy lies.
 pub fn trunk_page(index_html: &str, up: &str) -> String {
-    let page = index_html.replace("<link data-trunk rel=\"rust\"", "<link data-trunk rel=\"rust\" data-trunk-skip");
-    page.replace("data-trunk rel=\"css\" href=\"", &format!("data-trunk rel=\"css\" href=\"{up}"))
-        .replace("data-trunk rel=\"copy-file\" href=\"", &format!("data-trunk rel=\"copy-file\" href=\"{up}"))
-        .replace("data-trunk-skip", &format!("data-trunk-skip href=\"{up}Cargo.toml\""))
+    let mut page = index_html.replace("<link data-trunk rel=\"rust\"", "<link data-trunk rel=\"rust\" data-trunk-skip");
+    for asset in ["css", "copy-file", "icon"] {
+        let link = format!("data-trunk rel=\"{asset}\" href=\"");
+        page = page.replace(&link, &format!("{link}{up}"));
+    }
+    page.replace("data-trunk-skip", &format!("data-trunk-skip href=\"{up}Cargo.toml\""))
 }
 
 #[cfg(test)]
@@ -247,11 +250,12 @@ mod tests {
 
     #[test]
     fn the_trunk_page_skips_the_rust_build_and_reaches_the_sources() {
-        let index = r#"<link data-trunk rel="css" href="style/main.css"><link data-trunk rel="rust" data-bin="portier"><link data-trunk rel="copy-file" href="public/a.js">"#;
+        let index = r#"<link data-trunk rel="css" href="style/main.css"><link data-trunk rel="rust" data-bin="portier"><link data-trunk rel="copy-file" href="public/a.js"><link data-trunk rel="icon" href="public/i.svg">"#;
         let page = trunk_page(index, "../../");
         assert!(page.contains(r#"href="../../style/main.css""#), "{page}");
         assert!(page.contains(r#"rel="rust" data-trunk-skip href="../../Cargo.toml" data-bin"#), "{page}");
         assert!(page.contains(r#"href="../../public/a.js""#), "{page}");
+        assert!(page.contains(r#"rel="icon" href="../../public/i.svg""#), "{page}");
     }
 
     #[test]
