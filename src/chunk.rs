@@ -15,17 +15,30 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkFailure {
 }
 
 /// `split!(chunk_name, fn_name -> Type => value)` declares `async fn fn_name() -> Result<Type,
-/// ChunkFailure>`; what only `value` reaches goes into the chunk.
+/// ChunkFailure>`; what only `value` reaches goes into the chunk. The value is kept once loaded
+/// (later calls answer at once, with no trip through the loader); a failure is not kept, so the
+/// next call tries again. Several functions may name the same chunk: they load together.
 macro_rules! split {
     ($module:ident, $name:ident -> $ty:ty => $value:expr) => {
-        #[cfg(portier_split)]
-        #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
-        fn $name() -> Result<$ty, $crate::chunk::ChunkFailure> {
-            Ok($value)
-        }
-        #[cfg(not(portier_split))]
         async fn $name() -> Result<$ty, $crate::chunk::ChunkFailure> {
-            Ok($value)
+            thread_local! {
+                static LOADED: ::std::cell::Cell<Option<$ty>> = const { ::std::cell::Cell::new(None) };
+            }
+            #[cfg(portier_split)]
+            #[leptos::wasm_split::wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible)]
+            fn $name() -> Result<$ty, $crate::chunk::ChunkFailure> {
+                Ok($value)
+            }
+            #[cfg(not(portier_split))]
+            async fn $name() -> Result<$ty, $crate::chunk::ChunkFailure> {
+                Ok($value)
+            }
+            if let Some(loaded) = LOADED.with(::std::cell::Cell::get) {
+                return Ok(loaded);
+            }
+            let loaded = $name().await?;
+            LOADED.with(|l| l.set(Some(loaded)));
+            Ok(loaded)
         }
     };
 }

@@ -186,19 +186,10 @@ fn get(url: String, accept: &'static str) -> Sent {
 
 crate::chunk::split!(signed_in, network_chunk -> Network => Network { send, get });
 
-thread_local! {
-    static NETWORK: std::cell::Cell<Option<Network>> = const { std::cell::Cell::new(None) };
-}
-
 /// The network's code (its chunk loaded once; a failure is not kept, so the next request tries
 /// again).
 async fn network() -> Result<Network, NetError> {
-    if let Some(n) = NETWORK.with(|n| n.get()) {
-        return Ok(n);
-    }
-    let n = network_chunk().await.map_err(|_| NetError::PartNotLoaded)?;
-    NETWORK.with(|c| c.set(Some(n)));
-    Ok(n)
+    network_chunk().await.map_err(|_| NetError::PartNotLoaded)
 }
 
 /// Loads the signed-in chunk ahead (a signed-in page sends soon); a failure stays quiet, the

@@ -15,7 +15,6 @@ use crate::chunk::split;
 use crate::net::LocalBoxFuture;
 use leptos::prelude::Set;
 use openidconnect::OAuth2TokenResponse;
-use std::cell::Cell;
 
 /// A future of the session's, living as long as the session is borrowed.
 type Of<'a, T> = LocalBoxFuture<'a, Result<T, AuthError>>;
@@ -74,18 +73,9 @@ split!(auth, exchanges_chunk -> Exchanges => Exchanges {
     logout_target,
 });
 
-thread_local! {
-    static LOADED: Cell<Option<Exchanges>> = const { Cell::new(None) };
-}
-
-/// The exchanges, loaded once (a failure is not kept: the next call tries again).
+/// The exchanges (their chunk loaded once; a failure is not kept: the next call tries again).
 pub async fn exchanges() -> Result<Exchanges, AuthError> {
-    if let Some(e) = LOADED.with(Cell::get) {
-        return Ok(e);
-    }
-    let loaded = exchanges_chunk().await.map_err(|_| AuthError::PartNotLoaded)?;
-    LOADED.with(|l| l.set(Some(loaded)));
-    Ok(loaded)
+    exchanges_chunk().await.map_err(|_| AuthError::PartNotLoaded)
 }
 
 /// Loads the exchanges ahead of need; a failure stays quiet (the sign-in that needs them tries

@@ -8,7 +8,6 @@ use crate::auth::authorizer::Renew;
 use crate::auth::error::AuthError;
 use crate::chunk::split;
 use crate::net::{HttpRequest, LocalBoxFuture};
-use std::cell::Cell;
 
 /// Puts an access token on a request.
 pub type Authorize = for<'a> fn(&'a Session, HttpRequest, Renew) -> LocalBoxFuture<'a, Result<HttpRequest, AuthError>>;
@@ -35,18 +34,10 @@ fn authorize(
 
 split!(signed_in, tokens_chunk -> Authorize => authorize);
 
-thread_local! {
-    static LOADED: Cell<Option<Authorize>> = const { Cell::new(None) };
-}
-
-/// The token's code (loaded once; a failure is not kept, so the next request tries again).
+/// The token's code (its chunk loaded once; a failure is not kept, so the next request tries
+/// again).
 pub async fn authorizer() -> Result<Authorize, AuthError> {
-    if let Some(a) = LOADED.with(Cell::get) {
-        return Ok(a);
-    }
-    let a = tokens_chunk().await.map_err(|_| AuthError::PartNotLoaded)?;
-    LOADED.with(|l| l.set(Some(a)));
-    Ok(a)
+    tokens_chunk().await.map_err(|_| AuthError::PartNotLoaded)
 }
 
 impl Session {
