@@ -55,7 +55,31 @@ pub fn mount<V: IntoView + 'static>(graph: GraphClient, view: impl FnOnce() -> V
     Mounted { shadow, host, _handle: Box::new(handle) }
 }
 
+/// Mounts `view` as [`mount`] does, signed in by the page's own sign-in (its token provider
+/// answers `token`): the session then has an account, as a page read ahead for expects.
+pub fn mount_signed_in_by_page<V: IntoView + 'static>(
+    graph: GraphClient,
+    view: impl FnOnce() -> V + 'static,
+) -> Mounted {
+    mount(graph, || {
+        let page_tokens = crate::auth::HostTokens::new(js_sys::Function::new_no_args("return 'token'"));
+        expect_context::<Session>().use_host_tokens(Some(page_tokens));
+        view()
+    })
+}
+
 impl Mounted {
+    /// Waits (up to two seconds) until `selector` matches `n` elements; how many it matched last.
+    pub async fn until_count(&self, selector: &str, n: u32) -> u32 {
+        for _ in 0..100 {
+            if self.count(selector) == n {
+                break;
+            }
+            gloo_timers::future::TimeoutFuture::new(20).await;
+        }
+        self.count(selector)
+    }
+
     /// The first element matching `selector`, waited for (answers arrive after a task or two).
     pub async fn find(&self, selector: &str) -> web_sys::HtmlElement {
         for _ in 0..100 {

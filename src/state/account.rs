@@ -1,11 +1,13 @@
 //! The signed-in person as Graph's `/me` describes them, and what waits for them (decisions to
-//! take, access reviews to do): read once per sign-in, shared by the header and the pages. For a
-//! reviewer, the reviews page's list is read ahead while the browser is idle.
+//! take, access reviews to do): read once per sign-in, shared by the header and the pages. What
+//! the check of decisions read is kept for the approvals page, and for a reviewer the reviews
+//! page's list is read ahead while the browser is idle: both pages show it at once.
 
 use crate::auth::Session;
 use crate::chunk::split;
 use crate::error::AppError;
 use crate::graph::GraphClient;
+use crate::graph::entitlement::approver::Decision;
 use crate::graph::models::User;
 use crate::graph::reviews::Review;
 use crate::net::LocalBoxFuture;
@@ -16,7 +18,8 @@ use std::cell::RefCell;
 #[derive(Clone, Copy)]
 struct Reads {
     me: fn(GraphClient) -> LocalBoxFuture<'static, Result<User, AppError>>,
-    waiting: fn(GraphClient) -> LocalBoxFuture<'static, Waiting>,
+    /// Asks what waits for the account named, and keeps the decisions read for its inbox.
+    waiting: fn(GraphClient, String) -> LocalBoxFuture<'static, Waiting>,
     /// Reads the reviews page's list ahead, for the account named.
     reviews: fn(GraphClient, String) -> LocalBoxFuture<'static, ()>,
 }
@@ -27,19 +30,27 @@ struct Reads {
 // reviews) is a quiet "no".
 split!(signed_in, account_reads -> Reads => Reads {
     me: |graph| Box::pin(async move { graph.me(None).await.map_err(AppError::from) }),
-    waiting: |graph| {
+    waiting: |graph, account| {
         Box::pin(async move {
             let (decisions, reviews) = futures::join!(graph.pending_decisions(None), graph.reviews_waiting(None));
-            Waiting { decisions: decisions.is_ok_and(|d| !d.is_empty()), reviews: reviews.unwrap_or(false) }
+            let waiting =
+                Waiting { decisions: decisions.as_ref().is_ok_and(|d| !d.is_empty()), reviews: reviews.unwrap_or(false) };
+            // The very read the approvals page makes: it shows this at once.
+            if let Ok(list) = decisions
+                && DECISIONS_AHEAD.with(|a| a.get(&account)).is_none()
+            {
+                DECISIONS_AHEAD.with(|a| a.keep(&account, list));
+            }
+            waiting
         })
     },
     reviews: |graph, account| {
         Box::pin(async move {
             // A failure stays quiet: the page reads for itself and says what failed.
             if let Ok(list) = graph.my_reviews(None).await
-                && reviews_ahead(&account).is_none()
+                && REVIEWS_AHEAD.with(|a| a.get(&account)).is_none()
             {
-                keep_reviews_ahead(&account, list);
+                REVIEWS_AHEAD.with(|a| a.keep(&account, list));
             }
         })
     },
@@ -69,22 +80,48 @@ impl Inbox {
     }
 }
 
+/// A page's list as last read, and for which account: read ahead (or by a check that asked the
+/// same), then kept by the page after each of its own reads, so that its next visit shows it at
+/// once while it reads again.
+pub struct Ahead<T>(RefCell<Option<(String, T)>>);
+
+impl<T: Clone> Ahead<T> {
+    const fn new() -> Self {
+        Ahead(RefCell::new(None))
+    }
+
+    pub fn get(&self, account: &str) -> Option<T> {
+        self.0.borrow().as_ref().filter(|(whose, _)| whose == account).map(|(_, list)| list.clone())
+    }
+
+    pub fn keep(&self, account: &str, list: T) {
+        *self.0.borrow_mut() = Some((account.to_string(), list));
+    }
+}
+
 thread_local! {
-    /// The reviews page's list as last read, and for which account. Only chunks touch it: the
-    /// signed-out first page carries none of the reviews' models.
-    static REVIEWS_AHEAD: RefCell<Option<(String, Vec<Review>)>> = const { RefCell::new(None) };
+    /// The reviews page's list. Only chunks touch these: the signed-out first page carries none
+    /// of their models.
+    pub static REVIEWS_AHEAD: Ahead<Vec<Review>> = const { Ahead::new() };
+    /// The approvals page's decisions.
+    pub static DECISIONS_AHEAD: Ahead<Vec<Decision>> = const { Ahead::new() };
 }
 
-/// The reviews page's list as last read for `account` (read ahead when the browser is idle once
-/// the account's check says reviews wait, then kept by the page after each of its reads): the
-/// page shows it at once and reads again meanwhile.
-pub fn reviews_ahead(account: &str) -> Option<Vec<Review>> {
-    REVIEWS_AHEAD.with(|a| a.borrow().as_ref().filter(|(whose, _)| whose == account).map(|(_, list)| list.clone()))
-}
-
-/// Keeps the reviews page's list as just read for `account`.
-pub fn keep_reviews_ahead(account: &str, reviews: Vec<Review>) {
-    REVIEWS_AHEAD.with(|a| *a.borrow_mut() = Some((account.to_string(), reviews)));
+/// What a page shows of its `list`: its own read once that has come, else what was kept in
+/// `ahead` for the signed-in account (then nothing waits on screen); each read of its own is kept
+/// for the next visit. A `Memo`, so what is shown changes only where the read differs.
+pub fn shown_with_ahead<T: Clone + PartialEq + Send + Sync + 'static>(
+    list: LocalResource<Result<T, AppError>>,
+    ahead: &'static std::thread::LocalKey<Ahead<T>>,
+) -> Memo<Option<Result<T, AppError>>> {
+    let whose = use_context::<Session>().and_then(|s| s.account().get_untracked()).map(|a| a.home_account_id);
+    let kept = whose.as_deref().and_then(|w| ahead.with(|a| a.get(w)));
+    Effect::new(move |_| {
+        if let (Some(Ok(read)), Some(whose)) = (list.get(), &whose) {
+            ahead.with(|a| a.keep(whose, read));
+        }
+    });
+    Memo::new(move |_| list.get().or_else(|| kept.clone().map(Ok)))
 }
 
 /// Reads both again whenever who is signed in changes.
@@ -114,7 +151,7 @@ pub fn provide(session: &Session, graph: &GraphClient) {
                 let Some(whose) = whose else { return Waiting::default() };
                 // A chunk that cannot load offers no inbox link; the pages say what failed.
                 let Ok(reads) = account_reads().await else { return Waiting::default() };
-                let waiting = (reads.waiting)(graph.clone()).await;
+                let waiting = (reads.waiting)(graph.clone(), whose.clone()).await;
                 if waiting.reviews {
                     // Read ahead when the browser is idle.
                     crate::idle::when_idle(move || leptos::task::spawn_local((reads.reviews)(graph, whose)));

@@ -1,10 +1,10 @@
 //! The approvals inbox mounted in a shadow root over a scripted Graph, and decided as an approver
 //! would: one click sends one decision for my stage, a stage that asks for a reason sends nothing
-//! without one.
+//! without one; what the account's check read shows at once, and the page's own read replaces it.
 
 use super::Approvals;
 use crate::graph::fake::{answer, batch_answer, client};
-use crate::pages::testing::mount;
+use crate::pages::testing::{mount, mount_signed_in_by_page};
 use leptos::prelude::*;
 use serde_json::{Value, json};
 use wasm_bindgen_test::*;
@@ -62,4 +62,34 @@ async fn a_stage_that_asks_for_a_reason_sends_nothing_without_one() {
     assert_eq!(page.focused_id(), Some(field.id()));
     assert_eq!(net.sent.borrow().len(), 1, "only the inbox was read");
     assert_eq!(page.count("[data-testid=decision-outcome]"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn decisions_the_account_check_read_show_at_once_and_the_pages_own_read_replaces_them() {
+    // The account's check read Pat's request; since then, another approver has decided it.
+    let (requests, approvals) = inbox(false);
+    let (ahead, _, _) = client(vec![batch_answer(&[("requests", 200, requests), ("approvals", 200, approvals)])]);
+    let list = ahead.pending_decisions(None).await.unwrap();
+    crate::state::DECISIONS_AHEAD.with(|a| a.keep("", list));
+    // Graph slow to answer: the decision read ahead shows meanwhile, with no loading indicator.
+    let (slow, slow_net, _) = client(vec![]);
+    slow_net.held.set(true);
+    let page = mount_signed_in_by_page(slow, || view! { <Approvals /> });
+    assert_eq!(page.until_count("[data-testid=decision]", 1).await, 1, "shown before Graph answered");
+    assert_eq!(page.count(".loading"), 0);
+    // The page's own read leaves once the page's sign-in has handed over a token.
+    for _ in 0..50 {
+        if !slow_net.sent.borrow().is_empty() {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(20).await;
+    }
+    assert_eq!(slow_net.sent.borrow().len(), 1, "and the page reads for itself");
+    drop(page);
+    // Graph answers with an empty inbox: it replaces what was kept, and is kept in turn.
+    let empty = json!({"value": []});
+    let (graph, _, _) = client(vec![batch_answer(&[("requests", 200, empty.clone()), ("approvals", 200, empty)])]);
+    let page = mount_signed_in_by_page(graph, || view! { <Approvals /> });
+    assert_eq!(page.until_count("[data-testid=decision]", 0).await, 0, "Graph's answer replaced the inbox");
+    assert_eq!(crate::state::DECISIONS_AHEAD.with(|a| a.get("")).map(|l| l.len()), Some(0));
 }

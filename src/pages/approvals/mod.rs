@@ -15,7 +15,7 @@ use crate::i18n::{tr, use_texts};
 use crate::net::Cancel;
 use crate::state::draft;
 use crate::state::kept::{self, Decided, List};
-use crate::state::use_kept;
+use crate::state::{DECISIONS_AHEAD, shown_with_ahead, use_kept};
 use history::History;
 use item::DecisionItem;
 use leptos::prelude::*;
@@ -38,6 +38,9 @@ pub fn Approvals() -> impl IntoView {
             async move { graph.pending_decisions(Some(&cancel)).await.map_err(AppError::from) }
         })
     };
+    // What the account's check read shows at once; this page's own read replaces it where it
+    // differs (a decision another approver took meanwhile leaves).
+    let shown = shown_with_ahead(list, &DECISIONS_AHEAD);
     let outcomes = RwSignal::new(BTreeMap::<String, (String, Outcome)>::new());
     // Kept as a draft too: a new sign-in in the middle of a bulk decision loses nothing.
     let selected = draft::use_draft::<BTreeSet<String>>("approvals.selected".into());
@@ -100,7 +103,7 @@ pub fn Approvals() -> impl IntoView {
     let bulk = {
         let decide_many = decide_many.clone();
         move |approve: bool| {
-            let Some(Ok(items)) = list.get_untracked() else { return };
+            let Some(Ok(items)) = shown.get_untracked() else { return };
             let chosen = selected.get_untracked();
             let targets =
                 items.iter().filter(|d| chosen.contains(&d.request.id)).filter_map(DecisionTarget::of).collect();
@@ -140,7 +143,7 @@ pub fn Approvals() -> impl IntoView {
                     .collect_view()
             }}
         </ul>
-        {move || match list.get() {
+        {move || match shown.get() {
             None => view! { <Loading /> }.into_any(),
             Some(Err(e)) => view! { <ErrorView error=e on_retry=Callback::new(move |_| list.refetch()) /> }.into_any(),
             Some(Ok(items)) if items.is_empty() => view! { <p>{tr(t, |t| t.approvals_empty)}</p> }.into_any(),

@@ -252,42 +252,30 @@ async fn my_access_asks_beside_the_package_when_reviews_wait() {
 /// Mounts the reviews page signed in through the page's own sign-in (an account the list can be
 /// read ahead for: the host page's).
 fn mount_signed_in_by_page(graph: crate::graph::GraphClient) -> Mounted {
-    mount(graph, || {
+    crate::pages::testing::mount_signed_in_by_page(graph, || {
         signed_in();
-        let page_tokens = crate::auth::HostTokens::new(js_sys::Function::new_no_args("return 'token'"));
-        expect_context::<crate::auth::Session>().use_host_tokens(Some(page_tokens));
         view! { <Reviews /> }
     })
-}
-
-/// Waits (up to two seconds) until `selector` matches `n` elements; how many it matched last.
-async fn until_count(page: &Mounted, selector: &str, n: u32) -> u32 {
-    for _ in 0..100 {
-        if page.count(selector) == n {
-            break;
-        }
-        gloo_timers::future::TimeoutFuture::new(20).await;
-    }
-    page.count(selector)
 }
 
 #[wasm_bindgen_test]
 async fn a_list_read_ahead_shows_at_once_and_the_pages_own_read_replaces_it() {
     // Read ahead while Pat and Lena were both undecided; since then, Lena's item has gone.
     let (ahead, _, _) = client(reads(false, pat_and_lena()));
-    crate::state::keep_reviews_ahead("", ahead.my_reviews(None).await.unwrap());
+    let list = ahead.my_reviews(None).await.unwrap();
+    crate::state::REVIEWS_AHEAD.with(|a| a.keep("", list));
     // Graph slow to answer: the list read ahead shows meanwhile, with no loading indicator.
     let (slow, slow_net, _) = client(vec![]);
     slow_net.held.set(true);
     let page = mount_signed_in_by_page(slow);
-    assert_eq!(until_count(&page, "[data-testid=review-item]", 2).await, 2, "shown before Graph answered");
+    assert_eq!(page.until_count("[data-testid=review-item]", 2).await, 2, "shown before Graph answered");
     assert_eq!(page.count(".loading"), 0);
     assert_eq!(slow_net.sent.borrow().len(), 1, "and the page reads for itself");
     drop(page);
     // Graph answers: its list replaces the one read ahead, and is kept for the next visit.
     let (graph, net, _) = client(reads(false, vec![person("pat", "Pat Doe", "NotReviewed", "Deny")]));
     let page = mount_signed_in_by_page(graph);
-    assert_eq!(until_count(&page, "[data-testid=review-item]", 1).await, 1, "Graph's answer replaced the list");
+    assert_eq!(page.until_count("[data-testid=review-item]", 1).await, 1, "Graph's answer replaced the list");
     assert_eq!(net.sent.borrow().len(), 4);
-    assert_eq!(crate::state::reviews_ahead("").unwrap()[0].items.len(), 1);
+    assert_eq!(crate::state::REVIEWS_AHEAD.with(|a| a.get("")).unwrap()[0].items.len(), 1);
 }

@@ -21,7 +21,7 @@ use crate::graph::reviews::Review;
 use crate::i18n::{tr, use_texts};
 use crate::net::Cancel;
 use crate::state::kept::{self, List, Reviewed};
-use crate::state::{Me, draft, keep_reviews_ahead, reviews_ahead, use_kept, use_me};
+use crate::state::{Me, REVIEWS_AHEAD, draft, shown_with_ahead, use_kept, use_me};
 use history::History;
 use item::Decide;
 use leptos::prelude::*;
@@ -64,15 +64,7 @@ pub fn Reviews() -> impl IntoView {
         })
     };
     // What was read ahead shows at once; this page's own read replaces it where it differs.
-    let whose =
-        use_context::<crate::auth::Session>().and_then(|s| s.account().get_untracked()).map(|a| a.home_account_id);
-    let ahead = whose.as_deref().and_then(reviews_ahead);
-    Effect::new(move |_| {
-        if let (Some(Ok(reviews)), Some(whose)) = (list.get(), &whose) {
-            keep_reviews_ahead(whose, reviews);
-        }
-    });
-    let shown = Memo::new(move |_| list.get().or_else(|| ahead.clone().map(Ok)));
+    let shown = shown_with_ahead(list, &REVIEWS_AHEAD);
     let mine = RwSignal::new(Mine::new());
     // Keyed by decision item (a review's own failure: by its instance).
     let outcomes = RwSignal::new(BTreeMap::<String, Said>::new());
