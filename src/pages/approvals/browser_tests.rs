@@ -85,6 +85,7 @@ async fn decisions_the_account_check_read_show_at_once_and_the_pages_own_read_re
         gloo_timers::future::TimeoutFuture::new(20).await;
     }
     assert_eq!(slow_net.sent.borrow().len(), 1, "and the page reads for itself");
+    assert_eq!(page.count("ul.decisions[aria-busy=true]"), 1, "what shows is marked busy meanwhile");
     drop(page);
     // Graph answers with an empty inbox: it replaces what was kept, and is kept in turn.
     let empty = json!({"value": []});

@@ -187,7 +187,9 @@ pub fn Approvals() -> impl IntoView {
                             </button>
                         </div>
                     </section>
-                    <ul class="decisions">
+                    // Busy while the page's own read is out: what shows may be the inbox kept
+                    // from the account's check, about to be replaced.
+                    <ul class="decisions" aria-busy=move || list.get().is_none().to_string()>
                         {items
                             .into_iter()
                             .map(|d| {

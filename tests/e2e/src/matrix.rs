@@ -232,10 +232,11 @@ async fn error_is_explained(c: &Client) -> Result<()> {
     Ok(())
 }
 
-/// Within a second of the call, the page shows that it is waiting.
+/// Within a second of the call, the page shows that it is waiting: its loading indicator, or
+/// what it shows already (kept from an earlier read) marked busy while it reads again.
 async fn progress_shows_at_once(c: &Client, page: Page) -> Result<()> {
     let started = Instant::now();
-    let waiting = if page.is_write() { page.sending() } else { ".loading".into() };
+    let waiting = if page.is_write() { page.sending() } else { ".loading, [aria-busy=true]".into() };
     while c.find(Locator::Css(&waiting)).await.is_err() {
         if started.elapsed() > Duration::from_secs(1) {
             let main = c.find(Locator::Css("main")).await?.html(false).await?;
