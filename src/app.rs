@@ -35,9 +35,7 @@ async fn load_config(element: Option<Element>) -> Loaded {
         .and_then(|u| u.join(&files))
         .and_then(|u| u.join(&chosen))
         .map_err(|e| problem(e.to_string()))?;
-    let res = crate::net::get_file(url.to_string(), "application/json")
-        .await
-        .map_err(|e| problem(format!("cannot load {url}: {e}")))?;
+    let res = crate::net::get_json(url.to_string()).await.map_err(|e| problem(format!("cannot load {url}: {e}")))?;
     if !res.status().is_success() {
         return Err(problem(format!("{url} answered {}", res.status().as_u16())));
     }
@@ -140,15 +138,13 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
             })
         });
     }
-    // Signed in (at start, or once a sign-in ends), the network's chunk loads beside the page's
-    // own: every signed-in page sends soon.
+    // Signed in (at start, or once a sign-in ends), the signed-in chunk loads beside the page's
+    // own: every signed-in page sends soon. (Once loaded, asking again answers at once.)
     let account = session.account();
-    Effect::new(move |asked: Option<bool>| {
-        let ask = asked != Some(true) && account.get().is_some();
-        if ask {
+    Effect::new(move |_| {
+        if account.get().is_some() {
             spawn_local(crate::net::preload());
         }
-        asked == Some(true) || ask
     });
     // A sign-in that came back to this page is finished before anything else; without one, the
     // page shows at once (no wait for an answer that is not there).

@@ -167,24 +167,24 @@ type Sent = LocalBoxFuture<'static, Result<HttpResponse, NetError>>;
 #[derive(Clone, Copy)]
 struct Network {
     send: fn(HttpRequest, Option<Cancel>) -> Sent,
-    get: fn(String, &'static str) -> Sent,
+    get_json: fn(String) -> Sent,
 }
 
 fn send(req: HttpRequest, cancel: Option<Cancel>) -> Sent {
     Box::pin(async move { send_now(req, cancel.as_ref()).await })
 }
 
-fn get(url: String, accept: &'static str) -> Sent {
+fn send_get_json(url: String) -> Sent {
     Box::pin(async move {
         let req = http::Request::get(url)
-            .header(http::header::ACCEPT, accept)
+            .header(http::header::ACCEPT, "application/json")
             .body(vec![])
             .map_err(|e| NetError::Failed(e.to_string()))?;
         send_now(req, None).await
     })
 }
 
-crate::chunk::split!(signed_in, network_chunk -> Network => Network { send, get });
+crate::chunk::split!(signed_in, network_chunk -> Network => Network { send, get_json: send_get_json });
 
 /// The network's code (its chunk loaded once; a failure is not kept, so the next request tries
 /// again).
@@ -203,10 +203,10 @@ pub async fn fetch(req: HttpRequest, cancel: Option<&Cancel>) -> Result<HttpResp
     (network().await?.send)(req, cancel.cloned()).await
 }
 
-/// Reads a file Portier is served with (its `config.json`): a GET, the whole answer. The request
-/// is built in the signed-in chunk, so nothing of `http` weighs on the first page.
-pub async fn get_file(url: String, accept: &'static str) -> Result<HttpResponse, NetError> {
-    (network().await?.get)(url, accept).await
+/// Reads a JSON file Portier is served with (its `config.json`): a GET, the whole answer. The
+/// request is built in the signed-in chunk, so nothing of `http` weighs on the first page.
+pub async fn get_json(url: String) -> Result<HttpResponse, NetError> {
+    (network().await?.get_json)(url).await
 }
 
 /// Waits, without blocking the page.

@@ -106,8 +106,8 @@ fn mark_ready() {
 }
 
 /// When the browser is idle, loads `groups` one after another, then the sign-in's chunk (signed
-/// in, only a renewal an hour on needs it: the pages come first; signed out, the shell has asked
-/// for it at start already). Failures stay quiet: what needs a chunk tries again and says so.
+/// in, only a renewal an hour on needs it: the pages come first; signed out, the shell asks for
+/// it once the first page is up). Failures stay quiet: what needs a chunk tries again and says so.
 fn preload_when_idle(groups: Vec<Group>) {
     crate::idle::when_idle(move || {
         leptos::task::spawn_local(async move {

@@ -36,10 +36,8 @@ split!(signed_in, account_reads -> Reads => Reads {
             let waiting =
                 Waiting { decisions: decisions.as_ref().is_ok_and(|d| !d.is_empty()), reviews: reviews.unwrap_or(false) };
             // The very read the approvals page makes: it shows this at once.
-            if let Ok(list) = decisions
-                && DECISIONS_AHEAD.with(|a| a.get(&account)).is_none()
-            {
-                DECISIONS_AHEAD.with(|a| a.keep(&account, list));
+            if let Ok(list) = decisions {
+                DECISIONS_AHEAD.with(|a| a.offer(&account, list));
             }
             waiting
         })
@@ -47,10 +45,8 @@ split!(signed_in, account_reads -> Reads => Reads {
     reviews: |graph, account| {
         Box::pin(async move {
             // A failure stays quiet: the page reads for itself and says what failed.
-            if let Ok(list) = graph.my_reviews(None).await
-                && REVIEWS_AHEAD.with(|a| a.get(&account)).is_none()
-            {
-                REVIEWS_AHEAD.with(|a| a.keep(&account, list));
+            if let Ok(list) = graph.my_reviews(None).await {
+                REVIEWS_AHEAD.with(|a| a.offer(&account, list));
             }
         })
     },
@@ -96,6 +92,14 @@ impl<T: Clone> Ahead<T> {
 
     pub fn keep(&self, account: &str, list: T) {
         *self.0.borrow_mut() = Some((account.to_string(), list));
+    }
+
+    /// Keeps a list read ahead, unless the page has kept one of its own for `account` already
+    /// (the page's read is the newer).
+    fn offer(&self, account: &str, list: T) {
+        if self.get(account).is_none() {
+            self.keep(account, list);
+        }
     }
 }
 
