@@ -69,11 +69,14 @@ fn test(extra: &[String]) -> Result<()> {
     let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
     // Native: the app's logic, the local tenant, the harness.
     cargo(&[&["test", "--no-fail-fast", "--workspace", "--exclude", "portier-e2e"][..], &extra].concat(), &[])?;
-    // In the browser: wasm-bindgen-test in headless Chromium.
+    // In the browser: wasm-bindgen-test in headless Chromium. Its chromedriver makes the
+    // browser's profile in the temporary folder and keeps it (~100 MB a run): ours, removed here.
+    let scratch = tempfile::Builder::new().prefix("portier-in-browser-").tempdir()?;
     let runner = [
         ("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner".to_string()),
         ("CHROMEDRIVER", harness::tools::CHROMEDRIVER.to_string()),
         ("WASM_BINDGEN_TEST_TIMEOUT", "120".to_string()),
+        ("TMPDIR", scratch.path().display().to_string()),
     ];
     cargo(&["test", "-p", "portier", "--target", "wasm32-unknown-unknown"], &runner)?;
     // End to end, against the build made above.

@@ -189,15 +189,16 @@ fn build(cert_pem: String, key_pem: String, ca_file: Option<PathBuf>, ca_pem: Op
 mod tests {
     use super::*;
 
-    fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("devtenant-tls-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        dir
+    /// A folder that does not exist yet (as the CA's may not), inside one removed with the test.
+    fn temp_dir(name: &str) -> (tempfile::TempDir, PathBuf) {
+        let scratch = tempfile::Builder::new().prefix("devtenant-tls-").tempdir().unwrap();
+        let dir = scratch.path().join(name);
+        (scratch, dir)
     }
 
     #[test]
     fn the_local_ca_and_server_key_are_made_once_and_kept() {
-        let dir = temp_dir("kept");
+        let (_scratch, dir) = temp_dir("kept");
         let hosts = vec!["localhost".to_string(), "127.0.0.1".to_string()];
         let first = prepare(&TlsSource::LocalCa { dir: dir.clone() }, &hosts).unwrap();
         let again = prepare(&TlsSource::LocalCa { dir: dir.clone() }, &hosts).unwrap();
@@ -207,18 +208,16 @@ mod tests {
         let mode =
             std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(dir.join(CA_KEY_FILE)).unwrap().permissions());
         assert_eq!(mode & 0o077, 0, "the CA key is private");
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
     fn a_key_that_does_not_match_the_certificate_is_refused() {
-        let (a, b) = (temp_dir("a"), temp_dir("b"));
+        let ((_a, a), (_b, b)) = (temp_dir("a"), temp_dir("b"));
         let hosts = vec!["localhost".to_string()];
         let one = prepare(&TlsSource::LocalCa { dir: a.clone() }, &hosts).unwrap();
         let other = prepare(&TlsSource::LocalCa { dir: b.clone() }, &hosts).unwrap();
         let e = build(one.cert_pem, other.key_pem, None, None).unwrap_err();
         assert!(e.to_string().contains("does not belong"), "{e}");
         assert!(build("nothing".into(), one.key_pem, None, None).is_err());
-        let _ = (std::fs::remove_dir_all(a), std::fs::remove_dir_all(b));
     }
 }

@@ -7,15 +7,7 @@ mod common;
 use common::*;
 use devtenant::Serving;
 use devtenant::tls::{CA_CERT_FILE, TlsSource};
-use std::path::PathBuf;
 use std::process::Command;
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("devtenant-https-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 /// A client that trusts only `ca_pem`.
 fn trusting(ca_pem: &str) -> reqwest::Client {
@@ -33,9 +25,10 @@ fn local_ca(dir: &std::path::Path) -> Serving {
 
 #[tokio::test]
 async fn both_origins_serve_https_from_a_ca_that_survives_a_restart() {
-    let dir = temp_dir("restart");
+    let scratch = temp_dir("restart");
+    let dir = scratch.path();
     let db = dir.join("tenant.db").display().to_string();
-    let first = start_served(&db, local_ca(&dir)).await;
+    let first = start_served(&db, local_ca(dir)).await;
     assert!(first.signin.starts_with("https://localhost:") && first.graph.starts_with("https://localhost:"));
     let tls = first.running.tls.clone().expect("https is on");
     let ca_pem = std::fs::read_to_string(dir.join(CA_CERT_FILE)).unwrap();
@@ -48,14 +41,13 @@ async fn both_origins_serve_https_from_a_ca_that_survives_a_restart() {
     assert_eq!(r.status(), 401);
     drop(first);
 
-    let second = start_served(&db, local_ca(&dir)).await;
+    let second = start_served(&db, local_ca(dir)).await;
     let again = second.running.tls.clone().unwrap();
     assert_eq!(again.ca_pem, tls.ca_pem, "the same CA");
     assert_eq!(again.spki_sha256, tls.spki_sha256, "the same server key");
     // A client that trusted the first run's CA trusts the second run.
     let r = client.get(second.url("/discovery/v2.0/keys")).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// The `Set-Cookie` of a sign-in, made with `client` against `t`.
@@ -69,8 +61,9 @@ async fn session_cookie_of_a_sign_in(t: &TestTenant, client: &reqwest::Client) -
 
 #[tokio::test]
 async fn the_session_cookie_is_samesite_none_and_secure_over_https_and_lax_over_http() {
-    let dir = temp_dir("cookie");
-    let secure = start_served(":memory:", local_ca(&dir)).await;
+    let scratch = temp_dir("cookie");
+    let dir = scratch.path();
+    let secure = start_served(":memory:", local_ca(dir)).await;
     let ca = secure.running.tls.as_ref().unwrap().ca_pem.clone().unwrap();
     let cookie = session_cookie_of_a_sign_in(&secure, &trusting(&ca)).await;
     for attribute in ["devtenant_session=", "HttpOnly", "SameSite=None", "Secure", "Path=/"] {
@@ -80,12 +73,12 @@ async fn the_session_cookie_is_samesite_none_and_secure_over_https_and_lax_over_
     let cookie = session_cookie_of_a_sign_in(&plain, &http()).await;
     assert!(cookie.contains("SameSite=Lax") && cookie.contains("HttpOnly"), "{cookie}");
     assert!(!cookie.contains("Secure"), "a browser drops a Secure cookie set over http: {cookie}");
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn the_binary_prints_the_ca_how_to_trust_it_and_the_same_spki_hash_each_run() {
-    let dir = temp_dir("binary");
+    let scratch = temp_dir("binary");
+    let dir = scratch.path();
     let db = dir.join("tenant.db").display().to_string();
     let args =
         ["--scenario", &demo(), "--db", &db, "--signin-port", "0", "--graph-port", "0", "--tls", "--fault-seed", "7"];
@@ -100,7 +93,6 @@ fn the_binary_prints_the_ca_how_to_trust_it_and_the_same_spki_hash_each_run() {
     let spki = hash(&first).unwrap_or_else(|| panic!("no SPKI hash in {first}"));
     assert_eq!(spki.len(), 44, "base64 of 32 bytes");
     assert_eq!(hash(&run_until_ready(&args)), Some(spki));
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]

@@ -24,9 +24,8 @@ fn bad_command_lines_end_in_one_clear_line_and_a_failure_code() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.starts_with("devtenant: cannot read scenario '/nonexistent.toml'"), "{err}");
 
-    let dir = std::env::temp_dir().join(format!("devtenant-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let bad = dir.join("bad.toml");
+    let dir = temp_dir("bad");
+    let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "[tenant]\nid = \"8b1f4d5e-2c3a-4e6f-9a7b-1c2d3e4f5a6b\"\ndisplay_name = \"C\"\ndomains = [\"c.example\"]\n\n[[users]]\nuser_principal_name = \"a@c.example\"\ndisplay_name = \"A\"\nmanager = \"b@c.example\"\n").unwrap();
     let out = devtenant(&["--scenario", bad.to_str().unwrap(), "--db", ":memory:"]);
     assert_eq!(out.status.code(), Some(1));
@@ -47,10 +46,8 @@ fn a_busy_port_is_reported() {
 
 #[test]
 fn the_binary_prints_its_urls_and_accounts_and_keeps_state_between_runs() {
-    let dir = std::env::temp_dir().join(format!("devtenant-run-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join("tenant.db");
-    let _ = std::fs::remove_file(&db);
+    let dir = temp_dir("run");
+    let db = dir.path().join("tenant.db");
     for expected in ["seeded from the scenario", "state kept from before"] {
         let seen = run_until_ready(&[
             "--scenario",
@@ -73,10 +70,8 @@ fn the_binary_prints_its_urls_and_accounts_and_keeps_state_between_runs() {
 
 #[tokio::test]
 async fn users_the_signing_key_and_the_clock_survive_a_restart() {
-    let dir = std::env::temp_dir().join(format!("devtenant-persist-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let db = dir.join("tenant.db");
-    let _ = std::fs::remove_file(&db);
+    let dir = temp_dir("persist");
+    let db = dir.path().join("tenant.db");
     let db = db.to_str().unwrap();
     let first = start_keyed(&demo_scenario_text(), db, None).await;
     let sara = access_token(&first, "sara@contoso.com", "openid User.Invite.All").await;

@@ -12,7 +12,7 @@ use harness::devtenant::tls::{self, TlsSource};
 use harness::devtenant::{self, Options, Running, Serving};
 use portier_e2e::{DEMO_PASSWORD, sign_in_at_tenant, wait_for, wait_for_text};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -79,6 +79,8 @@ struct TenantUnderTest {
     /// The SPKI hash of the certificate the browser is shown.
     spki: String,
     _proxy: Option<Node>,
+    /// The CA's and the proxy's files; last, so removed after the proxy has ended.
+    _scratch: tempfile::TempDir,
 }
 
 impl Drop for TenantUnderTest {
@@ -91,23 +93,22 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
-fn temp_dir(name: &str) -> Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("portier-msal-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
+/// A folder of one journey, removed when it ends, failed or not.
+fn temp_dir(name: &str) -> Result<tempfile::TempDir> {
+    Ok(tempfile::Builder::new().prefix(&format!("portier-msal-{name}-")).tempdir()?)
 }
 
 async fn start_tenant(page: &str, exposure: Exposure, name: &str) -> Result<TenantUnderTest> {
     let scenario = devtenant::scenario::Scenario::parse(&scenario(page), "msal.toml").map_err(anyhow::Error::msg)?;
     let options = Options::local(scenario);
-    let dir = temp_dir(name)?;
+    let scratch = temp_dir(name)?;
+    let dir = scratch.path().to_path_buf();
     if let Exposure::OwnTls = exposure {
         let serving = Serving { tls: Some(TlsSource::LocalCa { dir }), ..Serving::default() };
         let running = devtenant::start_with(options, serving).await?;
         let spki = running.tls.as_ref().context("https is on")?.spki_sha256.clone();
         let (signin, graph) = (running.tenant.signin_origin.clone(), running.tenant.graph_origin.clone());
-        return Ok(TenantUnderTest { running, signin, graph, spki, _proxy: None });
+        return Ok(TenantUnderTest { running, signin, graph, spki, _proxy: None, _scratch: scratch });
     }
     let (signin_port, graph_port) = (free_port(), free_port());
     let (signin, graph) = (format!("https://localhost:{signin_port}"), format!("https://localhost:{graph_port}"));
@@ -133,7 +134,7 @@ async fn start_tenant(page: &str, exposure: Exposure, name: &str) -> Result<Tena
     for port in [signin_port, graph_port] {
         wait_for_port(port).await?;
     }
-    Ok(TenantUnderTest { running, signin, graph, spki: cert.spki_sha256, _proxy: Some(proxy) })
+    Ok(TenantUnderTest { running, signin, graph, spki: cert.spki_sha256, _proxy: Some(proxy), _scratch: scratch })
 }
 
 async fn wait_for_port(port: u16) -> Result<()> {
@@ -147,7 +148,7 @@ async fn wait_for_port(port: u16) -> Result<()> {
 }
 
 /// The page's files: ours, and MSAL's browser bundle and redirect bridge from the pinned package.
-fn page_files(name: &str) -> Result<PathBuf> {
+fn page_files(name: &str) -> Result<tempfile::TempDir> {
     let msal = harness::tools::msal_browser_lib()?;
     let ours = Path::new(env!("CARGO_MANIFEST_DIR")).join("interop");
     let dir = temp_dir(&format!("{name}-page"))?;
@@ -158,7 +159,7 @@ fn page_files(name: &str) -> Result<PathBuf> {
         (msal.join("msal-browser.min.js"), "msal-browser.min.js"),
         (msal.join("redirect-bridge/msal-redirect-bridge.min.js"), "msal-redirect-bridge.min.js"),
     ] {
-        std::fs::copy(&from, dir.join(to)).with_context(|| format!("copying {}", from.display()))?;
+        std::fs::copy(&from, dir.path().join(to)).with_context(|| format!("copying {}", from.display()))?;
     }
     Ok(dir)
 }
@@ -252,7 +253,8 @@ async fn journey(mode: Mode, exposure: Exposure) -> Result<()> {
         "scopes": ["User.Read"],
         "graph": tenant.graph,
     });
-    let _page = harness::app_server::serve(listener, page_files(&name)?, config.to_string());
+    let files = page_files(&name)?;
+    let _page = harness::app_server::serve(listener, files.path().to_path_buf(), config.to_string());
     let spki = format!("--ignore-certificate-errors-spki-list={}", tenant.spki);
     let browser = Browser::start_with_prefs(&[&spki], json!({"profile.cookie_controls_mode": 0})).await?;
     let result = steps(&browser.client, &page).await;

@@ -356,3 +356,8 @@ pub fn run_until_ready(args: &[&str]) -> String {
     child.wait().unwrap();
     seen
 }
+
+/// A folder of one test, removed when it ends, failed or not.
+pub fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("devtenant-{name}-")).tempdir().unwrap()
+}
