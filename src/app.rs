@@ -10,7 +10,7 @@ use crate::graph::{BrowserTransport, GraphClient};
 use crate::i18n::I18n;
 use crate::pages;
 use crate::routing::{Mode, Route, Router};
-use crate::state;
+use crate::state::{self, Reading};
 use crate::storage::Stores;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -68,7 +68,7 @@ pub fn App(handed: Option<String>) -> impl IntoView {
     if let Some(text) = handed {
         return configured(read_config(&text, element));
     }
-    let config = LocalResource::new(move || load_config(element));
+    let config = Reading::once(load_config(element));
     (move || match config.get() {
         None => view! {
             <MainArea>
@@ -150,18 +150,15 @@ fn Shell(config: Config, settings: Option<crate::embed::Settings>) -> impl IntoV
     // page shows at once (no wait for an answer that is not there).
     let startup = session.answer_in_url().then(|| {
         let session = session.clone();
-        LocalResource::new(move || {
-            let session = session.clone();
-            async move {
-                let back = session.complete_redirect().await.map_err(AppError::from)?;
-                if back.is_some() && element.is_some() {
-                    crate::embed::page_query::restore();
-                }
-                if let Some(path) = back {
-                    router.navigate(&path);
-                }
-                Ok::<(), AppError>(())
+        Reading::once(async move {
+            let back = session.complete_redirect().await.map_err(AppError::from)?;
+            if back.is_some() && element.is_some() {
+                crate::embed::page_query::restore();
             }
+            if let Some(path) = back {
+                router.navigate(&path);
+            }
+            Ok::<(), AppError>(())
         })
     });
     let route = router.route();

@@ -6,6 +6,12 @@
 use portier::mount;
 use wasm_bindgen::prelude::*;
 
+// talc rather than Rust's default allocator for WebAssembly (dlmalloc): smaller in the first
+// module (0.6 KB brotli, measured) and faster.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 fn main() {
     console_error_panic_hook::set_once();
 }

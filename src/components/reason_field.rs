@@ -3,11 +3,11 @@
 //! none. One field for every decision in the app: an approval, a review of one person or of
 //! several, an answer about one's own access.
 
-use crate::i18n::{Texts, tr, use_texts};
+use crate::i18n::{PageTexts, tr, use_page_texts};
 use leptos::prelude::*;
 
 /// Words of the texts, chosen by the caller.
-type Words = fn(&'static Texts) -> &'static str;
+type Words = fn(&'static PageTexts) -> &'static str;
 
 #[component]
 pub fn ReasonField(
@@ -26,7 +26,7 @@ pub fn ReasonField(
     /// The text area's `data-testid`.
     testid: &'static str,
 ) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let error_id = format!("{id}-error");
     let described_by = {
         let error_id = error_id.clone();

@@ -1,7 +1,7 @@
 //! The selection on screen: the packages picked so far with the way to request them, and the
 //! button that picks a package or puts it back.
 
-use crate::i18n::{tr, use_texts};
+use crate::i18n::{tr, use_page_texts};
 use crate::routing::{Link, Route};
 use crate::state::use_selection;
 use leptos::prelude::*;
@@ -9,7 +9,7 @@ use leptos::prelude::*;
 /// The selection, when it has something in it: the packages and the way to request them.
 #[component]
 pub fn SelectionBar() -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let selection = use_selection();
     move || {
         let items = selection.items();
@@ -63,7 +63,7 @@ pub fn SelectToggle(
     /// Its name, shown in the selection.
     name: String,
 ) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let selection = use_selection();
     let picked = {
         let id = id.clone();

@@ -1,10 +1,10 @@
 //! A request's or an assignment's state, as a short label a person understands.
 
-use crate::i18n::{Texts, use_texts};
+use crate::i18n::{PageTexts, use_page_texts};
 use leptos::prelude::*;
 
 /// The label for one of Graph's request or assignment states.
-pub fn state_label(t: &Texts, state: &str) -> &'static str {
+pub fn state_label(t: &PageTexts, state: &str) -> &'static str {
     match state {
         "submitted" => t.state_submitted,
         "pendingApproval" => t.state_pending,
@@ -26,7 +26,7 @@ pub fn StateBadge(
     #[prop(into)]
     state: String,
 ) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let class = format!("state state-{}", state.to_ascii_lowercase());
     let data = state.clone();
     view! {

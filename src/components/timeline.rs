@@ -3,10 +3,10 @@
 
 use super::state_badge::state_label;
 use crate::graph::entitlement::timeline::{Approver, Entry, StageState};
-use crate::i18n::{Texts, fill, tr, use_texts};
+use crate::i18n::{PageTexts, fill, tr, use_page_texts};
 use leptos::prelude::*;
 
-fn stage_label(t: &Texts, s: &StageState) -> &'static str {
+fn stage_label(t: &PageTexts, s: &StageState) -> &'static str {
     match s {
         StageState::Waiting => t.stage_waiting,
         StageState::InProgress => t.stage_in_progress,
@@ -22,7 +22,7 @@ pub fn Approvers(
     /// The approvers, as the timeline names them.
     names: Vec<Approver>,
 ) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     (!names.is_empty()).then(|| {
         view! {
             <div class="approvers">
@@ -45,7 +45,7 @@ pub fn Approvers(
     })
 }
 
-fn approver_name(t: &Texts, a: &Approver) -> String {
+fn approver_name(t: &PageTexts, a: &Approver) -> String {
     match a {
         Approver::Named(n) => n.clone(),
         Approver::Manager => t.approver_manager.into(),
@@ -59,7 +59,7 @@ pub fn Timeline(
     /// The entries, in order.
     entries: Vec<Entry>,
 ) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let item = move |e: Entry| match e {
         Entry::Submitted { at } => view! {
             <li class="done">

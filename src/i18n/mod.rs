@@ -1,13 +1,18 @@
-//! Every word Portier shows, in English and Swedish. Each language is one value of [`Texts`]:
-//! a string missing in either is a compile error, and nothing is looked up at run time.
+//! Every word Portier shows, in English and Swedish. Each language is one value of [`Texts`]
+//! (the first module's words) and one of [`PageTexts`] (the words of the pages in chunks): a
+//! string missing in either language is a compile error, and nothing is looked up at run time.
 
 mod en;
+mod pages;
 mod sv;
+
+pub use pages::{PageTexts, page_texts, use_page_texts};
 
 use crate::config::Language;
 use leptos::prelude::*;
 
-/// The words of one language.
+/// The words of the first module: the shell, the welcome and error pages, what every page may
+/// show. The pages in chunks have theirs in [`PageTexts`], which load with them.
 pub struct Texts {
     pub skip_to_content: &'static str,
     pub loading: &'static str,
@@ -22,30 +27,6 @@ pub struct Texts {
     pub sign_out: &'static str,
     pub welcome_title: &'static str,
     pub welcome_text: &'static str,
-    pub home_title: &'static str,
-    pub home_signed_in_as: &'static str,
-    pub home_organisation: &'static str,
-    pub home_account_kind: &'static str,
-    pub home_email: &'static str,
-    pub home_heading: &'static str,
-    pub home_decisions_title: &'static str,
-    pub home_decisions_one: &'static str,
-    pub home_decisions_many: &'static str,
-    pub home_nearest_deadline: &'static str,
-    pub home_open_inbox: &'static str,
-    pub home_reviews_title: &'static str,
-    pub home_reviews_waiting: &'static str,
-    pub home_open_reviews: &'static str,
-    pub home_requests_title: &'static str,
-    pub home_follow: &'static str,
-    pub home_ending_title: &'static str,
-    pub home_invited_title: &'static str,
-    pub home_invited_again: &'static str,
-    pub home_new_title: &'static str,
-    pub home_new_text: &'static str,
-    pub home_search_label: &'static str,
-    pub home_search_button: &'static str,
-    pub home_quiet: &'static str,
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
     pub go_home: &'static str,
@@ -78,180 +59,12 @@ pub struct Texts {
     pub nav_catalog: &'static str,
     pub nav_requests: &'static str,
     pub nav_access: &'static str,
-    pub catalog_title: &'static str,
-    pub search_label: &'static str,
-    pub catalog_empty: &'static str,
-    pub load_more: &'static str,
-    pub select_package: &'static str,
-    pub selection_title: &'static str,
-    pub request_selected: &'static str,
-    pub clear_selection: &'static str,
-    pub remove_from_selection: &'static str,
-    pub grants_title: &'static str,
-    pub request_title: &'static str,
-    pub not_requestable: &'static str,
-    pub policy_label: &'static str,
-    pub questions_title: &'static str,
-    pub required: &'static str,
-    pub justification_label: &'static str,
-    pub schedule_title: &'static str,
-    pub start_label: &'static str,
-    pub end_label: &'static str,
-    pub review: &'static str,
-    pub review_title: &'static str,
-    pub edit: &'static str,
-    pub submit: &'static str,
-    pub submitting: &'static str,
-    pub field_required: &'static str,
-    pub field_pattern: &'static str,
-    pub end_before_start: &'static str,
-    pub approval_needed: &'static str,
-    pub no_approval: &'static str,
-    pub request_sent: &'static str,
-    pub request_failed: &'static str,
-    pub view_requests: &'static str,
-    pub err_existing_open_request: &'static str,
-    pub err_already_assigned: &'static str,
-    pub err_not_in_scope: &'static str,
-    pub err_missing_answer: &'static str,
-    pub err_invalid_answer: &'static str,
-    pub err_justification_required: &'static str,
-    pub err_invalid_schedule: &'static str,
-    pub err_not_cancelable: &'static str,
-    pub requests_title: &'static str,
-    pub requests_empty: &'static str,
-    pub details: &'static str,
-    pub cancel_request: &'static str,
-    pub confirm_cancel: &'static str,
-    pub confirm_cancel_yes: &'static str,
-    pub keep: &'static str,
-    pub resubmit: &'static str,
-    pub export_csv: &'static str,
-    pub requested_on: &'static str,
-    pub timeline_submitted: &'static str,
-    /// `{n}`: the step, `{total}`: how many there are.
-    pub timeline_step: &'static str,
-    pub approvers: &'static str,
-    pub deadline: &'static str,
-    pub decided_by: &'static str,
-    pub reason: &'static str,
-    pub approver_manager: &'static str,
-    pub approver_internal: &'static str,
-    pub approver_external: &'static str,
-    pub stage_waiting: &'static str,
-    pub stage_in_progress: &'static str,
-    pub stage_approved: &'static str,
-    pub stage_denied: &'static str,
-    pub stage_expired: &'static str,
-    pub state_submitted: &'static str,
-    pub state_pending: &'static str,
-    pub state_delivering: &'static str,
-    pub state_delivered: &'static str,
-    pub state_denied: &'static str,
-    pub state_canceled: &'static str,
-    pub state_scheduled: &'static str,
-    pub state_failed: &'static str,
-    pub state_expired: &'static str,
-    pub access_title: &'static str,
-    pub access_empty: &'static str,
-    pub ends: &'static str,
-    pub no_end: &'static str,
-    pub ends_soon: &'static str,
-    pub extend: &'static str,
-    pub remove_access: &'static str,
-    pub confirm_remove: &'static str,
-    pub confirm_remove_yes: &'static str,
-    pub extend_sent: &'static str,
-    pub remove_sent: &'static str,
-    pub csv_package: &'static str,
-    pub csv_state: &'static str,
-    pub csv_created: &'static str,
-    pub csv_justification: &'static str,
     pub nav_approvals: &'static str,
-    pub approvals_title: &'static str,
-    pub approvals_empty: &'static str,
-    pub bulk_title: &'static str,
-    pub approve_selected: &'static str,
-    pub deny_selected: &'static str,
-    pub approve: &'static str,
-    pub deny: &'static str,
-    pub decision_approved: &'static str,
-    pub decision_denied: &'static str,
-    pub decision_taken: &'static str,
-    pub requester: &'static str,
-    pub organisation: &'static str,
-    pub policies_title: &'static str,
     pub nav_invite: &'static str,
-    pub invite_title: &'static str,
-    pub invite_email: &'static str,
-    pub invite_name: &'static str,
-    pub invite_send_mail: &'static str,
-    pub invite_message: &'static str,
-    pub invite_cc: &'static str,
-    pub invite_language: &'static str,
-    pub invite_attach: &'static str,
-    pub invite_send: &'static str,
-    pub invite_done: &'static str,
-    pub copy_link: &'static str,
-    pub copied: &'static str,
-    pub own_message: &'static str,
-    pub own_template: &'static str,
-    pub open_in_mail: &'static str,
-    pub invite_again: &'static str,
-    pub invalid_email: &'static str,
-    pub invite_refused: &'static str,
-    pub invite_forbidden: &'static str,
-    pub qr_label: &'static str,
-    pub invite_redirect: &'static str,
-    pub invite_redirect_refused: &'static str,
-    pub history_title: &'static str,
-    pub history_filter: &'static str,
-    pub history_all: &'static str,
-    pub invited_title: &'static str,
-    pub invited_pending: &'static str,
-    pub invited_accepted: &'static str,
     pub error_chunk: &'static str,
     pub error_chunk_gone: &'static str,
     pub reload: &'static str,
     pub nav_reviews: &'static str,
-    pub reviews_title: &'static str,
-    pub reviews_empty: &'static str,
-    pub review_covers: &'static str,
-    pub review_due: &'static str,
-    pub review_progress_label: &'static str,
-    pub review_progress: &'static str,
-    pub review_holds: &'static str,
-    pub review_last_sign_in: &'static str,
-    pub review_never_signed_in: &'static str,
-    pub review_sign_in_unknown: &'static str,
-    pub review_recommendation: &'static str,
-    pub review_no_recommendation: &'static str,
-    pub review_why_signed_in: &'static str,
-    pub review_why_not_signed_in: &'static str,
-    pub review_why_no_info: &'static str,
-    pub review_decision: &'static str,
-    pub review_not_decided: &'static str,
-    pub review_reason_given: &'static str,
-    pub dont_know: &'static str,
-    pub review_reason_required: &'static str,
-    pub review_reason_missing: &'static str,
-    pub accept_recommendations: &'static str,
-    pub accept_count: &'static str,
-    pub review_bulk_title: &'static str,
-    pub dont_know_selected: &'static str,
-    pub review_dont_know_done: &'static str,
-    pub review_accepted: &'static str,
-    pub self_review_question: &'static str,
-    pub yes: &'static str,
-    pub no: &'static str,
-    pub self_review_reason_required: &'static str,
-    pub self_review_answer_by: &'static str,
-    pub self_review_answered_yes: &'static str,
-    pub self_review_answered_no: &'static str,
-    pub self_review_change_until: &'static str,
-    pub review_history_review: &'static str,
-    pub review_history_person: &'static str,
-    pub review_history_accepted: &'static str,
 }
 
 pub fn texts(lang: Language) -> &'static Texts {
@@ -359,14 +172,22 @@ pub fn around(template: &'static str, name: &str) -> (&'static str, &'static str
 
 /// The words of the language in force, reactively.
 pub fn use_texts() -> Signal<&'static Texts> {
-    let i18n = expect_context::<I18n>();
-    Signal::derive(move || texts(i18n.language.get()))
+    use_words(texts)
 }
 
-/// One text, following the language switch: `{tr(t, |t| t.cancel)}`. Every text in the app is
-/// this one closure type, so its rendering code is compiled once; a `move || t.get().cancel`
-/// at each place would be compiled once per place.
-pub fn tr(t: Signal<&'static Texts>, pick: fn(&'static Texts) -> &'static str) -> impl Fn() -> &'static str + Copy {
+/// The words `of` gives for the language in force, reactively: one set of texts or the other.
+fn use_words<T: Sync + 'static>(of: fn(Language) -> &'static T) -> Signal<&'static T> {
+    let i18n = expect_context::<I18n>();
+    Signal::derive(move || of(i18n.language.get()))
+}
+
+/// One text, following the language switch: `{tr(t, |t| t.cancel)}`. Every text of one set
+/// ([`Texts`] or [`PageTexts`]) is this one closure type, so its rendering code is compiled once
+/// per set; a `move || t.get().cancel` at each place would be compiled once per place.
+pub fn tr<T: Sync + 'static>(
+    t: Signal<&'static T>,
+    pick: fn(&'static T) -> &'static str,
+) -> impl Fn() -> &'static str + Copy {
     move || pick(t.get())
 }
 
@@ -376,7 +197,7 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled_in_each_languages_own_order_and_values_stay_as_written() {
-        let step = |lang| fill(texts(lang).timeline_step, &[("n", "2"), ("total", "3")]);
+        let step = |lang| fill(page_texts(lang).timeline_step, &[("n", "2"), ("total", "3")]);
         assert_eq!(step(Language::En), "Approval, step 2 of 3");
         assert_eq!(step(Language::Sv), "Godkännande, steg 2 av 3");
         let note = fill("Hi {name}, see {link} {unknown}", &[("name", "{link}"), ("link", "https://x")]);
@@ -387,8 +208,11 @@ mod tests {
 
     #[test]
     fn a_value_in_its_own_element_stands_where_each_language_puts_it() {
-        assert_eq!(around(texts(Language::En).self_review_question, "package"), ("Do you still need access to ", "?"));
-        assert_eq!(around(texts(Language::Sv).self_review_question, "package").1, "?");
+        assert_eq!(
+            around(page_texts(Language::En).self_review_question, "package"),
+            ("Do you still need access to ", "?")
+        );
+        assert_eq!(around(page_texts(Language::Sv).self_review_question, "package").1, "?");
         assert_eq!(around("No placeholder", "package"), ("No placeholder", ""));
     }
 

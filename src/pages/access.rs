@@ -9,7 +9,7 @@ use crate::graph::GraphClient;
 use crate::graph::entitlement::models::{Assignment, NewAssignment, NewRequest};
 use crate::graph::entitlement::timeline::{ends_at, ends_soon};
 use crate::graph::reviews::{Review, ReviewItem};
-use crate::i18n::{tr, use_texts};
+use crate::i18n::{tr, use_page_texts};
 use crate::net::Cancel;
 use crate::state::{use_inbox, use_me};
 use leptos::prelude::*;
@@ -20,7 +20,7 @@ const SOON_DAYS: i64 = 14;
 
 #[component]
 pub fn MyAccess() -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let graph = expect_context::<GraphClient>();
     let cancel = Cancel::on_cleanup();
     let (inbox, me) = (use_inbox(), use_me());
@@ -92,7 +92,7 @@ fn AssignmentItem(
     asked: Signal<Option<(Review, ReviewItem)>>,
     mine: RwSignal<Mine>,
 ) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let me = use_me();
     let graph = expect_context::<GraphClient>();
     let busy = RwSignal::new(false);
@@ -104,7 +104,7 @@ fn AssignmentItem(
     let now = chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
     let soon = end.as_deref().is_some_and(|e| ends_soon(e, now, SOON_DAYS));
     let settings = assignment.assignment_policy.as_ref().and_then(|p| p.requestor_settings.clone()).unwrap_or_default();
-    let act = move |request_type: &'static str, message: fn(&crate::i18n::Texts) -> &'static str| {
+    let act = move |request_type: &'static str, message: fn(&crate::i18n::PageTexts) -> &'static str| {
         let (graph, id) = (graph.clone(), assignment.id.clone());
         Callback::new(move |_| {
             if busy.get_untracked() {

@@ -6,7 +6,7 @@ use crate::components::{SelectToggle, SelectionBar};
 use crate::error::AppError;
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::AccessPackage;
-use crate::i18n::{tr, use_texts};
+use crate::i18n::{tr, use_page_texts};
 use crate::net::Cancel;
 use crate::routing::{Link, Route};
 use leptos::prelude::*;
@@ -23,7 +23,7 @@ struct Results {
 
 #[component]
 pub fn Catalog() -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let graph = expect_context::<GraphClient>();
     // A draft: the search survives a new sign-in.
     let typed = crate::state::draft::use_draft::<String>("catalog.search".into());

@@ -11,7 +11,6 @@ use crate::pages;
 use crate::routing::Route;
 use crate::state::Inbox;
 use leptos::prelude::*;
-use std::cell::Cell;
 
 /// Builds the page for a route of its group, from code in the group's chunk.
 type Builder = fn(Route) -> AnyView;
@@ -64,33 +63,24 @@ impl Group {
         }
     }
 
-    fn index(self) -> usize {
-        self as usize
-    }
-
     /// The builder, if the chunk has loaded already (then the page shows without a wait).
     fn loaded(self) -> Option<Builder> {
-        LOADED.with(|l| l[self.index()].get())
+        match self {
+            Group::Partner => partner_pages::loaded(),
+            Group::Sponsor => sponsor_pages::loaded(),
+            Group::Reviews => reviews_pages::loaded(),
+        }
     }
 
     /// Loads the chunk (once; a failure is not kept, so a later call tries again).
     async fn load(self) -> Result<Builder, AppError> {
-        if let Some(b) = self.loaded() {
-            return Ok(b);
-        }
-        let result = match self {
+        let loaded = match self {
             Group::Partner => partner_pages().await,
             Group::Sponsor => sponsor_pages().await,
             Group::Reviews => reviews_pages().await,
         };
-        let builder = result.map_err(AppError::from)?;
-        LOADED.with(|l| l[self.index()].set(Some(builder)));
-        Ok(builder)
+        loaded.map_err(AppError::from)
     }
-}
-
-thread_local! {
-    static LOADED: [Cell<Option<Builder>>; 3] = const { [Cell::new(None), Cell::new(None), Cell::new(None)] };
 }
 
 /// Marks the first page usable, once: the moment `cargo xtask bench` measures. Called while the
@@ -167,7 +157,7 @@ fn ChunkPage(route: Route) -> impl IntoView {
         return build(route);
     }
     let attempt = RwSignal::new(0u32);
-    let chunk = LocalResource::new(move || {
+    let chunk = crate::state::Reading::new(move || {
         attempt.track();
         group.load()
     });

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::AssignmentRequest;
 use crate::graph::entitlement::timeline;
-use crate::i18n::{tr, use_texts};
+use crate::i18n::{tr, use_page_texts};
 use crate::net::Cancel;
 use crate::routing::{Route, use_router};
 use crate::state::draft;
@@ -16,7 +16,7 @@ use leptos::task::spawn_local;
 
 #[component]
 pub fn MyRequests() -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let graph = expect_context::<GraphClient>();
     let cancel = Cancel::on_cleanup();
     let list = LocalResource::new(move || {
@@ -73,7 +73,7 @@ pub fn MyRequests() -> impl IntoView {
 
 #[component]
 fn RequestItem(request: AssignmentRequest, on_change: Callback<()>) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let graph = expect_context::<GraphClient>();
     let router = use_router();
     let open = RwSignal::new(false);

@@ -11,6 +11,7 @@ use crate::graph::entitlement::approver::Decision;
 use crate::graph::models::User;
 use crate::graph::reviews::Review;
 use crate::net::LocalBoxFuture;
+use crate::state::Reading;
 use leptos::prelude::*;
 use std::cell::RefCell;
 
@@ -54,7 +55,7 @@ split!(signed_in, account_reads -> Reads => Reads {
 
 /// The signed-in user from Graph's `/me` (`None` while nobody is signed in).
 #[derive(Clone, Copy)]
-pub struct Me(pub LocalResource<Result<Option<User>, AppError>>);
+pub struct Me(pub Reading<Result<Option<User>, AppError>>);
 
 /// What waits for the signed-in person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -67,7 +68,7 @@ pub struct Waiting {
 
 /// What waits for the signed-in person (nothing until known, and whenever asking failed).
 #[derive(Clone, Copy)]
-pub struct Inbox(pub LocalResource<Waiting>);
+pub struct Inbox(pub Reading<Waiting>);
 
 impl Inbox {
     /// What waits, reactively; nothing while it is being asked.
@@ -131,7 +132,7 @@ pub fn shown_with_ahead<T: Clone + PartialEq + Send + Sync + 'static>(
 /// Reads both again whenever who is signed in changes.
 pub fn provide(session: &Session, graph: &GraphClient) {
     let account = session.account();
-    let me = LocalResource::new({
+    let me = Reading::new({
         let graph = graph.clone();
         move || {
             let graph = graph.clone();
@@ -146,7 +147,7 @@ pub fn provide(session: &Session, graph: &GraphClient) {
         }
     });
     provide_context(Me(me));
-    let inbox = LocalResource::new({
+    let inbox = Reading::new({
         let graph = graph.clone();
         move || {
             let graph = graph.clone();

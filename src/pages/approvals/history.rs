@@ -2,14 +2,14 @@
 
 use super::model::{HistoryFilter, history_rows};
 use crate::components::{DecidedLine, csv, download};
-use crate::i18n::{tr, use_texts};
+use crate::i18n::{tr, use_page_texts};
 use crate::state::kept::Decided;
 use leptos::prelude::*;
 
 /// What I decided (kept by the app: Graph lists only what still waits), filtered, as CSV.
 #[component]
 pub(super) fn History(history: RwSignal<Vec<Decided>>) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let filter = RwSignal::new(HistoryFilter::All);
     let shown = move || history.with(|h| filter.get().shown(h));
     let export = move |_| {

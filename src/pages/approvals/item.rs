@@ -6,7 +6,7 @@ use crate::components::TextFacts;
 use crate::components::{Grants, PickBox, ReasonField, format};
 use crate::graph::entitlement::approver::Decision;
 use crate::graph::entitlement::timeline::{self, Entry, Sponsors, StageState};
-use crate::i18n::{I18n, fill, tr, use_texts};
+use crate::i18n::{I18n, fill, tr, use_page_texts};
 use crate::state::draft;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -21,7 +21,7 @@ pub(super) fn DecisionItem(
     busy: RwSignal<bool>,
     on_decide: Callback<Decide>,
 ) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let i18n = expect_context::<I18n>();
     let lang = i18n.language.get_untracked().tag();
     let reason = draft::use_draft::<String>(format!("reason.{}", decision.request.id));
@@ -91,12 +91,12 @@ pub(super) fn DecisionItem(
                             view! {
                                 <bdi>{o}</bdi>
                                 " ("
-                                {t.get_untracked().guest}
+                                {t.get_untracked().shell.guest}
                                 ")"
                             }
                                 .into_any()
                         }
-                        None => t.get_untracked().member.into_any(),
+                        None => t.get_untracked().shell.member.into_any(),
                     }}
                 </dd>
                 {policy

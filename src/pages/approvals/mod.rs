@@ -11,7 +11,7 @@ mod model;
 use crate::components::{ErrorView, Loading};
 use crate::error::AppError;
 use crate::graph::GraphClient;
-use crate::i18n::{tr, use_texts};
+use crate::i18n::{tr, use_page_texts};
 use crate::net::Cancel;
 use crate::state::draft;
 use crate::state::kept::{self, Decided, List};
@@ -28,7 +28,7 @@ const DECISIONS_AT_ONCE: usize = 4;
 
 #[component]
 pub fn Approvals() -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let graph = expect_context::<GraphClient>();
     let cancel = Cancel::on_cleanup();
     let list = {

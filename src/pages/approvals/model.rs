@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::graph::GraphError;
 use crate::graph::entitlement::approver::Decision;
 use crate::graph::entitlement::timeline;
-use crate::i18n::Texts;
+use crate::i18n::PageTexts;
 use crate::state::kept::Decided;
 
 /// What one decision is sent for: the request, my stage of it, and what the outcome and the
@@ -99,12 +99,12 @@ impl Outcome {
         }
     }
 
-    pub fn text(&self, t: &Texts) -> &'static str {
+    pub fn text(&self, t: &PageTexts) -> &'static str {
         match self {
             Outcome::Done { approved: true } => t.decision_approved,
             Outcome::Done { approved: false } => t.decision_denied,
             Outcome::DecidedFirst => t.decision_taken,
-            Outcome::Failed(e) => e.sentence(t),
+            Outcome::Failed(e) => e.sentence(t.shell),
         }
     }
 
@@ -149,7 +149,7 @@ impl HistoryFilter {
         HistoryFilter::ALL.into_iter().find(|f| f.value() == value).unwrap_or_default()
     }
 
-    pub fn label(self, t: &Texts) -> &'static str {
+    pub fn label(self, t: &PageTexts) -> &'static str {
         match self {
             HistoryFilter::All => t.history_all,
             HistoryFilter::Approved => t.stage_approved,
@@ -169,8 +169,9 @@ impl HistoryFilter {
 }
 
 /// The history as CSV rows, a header first, in the person's language.
-pub fn history_rows(t: &Texts, shown: Vec<Decided>) -> Vec<Vec<String>> {
-    let mut rows = vec![[t.csv_package, t.requester, t.csv_state, t.reason, t.error_date].map(String::from).to_vec()];
+pub fn history_rows(t: &PageTexts, shown: Vec<Decided>) -> Vec<Vec<String>> {
+    let mut rows =
+        vec![[t.csv_package, t.requester, t.csv_state, t.reason, t.shell.error_date].map(String::from).to_vec()];
     rows.extend(shown.into_iter().map(|d| {
         let state = if d.approved { t.stage_approved } else { t.stage_denied };
         vec![d.package, d.requester, state.to_string(), d.reason, d.at]
@@ -183,7 +184,7 @@ mod tests {
     use super::*;
     use crate::config::Language;
     use crate::graph::ServiceError;
-    use crate::i18n::texts;
+    use crate::i18n::page_texts;
 
     fn decision(json: serde_json::Value, stages: serde_json::Value) -> Decision {
         Decision {
@@ -255,7 +256,7 @@ mod tests {
 
     #[test]
     fn outcomes_say_what_happened_and_name_themselves_for_the_page() {
-        let t = texts(Language::En);
+        let t = page_texts(Language::En);
         let conflict = GraphError::Service(Box::new(ServiceError {
             status: 409,
             code: "Conflict".into(),
@@ -292,7 +293,7 @@ mod tests {
             assert_eq!(HistoryFilter::from_value(f.value()), f);
         }
         assert_eq!(HistoryFilter::from_value("nonsense"), HistoryFilter::All);
-        let t = texts(Language::Sv);
+        let t = page_texts(Language::Sv);
         let rows = history_rows(t, HistoryFilter::Denied.shown(&history));
         assert_eq!(rows[0][2], t.csv_state);
         assert_eq!(rows[1], ["b", "pat@fabrikam.com", t.stage_denied, "", "2026-12-01T10:00:00Z"]);

@@ -20,7 +20,7 @@ fn signed_in(guest: bool) {
         user_type: Some(if guest { "Guest" } else { "Member" }.into()),
         ..Default::default()
     };
-    provide_context(Me(LocalResource::new(move || {
+    provide_context(Me(crate::state::Reading::new(move || {
         let user = user.clone();
         async move { Ok(Some(user)) }
     })));
@@ -29,7 +29,7 @@ fn signed_in(guest: bool) {
 
 /// What the account's check found about open reviews listing the person as a reviewer.
 fn reviews_wait(reviews: bool) {
-    provide_context(Inbox(LocalResource::new(move || async move { Waiting { decisions: false, reviews } })));
+    provide_context(Inbox(crate::state::Reading::new(move || async move { Waiting { decisions: false, reviews } })));
 }
 
 /// An instant `days` from now, on the browser's clock.

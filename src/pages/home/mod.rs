@@ -14,7 +14,7 @@ use crate::components::{ErrorView, Loading};
 use crate::error::AppError;
 use crate::graph::GraphClient;
 use crate::graph::models::User;
-use crate::i18n::{tr, use_texts};
+use crate::i18n::{tr, use_page_texts};
 use crate::net::Cancel;
 use crate::state::kept::{Invited, List};
 use crate::state::{use_inbox, use_kept, use_me};
@@ -29,7 +29,7 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 
 #[component]
 pub fn Home() -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let me = use_me();
     let inbox = use_inbox();
     let graph = expect_context::<GraphClient>();
@@ -98,8 +98,8 @@ pub fn Home() -> impl IntoView {
 /// Who is signed in, as Graph knows them.
 #[component]
 fn WhoAmI(user: User) -> impl IntoView {
-    let t = use_texts();
-    let kind = if user.is_guest() { tr(t, |t| t.guest) } else { tr(t, |t| t.member) };
+    let t = use_page_texts();
+    let kind = if user.is_guest() { tr(t, |t| t.shell.guest) } else { tr(t, |t| t.shell.member) };
     view! {
         <dl class="facts" data-testid="who-am-i">
             <dt>{tr(t, |t| t.home_signed_in_as)}</dt>

@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::{NewAssignment, NewRequest};
 use crate::graph::invitations::{NewInvitation, UserRef};
-use crate::i18n::{Texts, fill, tr, use_texts};
+use crate::i18n::{PageTexts, fill, tr, use_page_texts};
 use crate::routing::{Link, Route, use_router};
 use crate::state::draft;
 use leptos::prelude::*;
@@ -18,12 +18,12 @@ use leptos::task::spawn_local;
 /// A section with its heading: its content, or its part's error.
 fn section<T: 'static>(
     id: &'static str,
-    title: fn(&'static Texts) -> &'static str,
+    title: fn(&'static PageTexts) -> &'static str,
     part: Part<T>,
     retry: Callback<()>,
     content: impl FnOnce(T) -> AnyView,
 ) -> AnyView {
-    let t = use_texts();
+    let t = use_page_texts();
     let body = match part {
         Part::Nothing => return ().into_any(),
         Part::Shown(v) => content(v),
@@ -42,7 +42,7 @@ fn section<T: 'static>(
 
 #[component]
 pub fn Decisions(part: Part<model::Waiting>, retry: Callback<()>) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     section(
         "home-decisions",
         |t| t.home_decisions_title,
@@ -83,7 +83,7 @@ pub fn Decisions(part: Part<model::Waiting>, retry: Callback<()>) -> impl IntoVi
 /// Open access reviews list me as a reviewer: the account's one check says so, no call here.
 #[component]
 pub fn Reviews() -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     view! {
         <section class="home-part" aria-labelledby="home-reviews-title" data-testid="home-reviews">
             <h2 id="home-reviews-title">{tr(t, |t| t.home_reviews_title)}</h2>
@@ -99,7 +99,7 @@ pub fn Reviews() -> impl IntoView {
 
 #[component]
 pub fn InFlight(part: Part<Vec<model::InFlight>>, retry: Callback<()>) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     section(
         "home-requests",
         |t| t.home_requests_title,
@@ -169,7 +169,7 @@ pub fn Ending(part: Part<Vec<model::Ending>>, retry: Callback<()>) -> impl IntoV
 /// An access ending soon, extended in place where its policy allows.
 #[component]
 fn EndingItem(item: model::Ending) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let graph = expect_context::<GraphClient>();
     let busy = RwSignal::new(false);
     let done = RwSignal::new(false);
@@ -251,7 +251,7 @@ pub fn NotRedeemed(part: Part<Vec<model::NotRedeemed>>, retry: Callback<()>) -> 
 /// Someone who has not accepted: the invitation sent again (Graph mails it anew).
 #[component]
 fn InvitedItem(person: model::NotRedeemed) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let graph = expect_context::<GraphClient>();
     let session = expect_context::<Session>();
     let busy = RwSignal::new(false);
@@ -325,7 +325,7 @@ fn InvitedItem(person: model::NotRedeemed) -> impl IntoView {
 /// A partner with nothing yet: what Portier is for, and a search into the catalog.
 #[component]
 pub fn NewPartner() -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let router = use_router();
     let typed = RwSignal::new(String::new());
     let search = move |e: leptos::ev::SubmitEvent| {

@@ -1,7 +1,7 @@
 //! Handing over an invitation's redeem link one's own way: copy it, show it as a QR code, or send
 //! an own message from a template (copied, or through the mail program).
 
-use crate::i18n::{tr, use_texts};
+use crate::i18n::{tr, use_page_texts};
 use leptos::prelude::*;
 
 /// Text a person wrote, between Unicode isolates (first strong isolate … pop directional
@@ -66,7 +66,7 @@ pub fn Handover(
     /// Sends the invitation again (a new redeem link).
     on_again: Callback<()>,
 ) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let own = RwSignal::new(String::new());
     Effect::new(move || own.set(t.get().own_template.to_string()));
     let filled = move || fill(&own.get(), &name.get(), &sponsor.get(), &link.get(), &packages.get());

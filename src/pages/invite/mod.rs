@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::graph::GraphClient;
 use crate::graph::entitlement::models::AccessPackage;
 use crate::graph::invitations::{Address, Invitation, MessageInfo, NewInvitation, Recipient, UserRef};
-use crate::i18n::{I18n, tr, use_texts};
+use crate::i18n::{I18n, tr, use_page_texts};
 use crate::routing::Route;
 use crate::state::draft;
 use crate::state::kept::{self, Invited, List};
@@ -34,7 +34,7 @@ pub fn valid_email(address: &str) -> bool {
 
 #[component]
 pub fn Invite() -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let i18n = expect_context::<I18n>();
     let graph = expect_context::<GraphClient>();
     let me = use_me();

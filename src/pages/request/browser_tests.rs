@@ -71,7 +71,7 @@ async fn focus_goes_to_the_first_field_in_error_inside_the_shadow_root_and_a_val
 
 #[wasm_bindgen_test]
 async fn graphs_refusal_is_shown_under_the_field_it_concerns() {
-    let t = crate::i18n::texts(crate::config::Language::En);
+    let t = crate::i18n::page_texts(crate::config::Language::En);
     let refusal = Refusal { sentence: t.err_justification_required, field: Some(FormField::Justification) };
     let (graph, _, _) = client(vec![]);
     let page = mount(graph, move || {

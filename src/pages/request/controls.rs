@@ -4,7 +4,7 @@
 use super::field::FormField;
 use super::values::FormValues;
 use crate::graph::entitlement::models::Question;
-use crate::i18n::{Texts, use_texts};
+use crate::i18n::{PageTexts, use_page_texts};
 use leptos::prelude::*;
 
 /// A labelled field with its error message announced.
@@ -19,7 +19,7 @@ pub(super) fn Field(
     error: Signal<Option<String>>,
     children: Children,
 ) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let id = field.dom_id();
     let error_id = format!("{id}-error");
     let label = move || field.label(t.get()).unwrap_or_default();
@@ -61,7 +61,7 @@ pub(super) fn question(
     lang: &'static str,
     values: RwSignal<FormValues>,
     error: Signal<Option<String>>,
-    t: Signal<&'static Texts>,
+    t: Signal<&'static PageTexts>,
 ) -> impl IntoView {
     let dom_id = FormField::Question(q.id.clone()).dom_id();
     let text = q.text_in(lang);

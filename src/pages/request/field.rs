@@ -2,7 +2,7 @@
 //! refusals concern it, so that no field is named by a string in two places.
 
 use crate::graph::GraphError;
-use crate::i18n::Texts;
+use crate::i18n::PageTexts;
 
 /// A field of the request form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +30,7 @@ impl FormField {
     }
 
     /// The field's label; a question's is its own text, in the page's language.
-    pub fn label(&self, t: &Texts) -> Option<&'static str> {
+    pub fn label(&self, t: &PageTexts) -> Option<&'static str> {
         match self {
             FormField::Question(_) => None,
             FormField::Questions => Some(t.questions_title),
@@ -55,7 +55,7 @@ pub enum FieldError {
 }
 
 impl FieldError {
-    pub fn message(self, t: &Texts) -> &'static str {
+    pub fn message(self, t: &PageTexts) -> &'static str {
         match self {
             FieldError::Required => t.field_required,
             FieldError::Pattern => t.field_pattern,
@@ -73,7 +73,7 @@ pub struct Refusal {
 
 /// The refusal for Graph's error, when it is one a person can act on in the form (else the
 /// error view explains it).
-pub fn refusal_for(t: &Texts, e: &GraphError) -> Option<Refusal> {
+pub fn refusal_for(t: &PageTexts, e: &GraphError) -> Option<Refusal> {
     let (sentence, field) = match e.code()? {
         "ExistingOpenRequest" => (t.err_existing_open_request, None),
         "AccessPackageAlreadyAssigned" => (t.err_already_assigned, None),
@@ -107,7 +107,7 @@ mod tests {
     #[test]
     fn graphs_refusals_become_sentences_at_their_field_in_both_languages() {
         for lang in [crate::config::Language::En, crate::config::Language::Sv] {
-            let t = crate::i18n::texts(lang);
+            let t = crate::i18n::page_texts(lang);
             assert_eq!(
                 refusal_for(t, &refused("InvalidAnswer")),
                 Some(Refusal { sentence: t.err_invalid_answer, field: Some(FormField::Questions) })
@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn every_field_has_its_own_dom_id_and_fixed_fields_a_label() {
-        let t = crate::i18n::texts(crate::config::Language::Sv);
+        let t = crate::i18n::page_texts(crate::config::Language::Sv);
         let fields = [
             FormField::Question("a:b".into()),
             FormField::Questions,

@@ -7,7 +7,7 @@ use super::field::{FormField, Refusal};
 use super::review::Review;
 use super::values::{FieldErrors, FormValues, browser_regex, chosen, in_sequence, validate};
 use crate::graph::entitlement::models::Requirements;
-use crate::i18n::{I18n, tr, use_texts};
+use crate::i18n::{I18n, tr, use_page_texts};
 use leptos::prelude::*;
 
 #[component]
@@ -25,7 +25,7 @@ pub fn RequestForm(
     /// Sends the request.
     on_submit: Callback<()>,
 ) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let i18n = expect_context::<I18n>();
     let errors = RwSignal::new(FieldErrors::default());
     let reviewing = RwSignal::new(false);

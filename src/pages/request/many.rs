@@ -9,7 +9,7 @@ use crate::components::{ErrorView, Loading};
 use crate::error::AppError;
 use crate::graph::GraphClient;
 use crate::graph::entitlement::PackageDetails;
-use crate::i18n::{I18n, tr, use_texts};
+use crate::i18n::{I18n, tr, use_page_texts};
 use crate::net::Cancel;
 use crate::routing::{Link, Route, use_router};
 use crate::state::draft;
@@ -29,7 +29,7 @@ struct Outcome {
 
 #[component]
 pub fn SelectionPage() -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let graph = expect_context::<GraphClient>();
     let selection = use_selection();
     let cancel = Cancel::on_cleanup();
@@ -66,7 +66,7 @@ pub fn SelectionPage() -> impl IntoView {
 
 #[component]
 fn ManyForm(packages: Vec<PackageDetails>) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let i18n = expect_context::<I18n>();
     let graph = expect_context::<GraphClient>();
     let selection = use_selection();
@@ -118,7 +118,7 @@ fn ManyForm(packages: Vec<PackageDetails>) -> impl IntoView {
                     Err(e) => {
                         let message = refusal_for(t.get_untracked(), &e)
                             .map(|r| r.sentence)
-                            .unwrap_or_else(|| AppError::from(e).sentence(t.get_untracked()))
+                            .unwrap_or_else(|| AppError::from(e).sentence(t.get_untracked().shell))
                             .to_string();
                         results.push(Outcome { name, sent: false, message: Some(message) });
                     }

@@ -17,7 +17,7 @@ use crate::components::{ErrorView, Grants, Loading};
 use crate::error::AppError;
 use crate::graph::GraphClient;
 use crate::graph::entitlement::PackageDetails;
-use crate::i18n::{I18n, tr, use_texts};
+use crate::i18n::{I18n, tr, use_page_texts};
 use crate::net::Cancel;
 use crate::routing::{Link, Route};
 use crate::state::draft;
@@ -50,7 +50,7 @@ pub fn PackagePage(
 
 #[component]
 fn Package(details: PackageDetails) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let package = details.package.clone();
     let grants = package.resource_role_scopes.clone().unwrap_or_default();
     let policies: Vec<(Option<String>, Option<String>, bool)> = details
@@ -143,7 +143,7 @@ fn Package(details: PackageDetails) -> impl IntoView {
 /// The form for one package, its draft and its sending.
 #[component]
 fn RequestOne(package_id: String, requirements: Vec<crate::graph::entitlement::models::Requirements>) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let graph = expect_context::<GraphClient>();
     let i18n = expect_context::<I18n>();
     let values = draft::use_draft::<FormValues>(package_id.clone());

@@ -4,7 +4,7 @@
 use super::values::{FormValues, chosen};
 use crate::components::TextFacts;
 use crate::graph::entitlement::models::Requirements;
-use crate::i18n::{I18n, tr, use_texts};
+use crate::i18n::{I18n, tr, use_page_texts};
 use leptos::prelude::*;
 
 /// The review step: what will be sent, and the one button that sends it.
@@ -16,7 +16,7 @@ pub(super) fn Review(
     on_submit: Callback<()>,
     reviewing: RwSignal<bool>,
 ) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let i18n = expect_context::<I18n>();
     let v = values.get_untracked();
     let req = chosen(&reqs, &v);

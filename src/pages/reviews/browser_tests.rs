@@ -22,7 +22,7 @@ const ME: &str = "5f0c1d2e-0000-4000-8000-00000000000a";
 /// The signed-in person as the shell would have read them.
 fn signed_in() {
     let user = User { id: ME.into(), display_name: Some("Sara Lindqvist".into()), ..Default::default() };
-    provide_context(Me(LocalResource::new(move || {
+    provide_context(Me(crate::state::Reading::new(move || {
         let user = user.clone();
         async move { Ok(Some(user)) }
     })));
@@ -237,7 +237,7 @@ async fn my_access_asks_beside_the_package_when_reviews_wait() {
     let (graph, net, _) = client(script);
     let page = mount(graph, || {
         signed_in();
-        provide_context(Inbox(LocalResource::new(|| async { Waiting { decisions: false, reviews: true } })));
+        provide_context(Inbox(crate::state::Reading::new(|| async { Waiting { decisions: false, reviews: true } })));
         view! { <MyAccess /> }
     });
     page.find("[data-testid=assignment][data-package='Partner portal'] [data-testid=self-review]").await;

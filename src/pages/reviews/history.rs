@@ -3,13 +3,13 @@
 
 use super::model::{history_rows, history_text, newest_first};
 use crate::components::{DecidedLine, csv, download};
-use crate::i18n::{tr, use_texts};
+use crate::i18n::{tr, use_page_texts};
 use crate::state::kept::Reviewed;
 use leptos::prelude::*;
 
 #[component]
 pub(super) fn History(history: Signal<Vec<Reviewed>>) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let export = move |_| {
         let rows = history.with(|h| history_rows(t.get_untracked(), h));
         download("my-review-decisions.csv", "text/csv;charset=utf-8", &csv(&rows));

@@ -10,7 +10,7 @@ use super::model::{
 use crate::components::{PickBox, ReasonField, format};
 use crate::graph::reviews::review::Reason;
 use crate::graph::reviews::{ReviewItem, Verdict};
-use crate::i18n::{Texts, tr, use_texts};
+use crate::i18n::{PageTexts, tr, use_page_texts};
 use crate::state::draft;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -39,7 +39,7 @@ pub(super) fn PersonItem(
     busy: RwSignal<bool>,
     on_decide: Callback<Decide>,
 ) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let id = item.decision.id.clone();
     let reason = draft::use_draft::<String>(reason_draft(&id));
     let missing = RwSignal::new(false);
@@ -68,7 +68,7 @@ pub(super) fn PersonItem(
     let button = move |verdict: Verdict,
                        testid: &'static str,
                        class: &'static str,
-                       label: fn(&'static Texts) -> &'static str| {
+                       label: fn(&'static PageTexts) -> &'static str| {
         let act = act.clone();
         view! {
             <button
@@ -93,7 +93,7 @@ pub(super) fn PersonItem(
                         <bdi>{name}</bdi>
                     </strong>
                 </label>
-                <span class="badge">{move || if guest { t.get().guest } else { t.get().member }}</span>
+                <span class="badge">{move || if guest { t.get().shell.guest } else { t.get().shell.member }}</span>
             </div>
             <dl class="facts">
                 {organisation

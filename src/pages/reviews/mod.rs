@@ -18,7 +18,7 @@ use crate::error::AppError;
 use crate::graph::GraphClient;
 use crate::graph::models::User;
 use crate::graph::reviews::Review;
-use crate::i18n::{tr, use_texts};
+use crate::i18n::{tr, use_page_texts};
 use crate::net::Cancel;
 use crate::state::kept::{self, List, Reviewed};
 use crate::state::{Me, REVIEWS_AHEAD, draft, shown_with_ahead, use_kept, use_me};
@@ -52,7 +52,7 @@ fn user(me: Me) -> Option<User> {
 
 #[component]
 pub fn Reviews() -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let graph = expect_context::<GraphClient>();
     let me = use_me();
     let cancel = Cancel::on_cleanup();

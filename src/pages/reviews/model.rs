@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::graph::GraphError;
 use crate::graph::reviews::review::Reason;
 use crate::graph::reviews::{Recommendation, Review, ReviewAt, ReviewItem, Verdict};
-use crate::i18n::{Texts, fill};
+use crate::i18n::{PageTexts, fill};
 use crate::state::kept::Reviewed;
 use std::collections::BTreeMap;
 
@@ -116,7 +116,7 @@ pub fn reason_missing(required_on_approval: bool, verdict: Verdict, reason: &str
 }
 
 /// A decision as it reads in a sentence's place ("Approved", "Don't know", …).
-pub fn verdict_text(t: &Texts, v: Verdict) -> &'static str {
+pub fn verdict_text(t: &PageTexts, v: Verdict) -> &'static str {
     match v {
         Verdict::Approve => t.stage_approved,
         Verdict::Deny => t.stage_denied,
@@ -125,7 +125,7 @@ pub fn verdict_text(t: &Texts, v: Verdict) -> &'static str {
     }
 }
 
-pub fn recommendation_text(t: &Texts, r: Recommendation) -> &'static str {
+pub fn recommendation_text(t: &PageTexts, r: Recommendation) -> &'static str {
     match r {
         Recommendation::Approve => t.approve,
         Recommendation::Deny => t.deny,
@@ -134,7 +134,7 @@ pub fn recommendation_text(t: &Texts, r: Recommendation) -> &'static str {
 }
 
 /// Why Graph recommends what it does, in words.
-pub fn why(t: &Texts, reason: &Reason) -> String {
+pub fn why(t: &PageTexts, reason: &Reason) -> String {
     match reason {
         Reason::SignedIn { days, .. } => fill(t.review_why_signed_in, &[("days", &days.to_string())]),
         Reason::NotSignedIn { days, .. } => fill(t.review_why_not_signed_in, &[("days", &days.to_string())]),
@@ -192,14 +192,14 @@ impl Outcome {
         }
     }
 
-    pub fn text(&self, t: &Texts) -> String {
+    pub fn text(&self, t: &PageTexts) -> String {
         match self {
             Outcome::Recorded(Verdict::Approve) => t.decision_approved.into(),
             Outcome::Recorded(Verdict::Deny) => t.decision_denied.into(),
             Outcome::Recorded(Verdict::DontKnow) => t.review_dont_know_done.into(),
             Outcome::Recorded(Verdict::NotReviewed) => t.review_not_decided.into(),
             Outcome::Accepted(v) => fill(t.review_accepted, &[("decision", verdict_text(t, *v))]),
-            Outcome::Failed(e) => e.sentence(t).into(),
+            Outcome::Failed(e) => e.sentence(t.shell).into(),
         }
     }
 
@@ -248,15 +248,15 @@ pub fn newest_first(history: &[Reviewed]) -> Vec<Reviewed> {
 }
 
 /// A kept decision in words: the verdict, and whether it was Graph's recommendation accepted.
-pub fn history_text(t: &Texts, r: &Reviewed) -> String {
+pub fn history_text(t: &PageTexts, r: &Reviewed) -> String {
     let verdict = verdict_text(t, r.verdict);
     if r.accepted { format!("{verdict} ({})", t.review_history_accepted) } else { verdict.to_string() }
 }
 
 /// The history as CSV rows, a header first, newest first, in the person's language.
-pub fn history_rows(t: &Texts, history: &[Reviewed]) -> Vec<Vec<String>> {
+pub fn history_rows(t: &PageTexts, history: &[Reviewed]) -> Vec<Vec<String>> {
     let header = [t.review_history_review, t.review_history_person, t.review_holds, t.review_decision, t.reason];
-    let mut rows = vec![header.into_iter().chain([t.error_date]).map(String::from).collect::<Vec<_>>()];
+    let mut rows = vec![header.into_iter().chain([t.shell.error_date]).map(String::from).collect::<Vec<_>>()];
     rows.extend(newest_first(history).into_iter().map(|r| {
         let decision = history_text(t, &r);
         vec![r.review, r.person, r.holds, decision, r.reason, r.at]

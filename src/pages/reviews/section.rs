@@ -7,7 +7,7 @@ use super::model::{Mine, Target, progress, reason_missing, review_name, to_accep
 use super::self_review::SelfReview;
 use crate::components::{ReasonField, format};
 use crate::graph::reviews::{Review, Verdict};
-use crate::i18n::{Texts, fill, tr, use_texts};
+use crate::i18n::{PageTexts, fill, tr, use_page_texts};
 use crate::state::draft;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -24,7 +24,7 @@ pub(super) fn ReviewSection(
     on_decide: Callback<Decide>,
     on_accept: Callback<Review>,
 ) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let instance = review.instance.id.clone();
     let title_id = format!("review-{instance}");
     let labelled_by = title_id.clone();
@@ -64,7 +64,7 @@ pub(super) fn ReviewSection(
     let bulk_button = move |verdict: Verdict,
                             testid: &'static str,
                             class: &'static str,
-                            label: fn(&'static Texts) -> &'static str| {
+                            label: fn(&'static PageTexts) -> &'static str| {
         let bulk = bulk.clone();
         view! {
             <button

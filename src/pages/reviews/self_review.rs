@@ -8,7 +8,7 @@ use crate::components::{ErrorView, ReasonField, format};
 use crate::error::AppError;
 use crate::graph::GraphClient;
 use crate::graph::reviews::{Review, ReviewItem};
-use crate::i18n::{around, fill, tr, use_texts};
+use crate::i18n::{around, fill, tr, use_page_texts};
 use crate::state::{draft, use_kept};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -24,7 +24,7 @@ pub fn SelfReview(
     #[prop(into)]
     by: String,
 ) -> impl IntoView {
-    let t = use_texts();
+    let t = use_page_texts();
     let graph = expect_context::<GraphClient>();
     let kept = use_kept();
     let id = item.decision.id.clone();

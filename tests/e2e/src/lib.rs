@@ -249,6 +249,14 @@ pub async fn request_through_graph(w: &World, user: &str, name: &str, answer: &s
     Ok(())
 }
 
+/// Runs `source` in every document the browser opens from now on, before the page's own scripts
+/// (to watch a page from its first moment).
+pub async fn on_every_new_document(c: &fantoccini::Client, source: &str) -> Result<()> {
+    let command = serde_json::json!({ "cmd": "Page.addScriptToEvaluateOnNewDocument", "params": { "source": source } });
+    c.issue_cmd(Cdp(command)).await?;
+    Ok(())
+}
+
 /// A DevTools command through chromedriver: `{ "cmd": …, "params": … }`.
 #[derive(Debug)]
 pub struct Cdp(pub serde_json::Value);

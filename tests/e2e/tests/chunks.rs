@@ -30,30 +30,32 @@ async fn chunks_the_signed_in_part_cut_is_said_and_try_again_brings_the_page() -
     c.issue_cmd(Cdp(serde_json::json!({ "cmd": "Network.clearBrowserCache", "params": {} }))).await?;
     w.stack.app.cut_downloads(Some(SIGNED_IN_CHUNK));
     c.refresh().await?;
+    cut_is_said_and_try_again_brings(&w, "[data-testid=package-card]").await?;
+    w.end().await;
+    Ok(())
+}
+
+/// With a chunk cut, the error view says so and nothing of the page shows (`page`: one of its
+/// elements); with the download back, "Try again" brings the page and the error leaves.
+async fn cut_is_said_and_try_again_brings(w: &World, page: &str) -> Result<()> {
+    let c = w.client();
     wait_for_text(c, ".error-view", "could not be loaded").await?;
-    ensure!(c.find(fantoccini::Locator::Css("[data-testid=package-card]")).await.is_err(), "the page showed while cut");
+    ensure!(c.find(fantoccini::Locator::Css(page)).await.is_err(), "the page showed while cut");
     w.stack.app.cut_downloads(None);
     click(c, ".error-view .actions button").await?;
-    wait_for(c, "[data-testid=package-card]").await?;
+    wait_for(c, page).await?;
     ensure!(c.find(fantoccini::Locator::Css(".error-view")).await.is_err(), "the error stayed after the page came");
-    w.end().await;
     Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn chunks_a_cut_download_shows_the_error_view_and_try_again_brings_the_page() -> Result<()> {
     let w = World::start(StackOptions::default()).await?;
-    let c = w.client();
     // Cut from the start: the idle preload after sign-in fails too, and is not remembered.
     w.stack.app.cut_downloads(Some(PARTNER_CHUNK));
     // Back from signing in, the start page's chunk cannot be had.
     sign_in_at(&w, "/", "pat@fabrikam.com").await?;
-    wait_for_text(c, ".error-view", "could not be loaded").await?;
-    ensure!(c.find(fantoccini::Locator::Css("[data-testid=who-am-i]")).await.is_err(), "the page showed while cut");
-    w.stack.app.cut_downloads(None);
-    click(c, ".error-view .actions button").await?;
-    wait_for(c, "[data-testid=who-am-i]").await?;
-    ensure!(c.find(fantoccini::Locator::Css(".error-view")).await.is_err(), "the error stayed after the page came");
+    cut_is_said_and_try_again_brings(&w, "[data-testid=who-am-i]").await?;
     w.end().await;
     Ok(())
 }
@@ -213,5 +215,68 @@ async fn chunks_the_element_loads_its_chunks_across_origins_and_sends_a_request(
     let posted = log.iter().filter(|e| e.method == "POST" && e.path.ends_with("/assignmentRequests")).count();
     assert_eq!(posted, 1, "one request sent");
     w.end().await;
+    Ok(())
+}
+
+/// The build's first module and its chunks, as bytes.
+fn built_modules() -> Result<(Vec<u8>, Vec<Vec<u8>>)> {
+    let (mut first, mut chunks) = (None, vec![]);
+    for entry in std::fs::read_dir(harness::dist::dist()?)? {
+        let path = entry?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.ends_with(".wasm") {
+            let bytes = std::fs::read(&path)?;
+            if name.starts_with("portier-") { first = Some(bytes) } else { chunks.push(bytes) }
+        }
+    }
+    Ok((first.context("no first module in the build")?, chunks))
+}
+
+/// Whether `module` holds `text` (strings stand as written in a module's data).
+fn holds(module: &[u8], text: &str) -> bool {
+    module.windows(text.len()).any(|w| w == text.as_bytes())
+}
+
+/// What the signed-out first page does not run is in chunks, each marked by text only it holds:
+/// the code exchange (`code_verifier`), the id token's checks ("unreadable claims"), the QR code
+/// (its SVG's `crispEdges`) and the access token on each request (`Bearer `).
+#[test]
+fn chunks_the_exchange_the_id_token_checks_the_qr_code_and_the_tokens_are_not_in_the_first_module() -> Result<()> {
+    let (first, chunks) = built_modules()?;
+    for marker in ["code_verifier", "unreadable claims", "crispEdges", "Bearer "] {
+        ensure!(!holds(&first, marker), "the first module holds {marker:?}");
+        ensure!(chunks.iter().any(|c| holds(c, marker)), "no chunk holds {marker:?}");
+    }
+    Ok(())
+}
+
+/// The first module holds the welcome page's words in both languages and none of the words of the
+/// pages in chunks (those load with their pages), and imports its glue's functions by short names.
+#[test]
+fn chunks_the_first_module_holds_only_the_first_pages_words_and_short_import_names() -> Result<()> {
+    let (first, chunks) = built_modules()?;
+    let welcome = [
+        "Sign in with your work account to request access and follow your requests.",
+        "Logga in med ditt jobbkonto för att begära åtkomst och följa dina förfrågningar.",
+    ];
+    for text in welcome {
+        ensure!(holds(&first, text), "the first module lacks the welcome page's words: {text}");
+    }
+    let pages = [
+        "Someone else decided this first",
+        "Någon annan beslutade först",
+        "Do you still need access to",
+        "Behöver du fortfarande åtkomst till",
+        "No packages match.",
+        "Inga paket matchar.",
+    ];
+    for text in pages {
+        ensure!(!holds(&first, text), "the first module holds a page's words: {text}");
+        ensure!(chunks.iter().filter(|c| holds(c, text)).count() == 1, "no one chunk holds: {text}");
+    }
+    let imports = harness::imports::names(&first)?;
+    let glue: Vec<_> = imports.iter().filter(|(from, _)| from == harness::imports::GLUE).map(|(_, n)| n).collect();
+    ensure!(glue.len() > 100, "the first module imports {} functions from its glue", glue.len());
+    ensure!(glue.iter().all(|n| n.len() <= 2), "long import names are left: {glue:?}");
     Ok(())
 }

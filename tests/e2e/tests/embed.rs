@@ -36,8 +36,7 @@ async fn embed_element_shows_its_first_page_with_no_loading_view_in_between() ->
     let pages = [("team.html", element_page("Team 7", &popup_attributes("en", "/")))];
     let w = Intranet::start("element-first-page", StackOptions::default(), &pages).await?;
     let c = w.client();
-    let watch = json!({ "cmd": "Page.addScriptToEvaluateOnNewDocument", "params": { "source": WATCH_SHADOW_ROOTS } });
-    c.issue_cmd(Cdp(watch)).await?;
+    on_every_new_document(c, WATCH_SHADOW_ROOTS).await?;
     w.open(TEAM_PAGE).await?;
     shadow_wait_text(c, "h1", "Welcome").await?;
     assert_eq!(run(c, "return window.__appLoadingSeen;").await?, json!(false), "a loading view came first");

@@ -30,7 +30,7 @@ async fn the_first_page_follows_the_frame_with_no_loading_view_in_between() -> a
         new MutationObserver(() => {
             if (document.querySelector("body > .portier:not(.static-frame) .loading")) window.__appLoadingSeen = true;
         }).observe(document, { childList: true, subtree: true });"#;
-    c.issue_cmd(Cdp(json!({ "cmd": "Page.addScriptToEvaluateOnNewDocument", "params": { "source": watch } }))).await?;
+    on_every_new_document(c, watch).await?;
     w.open("/").await?;
     wait_for_text(c, "h1", "Welcome").await?;
     let seen = c.execute("return window.__appLoadingSeen", vec![]).await?;

@@ -4,6 +4,7 @@
 pub mod app_server;
 pub mod browser;
 pub mod dist;
+pub mod imports;
 pub mod intranet;
 pub mod minify;
 pub mod policy;

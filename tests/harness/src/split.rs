@@ -1,7 +1,7 @@
 //! The module split by route, which Trunk cannot do: cargo with relocations kept, the split into
-//! a first module and chunks, wasm-bindgen, wasm-opt on every module, the glue minified, then
-//! content-hashed names, integrity for every file the loader and the split glue fetch, and the
-//! tags `index.html` needs.
+//! a first module and chunks, wasm-bindgen, wasm-opt on every module, the first module's imports
+//! renamed short, the glue minified, then content-hashed names, integrity for every file the
+//! loader and the split glue fetch, and the tags `index.html` needs.
 
 use anyhow::{Context, Result, bail};
 use base64::Engine;
@@ -157,6 +157,7 @@ pub fn build(out: &Path) -> Result<Module> {
     // The first module, its glue and the split glue import each other: one hash over all three.
     let wasm = optimise(&bound.join("portier_bg.wasm"), false)?;
     let glue = std::fs::read_to_string(bound.join("portier.js")).context("no wasm-bindgen glue")?;
+    let (wasm, glue) = crate::imports::shorten(&wasm, &glue)?;
     const LINK_IMPORT: &str = "from \"./__wasm_split.js\"";
     const MAIN_IMPORT: &str = "from \"./portier.js\"";
     if !glue.contains(LINK_IMPORT) || !link.contains(MAIN_IMPORT) {

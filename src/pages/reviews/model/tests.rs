@@ -4,7 +4,7 @@
 use super::*;
 use crate::config::Language;
 use crate::graph::ServiceError;
-use crate::i18n::texts;
+use crate::i18n::page_texts;
 use serde_json::json;
 
 fn item(v: serde_json::Value) -> ReviewItem {
@@ -96,7 +96,7 @@ fn a_reason_is_asked_only_to_approve_and_only_where_the_review_says_so() {
 
 #[test]
 fn recommendations_say_why_and_the_last_sign_in_is_a_date_never_or_not_known() {
-    let t = texts(Language::En);
+    let t = page_texts(Language::En);
     let r = review(vec![], json!({"recommendationLookBackDuration": "P14D"}));
     let inactive = portal("x1", "pat", "NotReviewed", "Deny");
     let reason = r.reason(&inactive);
@@ -107,14 +107,14 @@ fn recommendations_say_why_and_the_last_sign_in_is_a_date_never_or_not_known() {
     assert_eq!(last_sign_in(&active, &r.reason(&active)), LastSignIn::At("2026-11-20T08:00:00Z".into()));
     let unknown = item(json!({"id": "x3"}));
     assert_eq!(last_sign_in(&unknown, &r.reason(&unknown)), LastSignIn::Unknown);
-    let sv = texts(Language::Sv);
+    let sv = page_texts(Language::Sv);
     assert_eq!(why(sv, &Reason::SignedIn { days: 30, last: None }), "har loggat in under de senaste 30 dagarna");
     assert_eq!(recommendation_text(sv, Recommendation::Deny), sv.deny);
 }
 
 #[test]
 fn outcomes_say_what_happened_and_name_themselves_for_the_page() {
-    let t = texts(Language::En);
+    let t = page_texts(Language::En);
     let names = [Verdict::Approve, Verdict::Deny, Verdict::DontKnow].map(|v| Outcome::of(Ok(()), v).test_id());
     assert_eq!(names, ["approved", "denied", "dontknow"]);
     assert_eq!(Outcome::Recorded(Verdict::DontKnow).text(t), "Marked as don't know.");
@@ -130,7 +130,7 @@ fn outcomes_say_what_happened_and_name_themselves_for_the_page() {
     }));
     let failed = Outcome::of(Err(refused), Verdict::Approve);
     assert_eq!((failed.test_id(), failed.failed()), ("failed", true));
-    assert_eq!(failed.text(t), t.error_forbidden);
+    assert_eq!(failed.text(t), t.shell.error_forbidden);
 }
 
 #[test]
@@ -169,7 +169,7 @@ fn the_history_is_newest_first_and_exports_in_the_persons_language() {
     };
     let history = vec![kept("pat", Verdict::Deny, false), kept("lena", Verdict::Approve, true)];
     assert_eq!(newest_first(&history)[0].person, "lena");
-    let t = texts(Language::Sv);
+    let t = page_texts(Language::Sv);
     let rows = history_rows(t, &history);
     assert_eq!(rows[0][0], t.review_history_review);
     assert_eq!(rows[1][3], format!("{} ({})", t.stage_approved, t.review_history_accepted));
