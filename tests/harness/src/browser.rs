@@ -99,14 +99,16 @@ impl Drop for Browser {
         let group = format!("-{}", self.driver.id());
         let signal = |s: &str| Command::new("kill").args([s, "--", &group]).stderr(Stdio::null()).status();
         let _ = signal("-TERM");
-        let _ = self.driver.wait();
         for _ in 0..40 {
+            // chromedriver is our child: reaped here, or its zombie would keep the group alive.
+            let _ = self.driver.try_wait();
             if !signal("-0").is_ok_and(|s| s.success()) {
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
         let _ = signal("-KILL");
+        let _ = self.driver.wait();
     }
 }
 
